@@ -1,0 +1,337 @@
+//! All network access goes through a [`Fetcher`] the verifier is handed (DESIGN §3).
+//!
+//! [`HttpFetcher`] is the real one: it resolves DNS itself, refuses non-public addresses
+//! (unless `allow_private_network`), pins the checked address for the connection so a
+//! second DNS answer cannot swap it (no DNS rebinding), follows at most
+//! [`Limits::max_redirects`] redirects re-checking each hop, caps the body and times out.
+
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
+
+use crate::limits::Limits;
+
+/// A boxed future, so that `dyn Fetcher` works and stays `Send`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What is being fetched: decides the `Accept` header and the body cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchKind {
+    /// A JSON(-LD) document: assertion, profile, key, list, DID document.
+    Json,
+    /// Anything a learner may import by URL: a baked image, JSON or a JWT.
+    Badge,
+}
+
+/// An HTTP response (any status: a 410 matters for hosted badges).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchResponse {
+    pub status: u16,
+    /// The URL after redirects.
+    pub url: String,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// Why a fetch failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("not an http(s) URL: {0}")]
+    BadUrl(String),
+    #[error("refused to connect to a private or reserved address ({0})")]
+    ForbiddenAddress(String),
+    #[error("could not resolve the host name {0}")]
+    Dns(String),
+    #[error("too many redirects (more than {0})")]
+    TooManyRedirects(usize),
+    #[error("the response is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("timed out")]
+    Timeout,
+    #[error("too many documents fetched for one badge (more than {0})")]
+    TooManyFetches(usize),
+    #[error("no document is available at {0}")]
+    NotFound(String),
+    #[error("HTTP error: {0}")]
+    Http(String),
+}
+
+/// The only way the library reaches the network.
+pub trait Fetcher: Send + Sync {
+    /// GETs `url`. Non-2xx statuses are returned as responses, not errors.
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+        kind: FetchKind,
+    ) -> BoxFuture<'a, Result<FetchResponse, FetchError>>;
+}
+
+/// A fetcher that never reaches the network (every fetch fails).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoFetch;
+
+impl Fetcher for NoFetch {
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+        _kind: FetchKind,
+    ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+        Box::pin(async move { Err(FetchError::NotFound(url.to_string())) })
+    }
+}
+
+/// Whether an address is on the public internet (not loopback, private, link-local,
+/// multicast, unspecified, shared, documentation or otherwise reserved).
+pub fn is_public_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => is_public_v6(v6),
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let o = ip.octets();
+    !(ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_multicast()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || o[0] == 0
+        || (o[0] == 100 && (o[1] & 0xc0) == 64) // 100.64.0.0/10 shared address space
+        || (o[0] == 192 && o[1] == 0 && o[2] == 0) // 192.0.0.0/24 IETF protocol assignments
+        || (o[0] == 198 && (o[1] & 0xfe) == 18) // 198.18.0.0/15 benchmarking
+        || o[0] >= 240) // 240.0.0.0/4 reserved
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return is_public_v4(v4);
+    }
+    let s = ip.segments();
+    // NAT64 (64:ff9b::/96) embeds an IPv4 address: judge that one.
+    if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
+        let [a, b] = s[6].to_be_bytes();
+        let [c, d] = s[7].to_be_bytes();
+        return is_public_v4(Ipv4Addr::new(a, b, c, d));
+    }
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (s[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
+        || (s[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
+        || (s[0] & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated)
+        || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+        || s[0..6] == [0, 0, 0, 0, 0, 0]) // IPv4-compatible and other ::/96 forms
+}
+
+/// The real fetcher, over HTTPS (rustls) or HTTP.
+#[derive(Debug, Clone)]
+pub struct HttpFetcher {
+    allow_private_network: bool,
+    limits: Limits,
+    user_agent: String,
+}
+
+impl HttpFetcher {
+    /// `allow_private_network` is for tests that serve badges on 127.0.0.1; production
+    /// never sets it.
+    pub fn new(allow_private_network: bool, limits: Limits) -> Self {
+        Self {
+            allow_private_network,
+            limits,
+            user_agent: format!("Besace/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    fn cap(&self, kind: FetchKind) -> usize {
+        match kind {
+            FetchKind::Json => self.limits.max_json_bytes,
+            FetchKind::Badge => self.limits.max_image_bytes.max(self.limits.max_json_bytes),
+        }
+    }
+
+    /// Resolves `url`'s host and returns the first acceptable address.
+    async fn resolve(&self, url: &url::Url) -> Result<SocketAddr, FetchError> {
+        let port = url
+            .port_or_known_default()
+            .ok_or_else(|| FetchError::BadUrl(url.to_string()))?;
+        let candidates: Vec<SocketAddr> = match url.host() {
+            Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
+            Some(url::Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
+            Some(url::Host::Domain(d)) => tokio::net::lookup_host((d, port))
+                .await
+                .map_err(|_| FetchError::Dns(d.to_string()))?
+                .collect(),
+            None => return Err(FetchError::BadUrl(url.to_string())),
+        };
+        if candidates.is_empty() {
+            return Err(FetchError::Dns(url.host_str().unwrap_or("").to_string()));
+        }
+        if self.allow_private_network {
+            return Ok(candidates[0]);
+        }
+        // Any non-public answer means the name is not safe to use at all.
+        if let Some(bad) = candidates.iter().find(|a| !is_public_ip(a.ip())) {
+            return Err(FetchError::ForbiddenAddress(bad.ip().to_string()));
+        }
+        Ok(candidates[0])
+    }
+
+    async fn fetch_inner(&self, url: &str, kind: FetchKind) -> Result<FetchResponse, FetchError> {
+        let mut current = url::Url::parse(url).map_err(|_| FetchError::BadUrl(url.to_string()))?;
+        let cap = self.cap(kind);
+        let accept = match kind {
+            FetchKind::Json => "application/ld+json, application/json;q=0.9, */*;q=0.1",
+            FetchKind::Badge => {
+                "application/ld+json, application/json, application/vc+ld+json, image/png, image/svg+xml, */*;q=0.5"
+            }
+        };
+        for _hop in 0..=self.limits.max_redirects {
+            if !matches!(current.scheme(), "http" | "https") {
+                return Err(FetchError::BadUrl(current.to_string()));
+            }
+            let addr = self.resolve(&current).await?;
+            let mut builder = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(&self.user_agent)
+                .timeout(self.limits.fetch_timeout)
+                .no_proxy();
+            if let Some(url::Host::Domain(d)) = current.host() {
+                // Pin the connection to the address we checked.
+                builder = builder.resolve(d, addr);
+            }
+            let client = builder
+                .build()
+                .map_err(|e| FetchError::Http(e.to_string()))?;
+            let mut resp = client
+                .get(current.clone())
+                .header(reqwest::header::ACCEPT, accept)
+                .send()
+                .await
+                .map_err(|e| {
+                    if e.is_timeout() {
+                        FetchError::Timeout
+                    } else {
+                        FetchError::Http(e.to_string())
+                    }
+                })?;
+            let status = resp.status();
+            if status.is_redirection() {
+                let loc = resp
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or_else(|| {
+                        FetchError::Http(format!("redirect {status} without Location"))
+                    })?;
+                current = current
+                    .join(loc)
+                    .map_err(|_| FetchError::BadUrl(loc.to_string()))?;
+                continue;
+            }
+            if resp.content_length().is_some_and(|n| n > cap as u64) {
+                return Err(FetchError::TooLarge(cap));
+            }
+            let content_type = resp
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let mut body = Vec::new();
+            while let Some(chunk) = resp
+                .chunk()
+                .await
+                .map_err(|e| FetchError::Http(e.to_string()))?
+            {
+                if body.len() + chunk.len() > cap {
+                    return Err(FetchError::TooLarge(cap));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            return Ok(FetchResponse {
+                status: status.as_u16(),
+                url: current.to_string(),
+                content_type,
+                body,
+            });
+        }
+        Err(FetchError::TooManyRedirects(self.limits.max_redirects))
+    }
+}
+
+impl Fetcher for HttpFetcher {
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+        kind: FetchKind,
+    ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+        Box::pin(async move {
+            match tokio::time::timeout(self.limits.fetch_timeout, self.fetch_inner(url, kind)).await
+            {
+                Ok(r) => r,
+                Err(_) => Err(FetchError::Timeout),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_and_reserved_addresses_are_refused() {
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "224.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "100.64.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fc00::1",
+            "fd12::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+        ] {
+            assert!(!is_public_ip(a.parse().unwrap()), "{a} must be refused");
+        }
+        for a in [
+            "93.184.216.34",
+            "2606:4700::1111",
+            "::ffff:1.1.1.1",
+            "8.8.8.8",
+        ] {
+            assert!(is_public_ip(a.parse().unwrap()), "{a} is public");
+        }
+    }
+
+    #[tokio::test]
+    async fn refuses_loopback_unless_allowed() {
+        let f = HttpFetcher::new(false, Limits::default());
+        let e = f
+            .fetch("http://127.0.0.1:9/x", FetchKind::Json)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, FetchError::ForbiddenAddress(_)), "{e}");
+        let e = f
+            .fetch("http://localhost:9/x", FetchKind::Json)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, FetchError::ForbiddenAddress(_)), "{e}");
+        let e = f
+            .fetch("file:///etc/passwd", FetchKind::Json)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, FetchError::BadUrl(_)), "{e}");
+    }
+}

@@ -1,0 +1,39 @@
+//! Open Badges 0.5–3.0 extraction and verification for Besace.
+//!
+//! A pure library: bytes or a URL in, a [`Report`] out. It does no I/O of its own except
+//! through the [`Fetcher`] it is handed, so it can be tested from files, fuzzed and
+//! benchmarked alone. Modules follow the formats and the specifications:
+//! containers ([`png`], [`svg`], [`jws`]), versions (`ob1`, `ob2`, `ob3`), proofs
+//! ([`data_integrity`], [`jsonld`], [`keys`]), and [`recipient`], [`report`], [`limits`],
+//! [`fetch`]. [`cli`] is `besace verify`.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+mod context;
+pub mod data_integrity;
+pub mod dates;
+pub mod extract;
+pub mod fetch;
+mod json;
+pub mod jsonld;
+pub mod jws;
+pub mod keys;
+pub mod limits;
+mod ob1;
+mod ob2;
+mod ob3;
+pub mod png;
+pub mod recipient;
+pub mod report;
+pub mod svg;
+mod verify;
+
+pub use cli::{run_verify, verify_with, VerifyArgs};
+pub use context::VerifyOptions;
+pub use extract::{extract, Container, Extracted, Payload};
+pub use fetch::{BoxFuture, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch};
+pub use limits::Limits;
+pub use report::{
+    BadgeInfo, Check, CheckId, IssuerInfo, Lang, Method, RecipientResult, Report, Spec,
+};
+pub use verify::{classify_pasted, verify_bytes, verify_url};

@@ -504,7 +504,11 @@ async fn check_status(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &s
                 };
                 let revoked = as_list(list.get("revokedCredentials"))
                     .into_iter()
-                    .find(|e| cred_id.is_some() && id_of(e) == cred_id);
+                    .find(|e| {
+                        cred_id.is_some()
+                            && id_of(e) == cred_id
+                            && e.get("revoked").and_then(Value::as_bool) != Some(false)
+                    });
                 if let Some(e) = revoked {
                     let reason = str_of(e, "revocationReason").unwrap_or("no reason given");
                     r.fail(CheckId::Revocation, format!("listed as revoked: {reason}"));

@@ -262,23 +262,32 @@ async fn verify_assertion(ctx: &Ctx<'_>, r: &mut Report, a: Value, jws: Option<C
                     None => h.to_string(),
                 })
             });
-            let ok = if !starts.is_empty() || !origins.is_empty() {
+            let has_policy = !starts.is_empty() || !origins.is_empty();
+            let home = if is_http_url(&issuer_id) {
+                issuer_id.clone()
+            } else {
+                str_of(&issuer, "url").unwrap_or_default().to_string()
+            };
+            let ok = if has_policy {
                 starts.iter().any(|s| aid.starts_with(s))
                     || origins.iter().any(|o| Some(o.to_string()) == host)
             } else {
-                let home = if is_http_url(&issuer_id) {
-                    issuer_id.clone()
-                } else {
-                    str_of(&issuer, "url").unwrap_or_default().to_string()
-                };
                 same_origin(&aid, &home)
             };
             if ok {
                 r.pass(CheckId::HostedOrigin);
+            } else if has_policy {
+                r.fail(
+                    CheckId::HostedOrigin,
+                    format!("{aid} is outside the issuer's verification policy"),
+                );
             } else {
                 r.fail(
                     CheckId::HostedOrigin,
-                    format!("{aid} is not on {:?}", origin_of(&issuer_id)),
+                    format!(
+                        "{aid} is not on the issuer's origin {}",
+                        origin_of(&home).unwrap_or_default()
+                    ),
                 );
             }
             r.pass(CheckId::Revocation);
@@ -424,12 +433,15 @@ async fn check_revocation_list(ctx: &Ctx<'_>, r: &mut Report, a: &Value, issuer:
             let eid = id_of(e);
             let euid = e.get("uid").and_then(Value::as_str);
             (eid.is_some() && (eid == aid || eid == uid)) || (euid.is_some() && euid == uid)
+        })
+        .map(|e| str_of(e, "revocationReason").unwrap_or("no reason given"))
+        // 1.0 revocation lists map a uid to its reason.
+        .or_else(|| {
+            uid.and_then(|u| list.get(u))
+                .map(|v| v.as_str().unwrap_or("no reason given"))
         });
     match revoked {
-        Some(e) => {
-            let reason = str_of(e, "revocationReason").unwrap_or("no reason given");
-            r.fail(CheckId::Revocation, format!("listed as revoked: {reason}"))
-        }
+        Some(reason) => r.fail(CheckId::Revocation, format!("listed as revoked: {reason}")),
         None => r.pass(CheckId::Revocation),
     };
 }

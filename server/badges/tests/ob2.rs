@@ -1,0 +1,206 @@
+//! Open Badges 2.0 and legacy 0.5/1.x fixtures baked by openbadges-bakery and signed by
+//! python-jose (fixtures/gen/gen_ob2.py), plus OB 3.0 credentials baked into PNG/SVG.
+//! Hosted badges are served by a real HTTP server on 127.0.0.1 through the real fetcher.
+mod common;
+
+use besace_badges::{verify_bytes, CheckId, Method, Spec};
+use common::*;
+
+/// (fixture, spec, method, failed checks; empty = valid)
+const SIGNED: &[(&str, Spec, Method, &[&str])] = &[
+    ("ob2/signed.png", Spec::Ob2, Method::Signed, &[]),
+    ("ob2/signed.svg", Spec::Ob2, Method::Signed, &[]),
+    ("ob2/signed.jws", Spec::Ob2, Method::Signed, &[]),
+    ("ob2/signed-md5.png", Spec::Ob2, Method::Signed, &[]),
+    (
+        "ob2/signed-plain-recipient.png",
+        Spec::Ob2,
+        Method::Signed,
+        &[],
+    ),
+    (
+        "ob2/signed-tampered.png",
+        Spec::Ob2,
+        Method::Signed,
+        &["signature", "recipient"],
+    ),
+    (
+        "ob2/signed-forged.png",
+        Spec::Ob2,
+        Method::Signed,
+        &["signature"],
+    ),
+    (
+        "ob2/signed-wrong-key.png",
+        Spec::Ob2,
+        Method::Signed,
+        &["key.issuer"],
+    ),
+    (
+        "ob2/signed-revoked.png",
+        Spec::Ob2,
+        Method::Signed,
+        &["revocation"],
+    ),
+    (
+        "ob2/signed-expired.png",
+        Spec::Ob2,
+        Method::Signed,
+        &["dates.expiry"],
+    ),
+    (
+        "ob2/signed-future.png",
+        Spec::Ob2,
+        Method::Signed,
+        &["dates.issued"],
+    ),
+    (
+        "ob2/signed-incomplete.png",
+        Spec::Ob2,
+        Method::Signed,
+        &["criteria", "image"],
+    ),
+    ("legacy/v1_0-signed.png", Spec::Ob1, Method::Signed, &[]),
+    ("ob3/baked-di.png", Spec::Ob3, Method::EddsaRdfc2022, &[]),
+    (
+        "ob3/baked-di-compressed.png",
+        Spec::Ob3,
+        Method::EddsaRdfc2022,
+        &[],
+    ),
+    ("ob3/baked-di.svg", Spec::Ob3, Method::EddsaRdfc2022, &[]),
+    ("ob3/baked-jwt.png", Spec::Ob3, Method::VcJwt, &[]),
+    ("ob3/baked-jwt.svg", Spec::Ob3, Method::VcJwt, &[]),
+    (
+        "ob3/baked-tampered.png",
+        Spec::Ob3,
+        Method::EddsaRdfc2022,
+        &["signature"],
+    ),
+];
+
+const HOSTED: &[(&str, Spec, &[&str])] = &[
+    ("ob2/hosted.png", Spec::Ob2, &[]),
+    ("ob2/hosted.svg", Spec::Ob2, &[]),
+    ("ob2/hosted-url.png", Spec::Ob2, &[]),
+    ("ob2/hosted-policy-ok.png", Spec::Ob2, &[]),
+    ("ob2/hosted-policy-bad.png", Spec::Ob2, &["hosted.origin"]),
+    ("ob2/hosted-wrong-origin.png", Spec::Ob2, &["hosted.origin"]),
+    ("ob2/hosted-410.png", Spec::Ob2, &["revocation"]),
+    ("ob2/hosted-revoked.png", Spec::Ob2, &["revocation"]),
+    ("ob2/hosted-404.png", Spec::Ob2, &["hosted.fetch"]),
+    ("ob2/hosted-expired.png", Spec::Ob2, &["dates.expiry"]),
+    ("legacy/v1_0-hosted.png", Spec::Ob1, &[]),
+    ("legacy/v1_1-hosted.svg", Spec::Ob1, &[]),
+    ("legacy/v0_5-text.png", Spec::Ob05, &[]),
+    ("legacy/v0_5-itxt.png", Spec::Ob05, &[]),
+];
+
+fn snapshot_name(file: &str) -> String {
+    file.replace(['/', '.'], "_")
+}
+
+#[tokio::test]
+async fn signed_and_baked_fixtures_give_the_expected_reports() {
+    for (file, spec, method, want_failed) in SIGNED {
+        let r = verify(file, &[LEARNER]).await;
+        assert_eq!(r.spec, Some(*spec), "{file}: {:#?}", r.checks);
+        assert_eq!(r.method, Some(*method), "{file}");
+        assert_eq!(&failed(&r), want_failed, "{file}: {:#?}", r.checks);
+        assert_eq!(r.valid(), want_failed.is_empty(), "{file}");
+        insta::assert_json_snapshot!(snapshot_name(file), r);
+    }
+}
+
+#[tokio::test]
+async fn hosted_fixtures_are_checked_against_the_issuers_server() {
+    let server = serve(routes()).await;
+    let fetcher = LocalFetcher::new(server.port);
+    for (file, spec, want_failed) in HOSTED {
+        let r = verify_bytes(&read(file), &fetcher, &opts(&[LEARNER])).await;
+        assert_eq!(r.spec, Some(*spec), "{file}: {:#?}", r.checks);
+        assert_eq!(r.method, Some(Method::Hosted), "{file}");
+        assert_eq!(&failed(&r), want_failed, "{file}: {:#?}", r.checks);
+        assert_eq!(r.valid(), want_failed.is_empty(), "{file}");
+        insta::assert_json_snapshot!(snapshot_name(file), r);
+    }
+}
+
+#[tokio::test]
+async fn only_the_issuers_copy_of_a_hosted_badge_counts() {
+    let server = serve(routes()).await;
+    let fetcher = LocalFetcher::new(server.port);
+    let bytes = read("ob2/hosted-local-copy-tampered.json");
+    // The local copy names mallory; the issuer's copy names the learner.
+    let r = verify_bytes(&bytes, &fetcher, &opts(&["mallory@example.org"])).await;
+    assert_eq!(failed(&r), ["recipient"], "{:#?}", r.checks);
+    let r = verify_bytes(&bytes, &fetcher, &opts(&[LEARNER])).await;
+    assert!(r.valid(), "{:?}", failed(&r));
+}
+
+#[tokio::test]
+async fn verify_url_reads_a_hosted_assertion_by_its_address() {
+    let server = serve(routes()).await;
+    let fetcher = LocalFetcher::new(server.port);
+    let r = besace_badges::verify_url(
+        "http://hosted.besace.test/ob2/assertions/ponctuel.json",
+        &fetcher,
+        &opts(&[LEARNER]),
+    )
+    .await
+    .unwrap();
+    assert!(r.valid(), "{:?}", failed(&r));
+    assert_eq!(r.badge.name.as_deref(), Some("Parler en public"));
+    let e = besace_badges::verify_url(
+        "http://hosted.besace.test/nothing-here",
+        &fetcher,
+        &opts(&[LEARNER]),
+    )
+    .await;
+    assert!(e.is_err());
+}
+
+#[tokio::test]
+async fn report_shows_badge_issuer_and_matched_identity() {
+    let r = verify(
+        "ob2/signed.png",
+        &["someone@else.org", " Ana.Martin@example.org "],
+    )
+    .await;
+    assert!(r.valid());
+    assert_eq!(
+        r.recipient.identity.as_deref(),
+        Some("Ana.Martin@example.org")
+    );
+    assert_eq!(r.badge.name.as_deref(), Some("Être ponctuel"));
+    assert_eq!(
+        r.badge.issuer.name.as_deref(),
+        Some("Centre de formation Démo")
+    );
+    assert_eq!(
+        r.badge.issuer.url.as_deref(),
+        Some("https://issuer.example")
+    );
+    assert!(r.badge.criteria_narrative.is_some());
+    assert_eq!(
+        r.badge.issued_on.as_deref(),
+        Some("2025-09-15T09:00:00+00:00")
+    );
+    let fr = r.to_json(besace_badges::Lang::Fr);
+    assert_eq!(
+        fr["checks"][0]["message"],
+        "Les données du badge ont été trouvées dans le fichier."
+    );
+}
+
+#[tokio::test]
+async fn a_signed_badge_needs_its_issuers_key() {
+    let r = verify_bytes(
+        &read("ob2/signed.png"),
+        &besace_badges::NoFetch,
+        &opts(&[LEARNER]),
+    )
+    .await;
+    assert!(!r.valid());
+    assert_eq!(r.get(CheckId::BadgeClass).map(|c| c.ok), Some(false));
+}

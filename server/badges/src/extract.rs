@@ -63,7 +63,7 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 /// Classifies badge text found in a container (or given as is).
 pub fn classify_text(text: &str, limits: &Limits) -> Result<Payload, ExtractError> {
     let t = text.trim().trim_start_matches('\u{feff}');
-    if t.starts_with('{') {
+    if t.starts_with('{') || t.starts_with('[') {
         return Ok(Payload::Json(parse_json(t.as_bytes(), limits)?));
     }
     if looks_like_compact_jws(t) {

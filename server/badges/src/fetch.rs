@@ -130,6 +130,8 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 #[derive(Debug, Clone)]
 pub struct HttpFetcher {
     allow_private_network: bool,
+    /// Non-public addresses allowed one by one (tests of the per-hop checks).
+    allowed_ips: Vec<IpAddr>,
     limits: Limits,
     user_agent: String,
 }
@@ -140,9 +142,17 @@ impl HttpFetcher {
     pub fn new(allow_private_network: bool, limits: Limits) -> Self {
         Self {
             allow_private_network,
+            allowed_ips: Vec::new(),
             limits,
             user_agent: format!("Besace/{}", env!("CARGO_PKG_VERSION")),
         }
+    }
+
+    /// Allows these exact non-public addresses (and no others), for tests that need one
+    /// local server but must see every other private address refused.
+    pub fn allow_ips(mut self, ips: impl IntoIterator<Item = IpAddr>) -> Self {
+        self.allowed_ips.extend(ips);
+        self
     }
 
     fn cap(&self, kind: FetchKind) -> usize {
@@ -173,7 +183,10 @@ impl HttpFetcher {
             return Ok(candidates[0]);
         }
         // Any non-public answer means the name is not safe to use at all.
-        if let Some(bad) = candidates.iter().find(|a| !is_public_ip(a.ip())) {
+        if let Some(bad) = candidates
+            .iter()
+            .find(|a| !is_public_ip(a.ip()) && !self.allowed_ips.contains(&a.ip()))
+        {
             return Err(FetchError::ForbiddenAddress(bad.ip().to_string()));
         }
         Ok(candidates[0])

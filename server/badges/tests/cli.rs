@@ -1,0 +1,112 @@
+//! `besace verify`: arguments, exit codes (0 valid, 1 invalid, 2 unreadable/usage) and output.
+mod common;
+
+use besace_badges::cli::{EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use besace_badges::{verify_with, VerifyArgs};
+use clap::Parser;
+use common::*;
+
+#[derive(Parser)]
+struct Cli {
+    #[command(flatten)]
+    args: VerifyArgs,
+}
+
+fn args(argv: &[&str]) -> Result<VerifyArgs, clap::Error> {
+    let mut full = vec!["verify"];
+    full.extend_from_slice(argv);
+    Cli::try_parse_from(full).map(|c| c.args)
+}
+
+fn path(rel: &str) -> String {
+    fixtures().join(rel).to_string_lossy().into_owned()
+}
+
+#[tokio::test]
+async fn a_valid_badge_exits_0_with_plain_words() {
+    let p = path("ob2/signed.png");
+    let a = args(&[&p, "--recipient", LEARNER, "--at", "2026-06-01T00:00:00Z"]).unwrap();
+    let (code, out) = verify_with(&a, &MapFetcher::new()).await;
+    assert_eq!(code, EXIT_VALID, "{out}");
+    assert!(out.starts_with("VALID: this badge is genuine."), "{out}");
+    assert!(out.contains("Badge: Être ponctuel"), "{out}");
+    assert!(out.contains("Issued to: ana.martin@example.org"), "{out}");
+}
+
+#[tokio::test]
+async fn an_invalid_badge_exits_1_and_json_is_the_report() {
+    let p = path("ob3/di-tampered-name.json");
+    let a = args(&[&p, "--json", "--at", "2026-06-01T00:00:00Z", "--lang", "fr"]).unwrap();
+    let (code, out) = verify_with(&a, &MapFetcher::new()).await;
+    assert_eq!(code, EXIT_INVALID);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["spec"], "ob3");
+    assert_eq!(v["method"], "eddsa-rdfc-2022");
+    assert!(v["errors"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("La signature numérique n'est pas valide"));
+}
+
+#[tokio::test]
+async fn expiry_depends_on_at() {
+    let p = path("ob2/signed-expired.png");
+    let before = args(&[&p, "--at", "2025-12-01T00:00:00Z"]).unwrap();
+    assert_eq!(verify_with(&before, &MapFetcher::new()).await.0, EXIT_VALID);
+    let after = args(&[&p, "--at", "2026-02-01T00:00:00+01:00"]).unwrap();
+    let (code, out) = verify_with(&after, &MapFetcher::new()).await;
+    assert_eq!(code, EXIT_INVALID);
+    assert!(out.contains("FAIL The badge has expired"), "{out}");
+}
+
+#[tokio::test]
+async fn unreadable_input_exits_2() {
+    let a = args(&["/nonexistent/badge.png"]).unwrap();
+    let (code, out) = verify_with(&a, &MapFetcher::new()).await;
+    assert_eq!(code, EXIT_UNREADABLE);
+    assert!(
+        out.starts_with("Could not read /nonexistent/badge.png"),
+        "{out}"
+    );
+    let a = args(&["https://issuer.example/no-such-badge.json"]).unwrap();
+    assert_eq!(verify_with(&a, &MapFetcher::new()).await.0, EXIT_UNREADABLE);
+}
+
+#[test]
+fn usage_errors_are_reported_by_clap() {
+    assert!(args(&[]).is_err());
+    assert!(args(&["x.png", "--at", "tomorrow"]).is_err());
+    assert!(args(&["x.png", "--lang", "de"]).is_err());
+    let a = args(&[
+        "x.png",
+        "--recipient",
+        "a@b.c",
+        "--recipient",
+        "d@e.f",
+        "--allow-private-network",
+    ])
+    .unwrap();
+    assert_eq!(a.recipients, ["a@b.c", "d@e.f"]);
+    assert!(a.allow_private_network);
+}
+
+#[tokio::test]
+async fn a_hosted_url_is_verified_through_the_real_fetcher() {
+    let server = serve(routes()).await;
+    // The fixture host is mapped onto the 127.0.0.1 server by the test fetcher.
+    let url = "http://hosted.besace.test/ob2/allowed/1.json";
+    let a = args(&[url, "--recipient", LEARNER, "--at", "2026-06-01T00:00:00Z"]).unwrap();
+    let (code, out) = verify_with(&a, &LocalFetcher::new(server.port)).await;
+    assert_eq!(code, EXIT_VALID, "{out}");
+    let url = format!("http://127.0.0.1:{}/ob2/allowed/1.json", server.port);
+    // Without --allow-private-network the real fetcher refuses 127.0.0.1: exit 2.
+    let a = args(&[&url]).unwrap();
+    let (code, out) = besace_badges::cli::verify_with(
+        &a,
+        &besace_badges::HttpFetcher::new(a.allow_private_network, besace_badges::Limits::default()),
+    )
+    .await;
+    assert_eq!(code, EXIT_UNREADABLE, "{out}");
+    assert!(out.contains("private or reserved address"), "{out}");
+}

@@ -36,6 +36,44 @@ pub fn verification_method(proof: &Value) -> Option<&str> {
     proof.get("verificationMethod").and_then(crate::json::id_of)
 }
 
+/// Terms of proof options that the VCDM 2.0 context defines as protected.
+const V2_PROOF_TERMS: &[&str] = &[
+    "id",
+    "type",
+    "cryptosuite",
+    "created",
+    "expires",
+    "verificationMethod",
+    "proofPurpose",
+    "domain",
+    "challenge",
+    "nonce",
+    "previousProof",
+];
+
+/// The context for the proof options: the document's. When the document's first context is
+/// VCDM 2.0 and the options use only the terms it defines as `@protected`, later contexts
+/// cannot change what those terms mean (JSON-LD forbids redefining protected terms), so
+/// the VCDM 2.0 context alone gives the same RDF, at half the processing cost.
+fn proof_options_context(
+    document: &Value,
+    options: &serde_json::Map<String, Value>,
+) -> Option<Value> {
+    let ctx = document.get("@context")?;
+    let first = match ctx {
+        Value::Array(a) => a.first(),
+        v => Some(v),
+    };
+    let v2 = "https://www.w3.org/ns/credentials/v2";
+    if first.and_then(Value::as_str) == Some(v2)
+        && options.keys().all(|k| V2_PROOF_TERMS.contains(&k.as_str()))
+    {
+        Some(Value::String(v2.into()))
+    } else {
+        Some(ctx.clone())
+    }
+}
+
 /// The bytes Ed25519 signs: SHA-256(canonical proof options) ‖ SHA-256(canonical document).
 pub fn hash_data(document: &Value, proof: &Value) -> Result<Vec<u8>, ProofError> {
     if !is_supported(proof) {
@@ -48,8 +86,8 @@ pub fn hash_data(document: &Value, proof: &Value) -> Result<Vec<u8>, ProofError>
     let mut options = proof.clone();
     if let Some(o) = options.as_object_mut() {
         o.remove("proofValue");
-        if let Some(ctx) = document.get("@context") {
-            o.insert("@context".into(), ctx.clone());
+        if let Some(ctx) = proof_options_context(document, o) {
+            o.insert("@context".into(), ctx);
         }
     }
     let proof_hash = Sha256::digest(canonical_nquads(&options)?.as_bytes());

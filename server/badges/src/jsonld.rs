@@ -1,17 +1,17 @@
 //! JSON-LD expansion and RDFC-1.0 canonicalisation (sophia), with a document loader that
 //! serves only the contexts bundled in `contexts/`: nothing is ever fetched.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll, Waker};
 
 use json_syntax::Parse as _;
-use locspan::{Location, Span};
+use locspan::Location;
 use sophia_api::source::QuadSource as _;
 use sophia_inmem::dataset::LightDataset;
 use sophia_iri::Iri;
-use sophia_jsonld::loader::StaticLoader;
 use sophia_jsonld::{JsonLdOptions, JsonLdParser};
 
 type ArcIri = Iri<Arc<str>>;
@@ -56,15 +56,54 @@ pub const CONTEXTS: &[(&str, &str)] = &[
     ),
 ];
 
-static LOADER: LazyLock<StaticLoader<ArcIri, Span>> = LazyLock::new(|| {
-    let mut loader = StaticLoader::new();
+type Doc = locspan::Meta<json_syntax::Value<Location<ArcIri>>, Location<ArcIri>>;
+
+/// Serves the bundled contexts, parsed once and shared: cloning the loader is cheap.
+#[derive(Clone)]
+struct BundledLoader(Arc<HashMap<&'static str, Doc>>);
+
+/// A context that is not bundled: it is never fetched.
+#[derive(Debug)]
+struct NotBundled(String);
+
+impl std::fmt::Display for NotBundled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "context {} is not bundled and is never fetched", self.0)
+    }
+}
+
+impl json_ld::Loader<ArcIri, Location<ArcIri>> for BundledLoader {
+    type Output = json_syntax::Value<Location<ArcIri>>;
+    type Error = NotBundled;
+
+    fn load_with<'a>(
+        &'a mut self,
+        _vocabulary: &'a mut (impl Sync + Send + rdf_types::IriVocabularyMut<Iri = ArcIri>),
+        url: ArcIri,
+    ) -> json_ld::future::BoxFuture<
+        'a,
+        json_ld::LoadingResult<ArcIri, Location<ArcIri>, Self::Output, Self::Error>,
+    >
+    where
+        ArcIri: 'a,
+    {
+        let result = match self.0.get(url.as_str()) {
+            Some(doc) => Ok(json_ld::RemoteDocument::new(Some(url), None, doc.clone())),
+            None => Err(NotBundled(url.as_str().to_string())),
+        };
+        Box::pin(std::future::ready(result))
+    }
+}
+
+static LOADER: LazyLock<BundledLoader> = LazyLock::new(|| {
+    let mut docs = HashMap::new();
     for (url, text) in CONTEXTS {
         let iri: ArcIri = Iri::new(Arc::from(*url)).expect("bundled context URL is an IRI");
         let doc = json_syntax::Value::parse_str(text, |span| Location::new(iri.clone(), span))
             .expect("bundled context is valid JSON");
-        loader = loader.with(iri, doc);
+        docs.insert(*url, doc);
     }
-    loader
+    BundledLoader(Arc::new(docs))
 });
 
 /// Why a document could not be canonicalised.

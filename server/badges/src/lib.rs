@@ -36,4 +36,4 @@ pub use limits::Limits;
 pub use report::{
     BadgeInfo, Check, CheckId, IssuerInfo, Lang, Method, RecipientResult, Report, Spec,
 };
-pub use verify::{classify_pasted, verify_bytes, verify_url};
+pub use verify::{verify_bytes, verify_url};

@@ -1,10 +1,9 @@
 //! The entry points: bytes or a URL in, a [`Report`] out.
 
 use crate::context::{Ctx, VerifyOptions};
-use crate::extract::{classify_text, extract, ExtractError, Payload};
+use crate::extract::{extract, Payload};
 use crate::fetch::{FetchError, FetchKind, FetchResponse, Fetcher};
 use crate::jws::CompactJws;
-use crate::limits::parse_json;
 use crate::report::{CheckId, Report};
 use crate::{ob2, ob3};
 
@@ -112,14 +111,4 @@ async fn verify_payload(ctx: &Ctx<'_>, r: &mut Report, payload: Payload, found_a
             r.fail(CheckId::Extract, format!("unexpected nested URL {u}"));
         }
     }
-}
-
-/// Reads pasted text (JSON, JWS or URL) the way the import form does.
-pub fn classify_pasted(text: &str, opts: &VerifyOptions) -> Result<Payload, ExtractError> {
-    let p = classify_text(text, &opts.limits)?;
-    if let Payload::Json(v) = &p {
-        // Re-check the caps on the serialised form (cheap; keeps one rule).
-        parse_json(v.to_string().as_bytes(), &opts.limits)?;
-    }
-    Ok(p)
 }

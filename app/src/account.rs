@@ -1,0 +1,169 @@
+//! Accounts: sign up, log in, log out, change password, language, delete account.
+//! Each server function parses its input into domain types, then calls the server layer.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the pages know about the logged-in learner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub display_name: String,
+    pub email: String,
+    pub locale: Option<String>,
+}
+
+/// The name of the cookie that remembers the chosen language (leptos_i18n's).
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::domain::{DisplayName, Email, Language};
+    pub use crate::server::{password, request::*, users};
+
+    /// Remembers the language in the same cookie the client-side switch writes.
+    pub fn set_language_cookie(language: Language) {
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            let cookie = format!(
+                "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                super::LANGUAGE_COOKIE,
+                language.code()
+            );
+            if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+                options.append_header(http::header::SET_COOKIE, value);
+            }
+        }
+    }
+
+    pub async fn check_ip_budget() -> Result<(), crate::error::AppError> {
+        if state().rate_limits.allow_ip(client_ip().await) {
+            Ok(())
+        } else {
+            fail(crate::error::AppError::RateLimited)
+        }
+    }
+
+    pub fn check_account_budget(email: &Email) -> Result<(), crate::error::AppError> {
+        if state().rate_limits.allow_account(email.as_ref()) {
+            Ok(())
+        } else {
+            fail(crate::error::AppError::RateLimited)
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "me")]
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    request_user_view().await
+}
+
+#[cfg(feature = "ssr")]
+async fn request_user_view() -> Result<Option<CurrentUser>, AppError> {
+    Ok(crate::server::request::current_user().await?.map(|user| CurrentUser {
+        display_name: user.display_name,
+        email: user.email,
+        locale: user.locale,
+    }))
+}
+
+#[server(prefix = "/api", endpoint = "signup")]
+pub async fn signup(
+    email: String,
+    display_name: String,
+    password: String,
+    language: Option<String>,
+) -> Result<(), AppError> {
+    use self::ssr::*;
+    check_ip_budget().await?;
+    let email = Email::parse(&email).or_else(fail)?;
+    let display_name = DisplayName::parse(&display_name).or_else(fail)?;
+    password::check_policy(&password, &[email.as_ref(), display_name.as_ref()]).or_else(fail)?;
+    let language = language.as_deref().and_then(|l| Language::parse(l).ok());
+    let hash = password::hash(password).await.map_err(internal)?;
+    let user = match users::create(&state().db, &email, &display_name, hash, language).await {
+        Ok(user) => user,
+        Err(users::CreateUserError::EmailTaken) => return fail(AppError::EmailTaken),
+        Err(users::CreateUserError::Db(err)) => return Err(internal(err)),
+    };
+    tracing::info!(user_id = user.id, "account created");
+    log_in(&session().await?, user.id).await?;
+    leptos_axum::redirect("/backpack");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use self::ssr::*;
+    check_ip_budget().await?;
+    let Ok(email) = Email::parse(&email) else {
+        return fail(AppError::WrongCredentials);
+    };
+    check_account_budget(&email)?;
+    let user = users::find_by_email(&state().db, &email).await.map_err(internal)?;
+    // Verify against a decoy when the address is unknown: same answer, same time.
+    let stored = user.as_ref().map_or_else(|| password::decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let matches = password::verify(password, stored).await.map_err(internal)?;
+    let user = match user {
+        Some(user) if matches => user,
+        _ => return fail(AppError::WrongCredentials),
+    };
+    log_in(&session().await?, user.id).await?;
+    if let Some(language) = user.locale.as_deref().and_then(|l| Language::parse(l).ok()) {
+        set_language_cookie(language);
+    }
+    tracing::info!(user_id = user.id, "logged in");
+    leptos_axum::redirect("/backpack");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use self::ssr::*;
+    log_out(&session().await?).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    use self::ssr::*;
+    let user = require_user().await?;
+    let email = Email::parse(&user.email).map_err(|_| AppError::Internal)?;
+    check_account_budget(&email)?;
+    if !password::verify(current_password, user.password_hash.clone()).await.map_err(internal)? {
+        return fail(AppError::WrongPassword);
+    }
+    password::check_policy(&new_password, &[&user.email, &user.display_name]).or_else(fail)?;
+    let hash = password::hash(new_password).await.map_err(internal)?;
+    users::set_password(&state().db, user.id, hash).await.map_err(internal)?;
+    // A new id for this session; an attacker holding the old cookie is out.
+    log_in(&session().await?, user.id).await?;
+    tracing::info!(user_id = user.id, "password changed");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "set_language")]
+pub async fn set_language(language: String) -> Result<(), AppError> {
+    use self::ssr::*;
+    let language = Language::parse(&language).or_else(fail)?;
+    if let Some(user) = crate::server::request::current_user().await? {
+        users::set_locale(&state().db, user.id, language).await.map_err(internal)?;
+    }
+    set_language_cookie(language);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "delete_account")]
+pub async fn delete_account(password: String) -> Result<(), AppError> {
+    use self::ssr::*;
+    let user = require_user().await?;
+    let email = Email::parse(&user.email).map_err(|_| AppError::Internal)?;
+    check_account_budget(&email)?;
+    if !password::verify(password, user.password_hash.clone()).await.map_err(internal)? {
+        return fail(AppError::WrongPassword);
+    }
+    users::delete(&state().db, user.id).await.map_err(internal)?;
+    log_out(&session().await?).await?;
+    tracing::info!(user_id = user.id, "account deleted");
+    leptos_axum::redirect("/");
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! Besace's user interface: pages, components and the server functions they call.
+//!
+//! Everything under `#[cfg(feature = "ssr")]` stays on the server; the rest also compiles
+//! to the wasm bundle that hydrates the server-rendered pages.
+#![recursion_limit = "256"]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod account;
+pub mod domain;
+pub mod error;
+pub use error::AppError;
+mod layout;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use i18n::*;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around every page (rendered on the server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="besace" href="/pkg/besace.css" />
+            <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+            <Meta name="theme-color" content="#2f5d50" />
+            <Title formatter=|title: String| {
+                if title.is_empty() { "Besace".to_string() } else { format!("{title} · Besace") }
+            } />
+            <Router>
+                <layout::Layout>
+                    <Routes fallback=pages::NotFound>
+                        <Route path=path!("/") view=pages::Landing />
+                        <Route path=path!("/signup") view=pages::Signup />
+                        <Route path=path!("/login") view=pages::Login />
+                        <Route path=path!("/backpack") view=pages::Backpack />
+                        <Route path=path!("/settings") view=pages::Settings />
+                    </Routes>
+                </layout::Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}

@@ -1,0 +1,71 @@
+//! Sign-up and login. Plain forms posting to server functions: they work before (and
+//! without) the wasm, and show errors in place once it has loaded.
+use super::action_error;
+use crate::account::{Login as LoginFn, Signup as SignupFn};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn Signup() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignupFn>::new();
+    let pending = action.pending();
+    view! {
+        <Title text=move || t_string!(i18n, signup.title).to_string() />
+        <section class="panel form-panel">
+            <h1>{t!(i18n, signup.title)}</h1>
+            <ActionForm action>
+                <input type="hidden" name="language" value=move || i18n.get_locale().as_str() />
+                <div class="field">
+                    <label for="email">{t!(i18n, form.email)}</label>
+                    <input id="email" name="email" type="email" autocomplete="email" required />
+                </div>
+                <div class="field">
+                    <label for="display_name">{t!(i18n, form.display_name)}</label>
+                    <input id="display_name" name="display_name" type="text" autocomplete="name" maxlength="100" required aria-describedby="display_name_hint" />
+                    <p class="hint" id="display_name_hint">{t!(i18n, form.display_name_hint)}</p>
+                </div>
+                <div class="field">
+                    <label for="password">{t!(i18n, form.password)}</label>
+                    <input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required aria-describedby="password_hint" />
+                    <p class="hint" id="password_hint">{t!(i18n, form.password_hint)}</p>
+                </div>
+                {action_error(action)}
+                <button type="submit" class="button" disabled=pending>
+                    {move || if pending.get() { t_string!(i18n, form.working) } else { t_string!(i18n, signup.submit) }}
+                </button>
+            </ActionForm>
+            <p class="aside">{t!(i18n, signup.have_account)} " " <A href="/login">{t!(i18n, nav.login)}</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<LoginFn>::new();
+    let pending = action.pending();
+    view! {
+        <Title text=move || t_string!(i18n, login.title).to_string() />
+        <section class="panel form-panel">
+            <h1>{t!(i18n, login.title)}</h1>
+            <ActionForm action>
+                <div class="field">
+                    <label for="email">{t!(i18n, form.email)}</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required />
+                </div>
+                <div class="field">
+                    <label for="password">{t!(i18n, form.password)}</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required />
+                </div>
+                {action_error(action)}
+                <button type="submit" class="button" disabled=pending>
+                    {move || if pending.get() { t_string!(i18n, form.working) } else { t_string!(i18n, login.submit) }}
+                </button>
+            </ActionForm>
+            <p class="aside">{t!(i18n, login.no_account)} " " <A href="/signup">{t!(i18n, nav.signup)}</A></p>
+        </section>
+    }
+}

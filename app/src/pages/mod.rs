@@ -1,0 +1,53 @@
+//! One module per page.
+mod account_forms;
+mod backpack;
+mod landing;
+mod not_found;
+mod settings;
+
+pub use account_forms::{Login, Signup};
+pub use backpack::Backpack;
+pub use landing::Landing;
+pub use not_found::NotFound;
+pub use settings::Settings;
+
+use crate::{account::CurrentUser, error::ErrorMessage, layout::use_user, AppError};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+/// Renders `children` for a logged-in learner, and sends anyone else to the login page.
+#[component]
+fn RequireUser<F, V>(children: F) -> impl IntoView
+where
+    F: Fn(CurrentUser) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let user = use_user();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                user.get()
+                    .map(|user| match user {
+                        Some(user) => children(user).into_any(),
+                        None => view! { <Redirect path="/login" /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// The error of the last submission of a form, if it failed.
+fn action_error<I: 'static, T: Send + Sync + 'static>(
+    action: ServerAction<I>,
+) -> impl IntoView
+where
+    I: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync,
+{
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(|result| result.err())
+            .map(|error| view! { <ErrorMessage error /> })
+    }
+}

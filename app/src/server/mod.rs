@@ -1,0 +1,28 @@
+//! Server-only code: state, database layer, passwords, sessions and rate limits.
+//! Nothing here reaches the wasm bundle.
+pub mod password;
+pub mod rate_limit;
+pub mod request;
+pub mod users;
+
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// What every request handler and server function may use.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub rate_limits: Arc<rate_limit::RateLimits>,
+    /// The external base URL (links, mails, share buttons, Origin checks).
+    pub public_url: Arc<str>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, public_url: &str, rate_limits: rate_limit::RateLimits) -> Self {
+        Self {
+            db,
+            rate_limits: Arc::new(rate_limits),
+            public_url: public_url.trim_end_matches('/').into(),
+        }
+    }
+}

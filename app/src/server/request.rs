@@ -1,0 +1,68 @@
+//! What a server function needs from the request it serves: state, session, caller.
+use super::{users, AppState};
+use crate::error::AppError;
+use axum::extract::ConnectInfo;
+use leptos::prelude::*;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use tower_sessions::Session;
+
+const USER_ID_KEY: &str = "user_id";
+
+pub fn state() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// Logs an unexpected failure with its whole chain; the user only sees "internal".
+pub fn internal(err: impl Into<anyhow::Error>) -> AppError {
+    let err = err.into();
+    tracing::error!(error = ?err, "request failed");
+    AppError::Internal
+}
+
+/// Sets the HTTP status of the response to the one the error calls for.
+pub fn fail<T>(err: AppError) -> Result<T, AppError> {
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(err.status()) {
+            options.set_status(status);
+        }
+    }
+    Err(err)
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| internal(anyhow::anyhow!("no session layer: {e}")))
+}
+
+pub async fn client_ip() -> IpAddr {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// Starts an authenticated session under a fresh id (no session fixation).
+pub async fn log_in(session: &Session, user_id: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(internal)?;
+    session.insert(USER_ID_KEY, user_id).await.map_err(internal)
+}
+
+/// Deletes the session server-side, so its cookie is worthless from now on.
+pub async fn log_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(internal)
+}
+
+/// The logged-in user, if any (a session whose account was deleted counts as none).
+pub async fn current_user() -> Result<Option<users::User>, AppError> {
+    let session = session().await?;
+    let Some(id) = session.get::<i64>(USER_ID_KEY).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    users::find(&state().db, id).await.map_err(internal)
+}
+
+pub async fn require_user() -> Result<users::User, AppError> {
+    match current_user().await? {
+        Some(user) => Ok(user),
+        None => fail(AppError::NotLoggedIn),
+    }
+}

@@ -1,0 +1,95 @@
+//! The `users` table and every query on it.
+use crate::domain::{DisplayName, Email, Language};
+use chrono::{DateTime, Utc};
+use sea_orm::{entity::prelude::*, ActiveValue::Set, DatabaseConnection, SqlErr};
+
+pub mod entity {
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub email: String,
+        pub display_name: String,
+        pub password_hash: String,
+        pub locale: Option<String>,
+        pub created_at: DateTime<Utc>,
+        pub password_changed_at: DateTime<Utc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use entity::Model as User;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("an account already uses this e-mail address")]
+    EmailTaken,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    email: &Email,
+    display_name: &DisplayName,
+    password_hash: String,
+    locale: Option<Language>,
+) -> Result<User, CreateUserError> {
+    let now = Utc::now();
+    let row = entity::ActiveModel {
+        email: Set(email.as_ref().to_owned()),
+        display_name: Set(display_name.as_ref().to_owned()),
+        password_hash: Set(password_hash),
+        locale: Set(locale.map(|l| l.code().to_owned())),
+        created_at: Set(now),
+        password_changed_at: Set(now),
+        ..Default::default()
+    };
+    row.insert(db).await.map_err(|err| match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => CreateUserError::EmailTaken,
+        _ => CreateUserError::Db(err),
+    })
+}
+
+pub async fn find_by_email(db: &DatabaseConnection, email: &Email) -> Result<Option<User>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::Email.eq(email.as_ref()))
+        .one(db)
+        .await
+}
+
+pub async fn find(db: &DatabaseConnection, id: i64) -> Result<Option<User>, DbErr> {
+    entity::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn set_password(db: &DatabaseConnection, id: i64, password_hash: String) -> Result<(), DbErr> {
+    let row = entity::ActiveModel {
+        id: Set(id),
+        password_hash: Set(password_hash),
+        password_changed_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    row.update(db).await.map(|_| ())
+}
+
+pub async fn set_locale(db: &DatabaseConnection, id: i64, locale: Language) -> Result<(), DbErr> {
+    let row = entity::ActiveModel {
+        id: Set(id),
+        locale: Set(Some(locale.code().to_owned())),
+        ..Default::default()
+    };
+    row.update(db).await.map(|_| ())
+}
+
+/// Removes the account and, through the foreign keys of later tables, all its data.
+pub async fn delete(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
+    entity::Entity::delete_by_id(id).exec(db).await.map(|_| ())
+}

@@ -1,0 +1,82 @@
+//! Command line and environment: every setting has a flag and a `BESACE_*` variable.
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::{net::SocketAddr, path::PathBuf};
+use url::Url;
+
+#[derive(Debug, Parser)]
+#[command(name = "besace", version, about = "Besace, a learner backpack for Open Badges")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web app (migrations are applied first).
+    Serve(ServeArgs),
+    /// Apply the database migrations, then exit.
+    Migrate(DatabaseArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Database URL: `sqlite://PATH` or `postgres://USER@HOST/DB`.
+    /// Default: the SQLite file `besace.db` in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Where Besace keeps its files (the default SQLite database among them).
+    #[arg(long, env = "BESACE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+}
+
+impl DatabaseArgs {
+    /// The URL to connect to; the default SQLite file is created if missing.
+    pub fn url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("besace.db").display()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per event, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "BESACE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// External base URL used in links and for the Origin check (default: http://ADDR).
+    /// Cookies are marked Secure when it starts with https.
+    #[arg(long, env = "BESACE_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+    /// Folder of the built site (wasm, js, css and public assets).
+    #[arg(long, env = "BESACE_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Log format.
+    #[arg(long, env = "BESACE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Sign-up and login attempts allowed per client IP per minute.
+    #[arg(long, env = "BESACE_RATE_LIMIT_PER_IP", default_value_t = 30)]
+    pub rate_limit_per_ip: u32,
+    /// Login and password attempts allowed per account per minute.
+    #[arg(long, env = "BESACE_RATE_LIMIT_PER_ACCOUNT", default_value_t = 10)]
+    pub rate_limit_per_account: u32,
+}
+
+impl ServeArgs {
+    pub fn public_url(&self) -> Url {
+        self.public_url.clone().unwrap_or_else(|| {
+            Url::parse(&format!("http://{}", self.addr)).expect("a socket address makes a valid URL")
+        })
+    }
+}

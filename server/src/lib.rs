@@ -1,0 +1,6 @@
+//! The `besace` server: configuration, HTTP stack, command-line subcommands.
+pub mod config;
+pub mod csrf;
+pub mod session_store;
+pub mod startup;
+pub mod telemetry;

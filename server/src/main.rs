@@ -1,0 +1,37 @@
+//! `besace`: dispatches the subcommands. All the work is in the library.
+use anyhow::Context;
+use besace_server::{
+    config::{Cli, Command, LogFormat},
+    startup::{open_database, Application},
+    telemetry,
+};
+use clap::Parser;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => {
+            telemetry::init(args.log_format);
+            serve(args).await
+        }
+        Command::Migrate(args) => {
+            telemetry::init(LogFormat::Text);
+            open_database(&args).await.map(|_| tracing::info!("database is up to date"))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = ?err, "besace stopped");
+            eprintln!("Error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: besace_server::config::ServeArgs) -> anyhow::Result<()> {
+    let app = Application::build(&args).await.context("could not start Besace")?;
+    app.run_until_stopped().await
+}

@@ -1,0 +1,184 @@
+//! Building the application: database, migrations, sessions, routes. `Application::build`
+//! binds the listener, so callers (and tests) learn the real port before serving.
+use crate::{
+    config::{DatabaseArgs, ServeArgs},
+    csrf::{self, AllowedOrigins},
+    session_store::AnySessionStore,
+};
+use anyhow::Context;
+use app::server::{
+    rate_limit::{RateLimitConfig, RateLimits},
+    AppState,
+};
+use app::{shell, App};
+use axum::{
+    extract::{FromRef, State},
+    http::StatusCode,
+    middleware,
+    response::IntoResponse,
+    routing::get,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// Axum state: Leptos' options plus ours.
+#[derive(Clone, FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub db: DatabaseConnection,
+}
+
+/// Opens the database (creating the SQLite file and its folder if needed) and migrates it.
+pub async fn open_database(args: &DatabaseArgs) -> anyhow::Result<DatabaseConnection> {
+    let url = args.url();
+    if url.starts_with("sqlite:") && args.database_url.is_none() {
+        std::fs::create_dir_all(&args.data_dir)
+            .with_context(|| format!("could not create the data directory {}", args.data_dir.display()))?;
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(16)
+        .connect_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let db = Database::connect(options)
+        .await
+        .with_context(|| format!("could not open the database {}", redact(&args.url())))?;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        // WAL lets readers go on while one connection writes.
+        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;")
+            .await
+            .context("could not configure SQLite")?;
+    }
+    Migrator::up(&db, None).await.context("could not apply the database migrations")?;
+    Ok(db)
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn leptos_options(args: &ServeArgs) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("besace")
+        .site_root(args.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(args.addr)
+        .build()
+}
+
+impl Application {
+    pub async fn build(args: &ServeArgs) -> anyhow::Result<Self> {
+        let db = open_database(&args.database).await?;
+        let public_url = args.public_url();
+        let store = AnySessionStore::for_database(&db).await?;
+        store.spawn_expired_cleanup();
+
+        let rate_limits = RateLimits::new(RateLimitConfig {
+            per_ip_per_minute: args.rate_limit_per_ip,
+            per_account_per_minute: args.rate_limit_per_account,
+        });
+        let app_state = AppState::new(db.clone(), public_url.as_str(), rate_limits);
+        spawn_rate_limit_cleanup(app_state.rate_limits.clone());
+
+        let sessions = SessionManagerLayer::new(store)
+            .with_name("besace_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(public_url.scheme() == "https")
+            .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(14)));
+
+        let allowed = AllowedOrigins(Arc::new(vec![public_url.origin().ascii_serialization()]));
+        let state = ServerState { leptos_options: leptos_options(args), app: app_state.clone() };
+        let routes = generate_route_list(App);
+        let context = {
+            let app_state = app_state.clone();
+            move || provide_context(app_state.clone())
+        };
+        let router = Router::new()
+            .route("/healthz", get(healthz))
+            .leptos_routes_with_context(&state, routes, context.clone(), {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            })
+            .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+            .layer(sessions)
+            .layer(middleware::from_fn_with_state(allowed, csrf::check_origin))
+            .layer(TraceLayer::new_for_http())
+            .with_state(state);
+
+        let listener = TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("could not listen on {} (is the port already taken?)", args.addr))?;
+        Ok(Self { listener, router, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let addr = self.listener.local_addr()?;
+        tracing::info!(%addr, "Besace is listening on http://{addr}");
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("the server stopped with an error")
+    }
+}
+
+/// Liveness and readiness: answers 200 only when the database answers.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+fn spawn_rate_limit_cleanup(limits: Arc<RateLimits>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limits.retain_recent();
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

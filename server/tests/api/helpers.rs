@@ -1,0 +1,199 @@
+//! Black-box test harness: a real `besace` server on a random port, over a fresh SQLite file
+//! or a fresh PostgreSQL database, driven with a real HTTP client that keeps cookies.
+use besace_server::config::{DatabaseArgs, LogFormat, ServeArgs};
+use besace_server::startup::Application;
+use futures::FutureExt;
+use reqwest::{header, redirect::Policy, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use std::{future::Future, panic::AssertUnwindSafe, path::PathBuf};
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database made for one test, and dropped after it.
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    pg_name: Option<String>,
+    dir: PathBuf,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("BESACE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl TestDb {
+    async fn create(backend: Backend) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("besace-test-{id}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        match backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}?mode=rwc", dir.join("besace.db").display());
+                Self { backend, url, pg_name: None, dir }
+            }
+            Backend::Postgres => {
+                let name = format!("besace_test_{id}");
+                let admin = Database::connect(postgres_admin_url()).await.expect(
+                    "PostgreSQL must run on 127.0.0.1:5432 (scripts/test starts it); set BESACE_TEST_POSTGRES_URL otherwise",
+                );
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                let base = postgres_admin_url();
+                let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+                Self { backend, url, pg_name: Some(name), dir }
+            }
+        }
+    }
+
+    async fn drop_database(self) {
+        if let Some(name) = &self.pg_name {
+            if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    pub fn serve_args(&self) -> ServeArgs {
+        ServeArgs {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            database: DatabaseArgs { database_url: Some(self.url.clone()), data_dir: self.dir.clone() },
+            public_url: None,
+            site_root: self.dir.join("site"),
+            log_format: LogFormat::Text,
+            rate_limit_per_ip: 1000,
+            rate_limit_per_account: 1000,
+        }
+    }
+
+    pub async fn spawn_app(&self) -> TestApp {
+        self.spawn_app_with(|_| {}).await
+    }
+
+    pub async fn spawn_app_with(&self, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+        if std::env::var_os("TEST_LOG").is_some() {
+            besace_server::telemetry::init(LogFormat::Text);
+        }
+        let mut args = self.serve_args();
+        configure(&mut args);
+        let app = Application::build(&args).await.expect("the app starts");
+        let port = app.port();
+        let server = tokio::spawn(app.run_until_stopped());
+        TestApp { address: format!("http://127.0.0.1:{port}"), port, client: new_client(), server }
+    }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+}
+
+/// Runs `test` against a fresh database of `backend`, and always drops the database after.
+pub async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let db = TestDb::create(backend).await;
+    let keep = TestDb { backend, url: db.url.clone(), pg_name: db.pg_name.clone(), dir: db.dir.clone() };
+    let outcome = AssertUnwindSafe(test(db)).catch_unwind().await;
+    keep.drop_database().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// One test body, run once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::helpers::run($crate::helpers::Backend::Sqlite, $body).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::helpers::run($crate::helpers::Backend::Postgres, $body).await
+            }
+        }
+    };
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+pub const PASSWORD: &str = "Mon vélo rouge a trois roues";
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client.post(self.url(path)).form(form).send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        (response.status(), response.text().await.unwrap())
+    }
+
+    pub async fn signup(&self, email: &str, name: &str, password: &str) -> Response {
+        self.post_form("/api/signup", &[("email", email), ("display_name", name), ("password", password)]).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_form("/api/login", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn logout(&self) -> Response {
+        self.post_form("/api/logout", &[]).await
+    }
+
+    /// The logged-in user as `/api/me` reports it (JSON null when logged out).
+    pub async fn me(&self) -> serde_json::Value {
+        let response = self.post_form("/api/me", &[]).await;
+        assert!(response.status().is_success(), "/api/me answered {}", response.status());
+        response.json().await.unwrap()
+    }
+}
+
+/// The session cookie a response sets, if any.
+pub fn session_cookie(response: &Response) -> Option<String> {
+    set_cookies(response).into_iter().find(|c| c.starts_with("besace_session="))
+}
+
+pub fn set_cookies(response: &Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
+/// Asserts a server-function error: its HTTP status and its JSON body (the error variant).
+pub async fn assert_error(response: Response, status: u16, variant: &str) {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let body = response.text().await.unwrap();
+    assert!(body.contains(variant), "expected {variant}, got {body}");
+}

@@ -30,6 +30,28 @@ fn bench(c: &mut Criterion) {
             b.iter(|| rt.block_on(besace_badges::verify_bytes(&bytes, &fetcher, &opts)))
         });
     }
+    // The two canonicalisations inside eddsa-rdfc-2022.
+    let cred: serde_json::Value =
+        serde_json::from_slice(&common::read("ob3/di-didkey.json")).unwrap();
+    let mut doc = cred.clone();
+    doc.as_object_mut().unwrap().remove("proof");
+    c.bench_function("jsonld_rdfc_document", |b| {
+        b.iter(|| besace_badges::jsonld::canonical_nquads(&doc).unwrap())
+    });
+    let ctx_only = serde_json::json!({
+        "@context": cred["@context"].clone(),
+        "id": "urn:uuid:1",
+        "name": "x"
+    });
+    c.bench_function("jsonld_rdfc_contexts_only", |b| {
+        b.iter(|| besace_badges::jsonld::canonical_nquads(&ctx_only).unwrap())
+    });
+    let mut proof = cred["proof"].clone();
+    proof.as_object_mut().unwrap().remove("proofValue");
+    proof["@context"] = serde_json::json!("https://www.w3.org/ns/credentials/v2");
+    c.bench_function("jsonld_rdfc_proof_options", |b| {
+        b.iter(|| besace_badges::jsonld::canonical_nquads(&proof).unwrap())
+    });
     let png = common::read("ob2/signed.png");
     c.bench_function("extract_png", |b| {
         b.iter(|| besace_badges::extract(&png, &besace_badges::Limits::default()).unwrap())

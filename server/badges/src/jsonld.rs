@@ -4,15 +4,18 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::task::{Context, Poll, Waker};
 
+use json_ld::syntax::TryFromJson as _;
+use json_ld::{Expand as _, Process as _, RdfQuads as _};
 use json_syntax::Parse as _;
 use locspan::Location;
 use sophia_api::source::QuadSource as _;
 use sophia_inmem::dataset::LightDataset;
 use sophia_iri::Iri;
-use sophia_jsonld::{JsonLdOptions, JsonLdParser};
+use sophia_jsonld::vocabulary::{ArcBnode, ArcVoc};
+use sophia_jsonld::{JsonLdOptions, JsonLdParser, RdfTerm};
 
 type ArcIri = Iri<Arc<str>>;
 
@@ -125,16 +128,153 @@ fn run_now<F: Future>(fut: F) -> Option<F::Output> {
     }
 }
 
-/// The RDFC-1.0 canonical N-Quads of a JSON-LD document.
-pub fn canonical_nquads(doc: &serde_json::Value) -> Result<String, JsonLdError> {
+type Meta = Location<ArcIri>;
+type ActiveContext =
+    json_ld::Context<ArcIri, ArcBnode, json_ld::syntax::context::Value<Meta>, Meta>;
+
+fn base_iri() -> ArcIri {
+    Iri::new_unchecked(Arc::from("x-string://"))
+}
+
+fn parse_meta_json(
+    text: &str,
+) -> Result<locspan::Meta<json_syntax::Value<Meta>, Meta>, JsonLdError> {
+    let base = base_iri();
+    json_syntax::Value::parse_str(text, |span| Location::new(base.clone(), span))
+        .map_err(|e| JsonLdError::Expand(format!("{e:?}")))
+}
+
+/// Processed active contexts, keyed by the document's `@context` (only lists of bundled
+/// context URLs are cached, so the cache is small and bounded).
+static ACTIVE_CONTEXTS: LazyLock<Mutex<HashMap<String, Arc<ActiveContext>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn is_bundled_list(ctx: &serde_json::Value) -> bool {
+    let bundled = |v: &serde_json::Value| {
+        v.as_str()
+            .is_some_and(|u| CONTEXTS.iter().any(|(url, _)| *url == u))
+    };
+    match ctx {
+        serde_json::Value::Array(a) => !a.is_empty() && a.len() <= 4 && a.iter().all(bundled),
+        v => bundled(v),
+    }
+}
+
+/// The active context after processing `ctx` from an empty one (JSON-LD context
+/// processing, cached: it is the same for every credential using the same contexts).
+fn active_context(ctx: &serde_json::Value) -> Result<Arc<ActiveContext>, JsonLdError> {
+    let key = ctx.to_string();
+    if let Some(c) = ACTIVE_CONTEXTS
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+    {
+        return Ok(c);
+    }
+    let json = parse_meta_json(&key)?;
+    let local = json_ld::syntax::context::Value::try_from_json(json)
+        .map_err(|e| JsonLdError::Expand(format!("{e:?}")))?;
+    let mut vocab = ArcVoc {};
+    let mut loader = LOADER.clone();
+    let initial = ActiveContext::new(Some(base_iri()));
+    let processed = run_now(local.process_full(
+        &mut vocab,
+        &initial,
+        &mut loader,
+        Some(base_iri()),
+        json_ld::context_processing::Options::default(),
+        (),
+    ))
+    .ok_or_else(|| JsonLdError::Expand("a context was not available".into()))?
+    .map_err(|e| JsonLdError::Expand(format!("{e:?}")))?;
+    let active = Arc::new(processed.into_processed());
+    if let Ok(mut m) = ACTIVE_CONTEXTS.lock() {
+        if m.len() < 16 {
+            m.insert(key, active.clone());
+        }
+    }
+    Ok(active)
+}
+
+/// Expands `doc` (its `@context` removed) from an already processed active context: the
+/// same as expanding it with its `@context`, without processing the contexts again.
+fn dataset_with_context(
+    doc: &serde_json::Value,
+    active: &ActiveContext,
+) -> Result<LightDataset, JsonLdError> {
+    use sophia_api::dataset::MutableDataset as _;
+    let mut body = doc.clone();
+    if let Some(o) = body.as_object_mut() {
+        o.remove("@context");
+    }
+    let json = parse_meta_json(&body.to_string())?;
+    let mut vocab = ArcVoc {};
+    let mut loader = LOADER.clone();
+    let base = base_iri();
+    let expanded = run_now(json.expand_full(
+        &mut vocab,
+        active.clone(),
+        Some(&base),
+        &mut loader,
+        json_ld::expansion::Options::default().unordered(),
+        (),
+    ))
+    .ok_or_else(|| JsonLdError::Expand("a context was not available".into()))?
+    .map_err(|e| JsonLdError::Expand(format!("{e:?}")))?;
+    let locspan::Meta(mut expanded, _) = expanded;
+    let gen_loc = Location::new(
+        Iri::new_unchecked(Arc::from("x-bnode-gen://")),
+        locspan::Span::default(),
+    );
+    let mut generator = rdf_types::generator::Blank::new().with_metadata(gen_loc);
+    expanded.relabel_and_canonicalize_with(&mut vocab, &mut generator);
+    let mut dataset = LightDataset::new();
+    for rdf_types::Quad(s, p, o, g) in expanded
+        .rdf_quads_full(&mut vocab, &mut generator, None, false)
+        .cloned()
+    {
+        dataset
+            .insert(
+                RdfTerm::from(s),
+                RdfTerm::from(p),
+                RdfTerm::from(o),
+                g.map(RdfTerm::from),
+            )
+            .map_err(|e| JsonLdError::Expand(e.to_string()))?;
+    }
+    Ok(dataset)
+}
+
+/// The dataset of `doc` through sophia's parser (any `@context`, bundled ones only).
+fn dataset_uncached(doc: &serde_json::Value) -> Result<LightDataset, JsonLdError> {
     let text = doc.to_string();
     let options = JsonLdOptions::new().with_document_loader(LOADER.clone());
     let parser = JsonLdParser::new_with_options(options);
     let source = run_now(parser.async_parse_str(&text))
         .ok_or_else(|| JsonLdError::Expand("a context was not available".into()))?;
-    let dataset: LightDataset = source
+    source
         .collect_quads()
-        .map_err(|e| JsonLdError::Expand(e.to_string()))?;
+        .map_err(|e| JsonLdError::Expand(e.to_string()))
+}
+
+/// The RDFC-1.0 canonical N-Quads of a JSON-LD document.
+pub fn canonical_nquads(doc: &serde_json::Value) -> Result<String, JsonLdError> {
+    let dataset = match doc.get("@context") {
+        Some(ctx) if is_bundled_list(ctx) => {
+            dataset_with_context(doc, active_context(ctx)?.as_ref())?
+        }
+        _ => dataset_uncached(doc)?,
+    };
+    let mut out = Vec::new();
+    sophia_c14n::rdfc10::normalize(&dataset, &mut out)
+        .map_err(|e| JsonLdError::Canonicalise(e.to_string()))?;
+    String::from_utf8(out).map_err(|e| JsonLdError::Canonicalise(e.to_string()))
+}
+
+/// The canonical N-Quads without the context cache (to test that both agree).
+#[doc(hidden)]
+pub fn canonical_nquads_uncached(doc: &serde_json::Value) -> Result<String, JsonLdError> {
+    let dataset = dataset_uncached(doc)?;
     let mut out = Vec::new();
     sophia_c14n::rdfc10::normalize(&dataset, &mut out)
         .map_err(|e| JsonLdError::Canonicalise(e.to_string()))?;

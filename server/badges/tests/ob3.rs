@@ -119,3 +119,30 @@ async fn issuer_keys_are_needed_and_never_fetched_from_elsewhere() {
         besace_badges::verify_bytes(&read("ob3/di-https.json"), &besace_badges::NoFetch, &o).await;
     assert_eq!(failed(&r), ["signature"]);
 }
+
+#[test]
+fn cached_contexts_give_the_same_canonical_form_as_full_processing() {
+    use besace_badges::jsonld::{canonical_nquads, canonical_nquads_uncached};
+    let mut n = 0;
+    for dir in ["ob3", "served/ob3"] {
+        for e in std::fs::read_dir(fixtures().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().and_then(|x| x.to_str()) != Some("json") {
+                continue;
+            }
+            let doc: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+            let mut unsigned = doc.clone();
+            unsigned.as_object_mut().unwrap().remove("proof");
+            for d in [&doc, &unsigned] {
+                let fast = canonical_nquads(d);
+                let full = canonical_nquads_uncached(d);
+                assert_eq!(fast, full, "{}", p.display());
+                if fast.is_ok() {
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert!(n >= 20, "only {n} documents compared");
+}

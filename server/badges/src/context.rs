@@ -27,7 +27,7 @@ pub(crate) struct Ctx<'a> {
     pub opts: &'a VerifyOptions,
     pub now: DateTime<Utc>,
     fetches: AtomicUsize,
-    cache: Mutex<HashMap<(String, bool), FetchResponse>>,
+    cache: Mutex<HashMap<String, FetchResponse>>,
 }
 
 /// Removes a `#fragment`: the document is fetched, the fragment names a part of it.
@@ -53,7 +53,9 @@ impl<'a> Ctx<'a> {
     /// Fetches `url` (any status), at most once per verification.
     pub async fn get(&self, url: &str, kind: FetchKind) -> Result<FetchResponse, FetchError> {
         let url = without_fragment(url);
-        let key = (url.to_string(), kind == FetchKind::Json);
+        // One fetch per URL: a JSON body read under the larger badge cap is still parsed
+        // under the JSON cap.
+        let key = url.to_string();
         if let Some(r) = self
             .cache
             .lock()

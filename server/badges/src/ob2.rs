@@ -395,11 +395,14 @@ async fn verify_signature(
         .unwrap_or(creator.as_str())
         .to_string();
     let owner = key_doc.as_ref().and_then(|d| str_of(d, "owner"));
-    let bound = key_listed(issuer, &key_id)
-        || key_listed(issuer, &creator)
-        || (owner == Some(issuer_id) && same_origin(&creator, issuer_id))
-        || (key_doc.is_none() && same_origin(&creator, issuer_id))
-        || (key_doc.is_none() && str_of(issuer, "url").is_some_and(|u| same_origin(&creator, u)));
+    // The issuer's own document (fetched from its http(s) id) is what vouches for the key.
+    let bound = is_http_url(issuer_id)
+        && (key_listed(issuer, &key_id)
+            || key_listed(issuer, &creator)
+            || (owner == Some(issuer_id) && same_origin(&creator, issuer_id))
+            || (key_doc.is_none() && same_origin(&creator, issuer_id))
+            || (key_doc.is_none()
+                && str_of(issuer, "url").is_some_and(|u| same_origin(&creator, u))));
     if bound {
         r.pass(CheckId::KeyIssuer);
     } else {

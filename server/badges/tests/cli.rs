@@ -110,3 +110,17 @@ async fn a_hosted_url_is_verified_through_the_real_fetcher() {
     assert_eq!(code, EXIT_UNREADABLE, "{out}");
     assert!(out.contains("private or reserved address"), "{out}");
 }
+
+/// The server runs verifications inside axum handlers and spawned tasks: the futures must
+/// be `Send`.
+#[test]
+fn verification_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let f = besace_badges::NoFetch;
+    let o = besace_badges::VerifyOptions::default();
+    assert_send(&besace_badges::verify_bytes(b"", &f, &o));
+    assert_send(&besace_badges::verify_url("https://x.example/", &f, &o));
+    let a = args(&["x.png"]).unwrap();
+    assert_send(&verify_with(&a, &f));
+    assert_send(&besace_badges::run_verify(a.clone()));
+}

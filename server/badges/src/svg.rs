@@ -63,12 +63,10 @@ pub fn extract(bytes: &[u8], max_events: usize) -> Result<SvgBadge, SvgError> {
             .map_err(|e| SvgError::Xml(e.to_string()))?;
         match event {
             Event::DocType(d) => {
+                // An external DTD (`PUBLIC "-//W3C//DTD SVG 1.1//EN" …`, as editors write)
+                // is harmless: it is never loaded. Declared entities are refused outright.
                 let d = String::from_utf8_lossy(d.as_ref()).to_ascii_uppercase();
-                if d.contains("<!ENTITY")
-                    || d.contains("SYSTEM")
-                    || d.contains("PUBLIC")
-                    || d.contains('[')
-                {
+                if d.contains("<!ENTITY") {
                     return Err(SvgError::Entities);
                 }
             }
@@ -194,6 +192,17 @@ mod tests {
         assert_eq!(b.text, r#"{"a":1}"#);
         assert!(b.credential);
         assert!(b.active_content);
+    }
+
+    #[test]
+    fn an_external_svg_dtd_is_accepted_but_never_loaded() {
+        let svg = br#"<?xml version="1.0"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://example.org/a.json"/></svg>"#;
+        assert_eq!(
+            extract(svg, 1000).unwrap().text,
+            "https://example.org/a.json"
+        );
     }
 
     #[test]

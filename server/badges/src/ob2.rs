@@ -325,6 +325,27 @@ async fn verify_assertion(ctx: &Ctx<'_>, r: &mut Report, a: Value, jws: Option<C
     }
 }
 
+/// Fetches a key: a CryptographicKey document, or (1.x) the PEM itself.
+async fn load_key(ctx: &Ctx<'_>, url: &str) -> Result<(PublicKey, Option<Value>), String> {
+    let resp = match ctx.get(url, FetchKind::Json).await {
+        Ok(resp) if (200..300).contains(&resp.status) => resp,
+        Ok(resp) => return Err(format!("{url}: HTTP {}", resp.status)),
+        Err(e) => return Err(format!("{url}: {e}")),
+    };
+    match parse_json(&resp.body, ctx.limits()) {
+        Ok(doc) => match str_of(&doc, "publicKeyPem") {
+            Some(pem) => PublicKey::from_pem(pem)
+                .map(|k| (k, Some(doc.clone())))
+                .map_err(|e| format!("{url}: {e}")),
+            None => Err(format!("{url}: no publicKeyPem")),
+        },
+        Err(_) => std::str::from_utf8(&resp.body)
+            .map_err(|_| format!("{url}: not a key"))
+            .and_then(|pem| PublicKey::from_pem(pem).map_err(|e| format!("{url}: {e}")))
+            .map(|k| (k, None)),
+    }
+}
+
 async fn verify_signature(
     ctx: &Ctx<'_>,
     r: &mut Report,
@@ -333,60 +354,46 @@ async fn verify_signature(
     issuer: &Value,
     issuer_id: &str,
 ) {
-    let Some(creator) = a
+    // The key named by verification.creator; without it, the keys the issuer lists.
+    let candidates: Vec<String> = match a
         .get("verification")
         .and_then(|v| v.get("creator"))
         .and_then(id_of)
-        .map(str::to_string)
-    else {
+    {
+        Some(c) => vec![c.to_string()],
+        None if is_http_url(issuer_id) => as_list(issuer.get("publicKey"))
+            .into_iter()
+            .filter_map(id_of)
+            .map(str::to_string)
+            .collect(),
+        None => vec![],
+    };
+    if candidates.is_empty() {
         r.fail(
             CheckId::Signature,
-            "verification.creator (the key URL) is missing",
+            "no key: verification.creator is missing and the issuer lists none",
         );
         return;
-    };
-    let resp = match ctx.get(&creator, FetchKind::Json).await {
-        Ok(resp) if (200..300).contains(&resp.status) => resp,
-        Ok(resp) => {
-            r.fail(
-                CheckId::Signature,
-                format!("{creator}: HTTP {}", resp.status),
-            );
-            return;
+    }
+    let mut last_error = String::new();
+    let mut verified = None;
+    for creator in &candidates {
+        match load_key(ctx, creator).await {
+            Ok((key, doc)) => match jws.verify(&key) {
+                Ok(()) => {
+                    verified = Some((creator.clone(), doc));
+                    break;
+                }
+                Err(e) => last_error = e.to_string(),
+            },
+            Err(e) => last_error = e,
         }
-        Err(e) => {
-            r.fail(CheckId::Signature, format!("{creator}: {e}"));
-            return;
-        }
+    }
+    let Some((creator, key_doc)) = verified else {
+        r.fail(CheckId::Signature, last_error);
+        return;
     };
-    // A CryptographicKey document, or (1.x) the PEM itself.
-    let (key, key_doc) = match parse_json(&resp.body, ctx.limits()) {
-        Ok(doc) => (
-            str_of(&doc, "publicKeyPem").map(PublicKey::from_pem),
-            Some(doc),
-        ),
-        Err(_) => (
-            std::str::from_utf8(&resp.body)
-                .ok()
-                .map(PublicKey::from_pem),
-            None,
-        ),
-    };
-    let key = match key {
-        Some(Ok(k)) => k,
-        Some(Err(e)) => {
-            r.fail(CheckId::Signature, format!("{creator}: {e}"));
-            return;
-        }
-        None => {
-            r.fail(CheckId::Signature, format!("{creator}: no publicKeyPem"));
-            return;
-        }
-    };
-    match jws.verify(&key) {
-        Ok(()) => r.pass(CheckId::Signature),
-        Err(e) => r.fail(CheckId::Signature, e.to_string()),
-    };
+    r.pass(CheckId::Signature);
     // The key must be the issuer's: listed in the issuer's own profile, or owned by the
     // issuer and published on the issuer's origin.
     let key_id = key_doc

@@ -12,6 +12,7 @@ const SIGNED: &[(&str, Spec, Method, &[&str])] = &[
     ("ob2/signed.svg", Spec::Ob2, Method::Signed, &[]),
     ("ob2/signed.jws", Spec::Ob2, Method::Signed, &[]),
     ("ob2/signed-md5.png", Spec::Ob2, Method::Signed, &[]),
+    ("ob2/signed-no-creator.png", Spec::Ob2, Method::Signed, &[]),
     (
         "ob2/signed-plain-recipient.png",
         Spec::Ob2,

@@ -205,3 +205,51 @@ async fn a_signed_badge_needs_its_issuers_key() {
     assert!(!r.valid());
     assert_eq!(r.get(CheckId::BadgeClass).map(|c| c.ok), Some(false));
 }
+
+#[tokio::test]
+async fn legacy_badges_fail_like_current_ones() {
+    let server = serve(routes()).await;
+    let fetcher = LocalFetcher::new(server.port);
+    // Issued to someone else.
+    let r = verify_bytes(
+        &read("legacy/v1_0-hosted.png"),
+        &fetcher,
+        &opts(&["mallory@example.org"]),
+    )
+    .await;
+    assert_eq!(r.spec, Some(Spec::Ob1));
+    assert_eq!(failed(&r), ["recipient"]);
+    // A 1.0 signed badge whose payload was changed after signing (the JWS pasted as text).
+    let jws = match besace_badges::extract(&read("legacy/v1_0-signed.png"), &Default::default())
+        .unwrap()
+        .payload
+    {
+        besace_badges::Payload::Jws(s) => s,
+        other => panic!("{other:?}"),
+    };
+    let parts: Vec<&str> = jws.split('.').collect();
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut payload: serde_json::Value =
+        serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    payload["issuedOn"] = "2020-01-01".into();
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64.encode(payload.to_string()),
+        parts[2]
+    );
+    let r = verify_bytes(forged.as_bytes(), &fetcher, &opts(&[LEARNER])).await;
+    assert_eq!(r.spec, Some(Spec::Ob1));
+    assert_eq!(failed(&r), ["signature"]);
+    // A 0.5 assertion URL read directly (the learner pastes the link).
+    let r = besace_badges::verify_url(
+        "http://hosted.besace.test/v0_5/assertion.json",
+        &fetcher,
+        &opts(&[LEARNER]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.spec, Some(Spec::Ob05));
+    assert!(r.valid(), "{:?}", failed(&r));
+}

@@ -146,3 +146,46 @@ fn cached_contexts_give_the_same_canonical_form_as_full_processing() {
     }
     assert!(n >= 20, "only {n} documents compared");
 }
+
+#[tokio::test]
+async fn credentials_are_read_by_url_too() {
+    let mut fetcher = MapFetcher::new();
+    for (url, file) in [
+        (
+            "https://issuer.example/ob3/credentials/1",
+            "ob3/di-didkey.json",
+        ),
+        (
+            "https://issuer.example/ob3/credentials/2.jwt",
+            "ob3/jwt-es256.jwt",
+        ),
+        (
+            "https://issuer.example/ob3/credentials/3",
+            "ob3/di-tampered-name.json",
+        ),
+    ] {
+        fetcher.routes.insert(
+            url.into(),
+            Route {
+                status: 200,
+                body: read(file),
+                content_type: "application/json".into(),
+                location: None,
+            },
+        );
+    }
+    let o = opts(&[LEARNER]);
+    let r = besace_badges::verify_url("https://issuer.example/ob3/credentials/1", &fetcher, &o)
+        .await
+        .unwrap();
+    assert!(r.valid(), "{:?}", failed(&r));
+    let r = besace_badges::verify_url("https://issuer.example/ob3/credentials/2.jwt", &fetcher, &o)
+        .await
+        .unwrap();
+    assert_eq!(r.method, Some(Method::VcJwt));
+    assert!(r.valid(), "{:?}", failed(&r));
+    let r = besace_badges::verify_url("https://issuer.example/ob3/credentials/3", &fetcher, &o)
+        .await
+        .unwrap();
+    assert_eq!(failed(&r), ["signature"]);
+}

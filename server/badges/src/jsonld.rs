@@ -257,8 +257,36 @@ fn dataset_uncached(doc: &serde_json::Value) -> Result<LightDataset, JsonLdError
         .map_err(|e| JsonLdError::Expand(e.to_string()))
 }
 
+/// Most `@context` entries (URLs or inline objects) a document may carry, all `@context`
+/// keys counted: each one costs a context processing, so a document listing the same
+/// context thousands of times would otherwise buy seconds of CPU.
+pub const MAX_CONTEXT_ENTRIES: usize = 16;
+
+fn context_entries(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Object(o) => o
+            .iter()
+            .map(|(k, x)| {
+                let own = match (k.as_str(), x) {
+                    ("@context", serde_json::Value::Array(a)) => a.len(),
+                    ("@context", _) => 1,
+                    _ => 0,
+                };
+                own + context_entries(x)
+            })
+            .sum(),
+        serde_json::Value::Array(a) => a.iter().map(context_entries).sum(),
+        _ => 0,
+    }
+}
+
 /// The RDFC-1.0 canonical N-Quads of a JSON-LD document.
 pub fn canonical_nquads(doc: &serde_json::Value) -> Result<String, JsonLdError> {
+    if context_entries(doc) > MAX_CONTEXT_ENTRIES {
+        return Err(JsonLdError::Expand(format!(
+            "more than {MAX_CONTEXT_ENTRIES} @context entries"
+        )));
+    }
     let dataset = match doc.get("@context") {
         Some(ctx) if is_bundled_list(ctx) => {
             dataset_with_context(doc, active_context(ctx)?.as_ref())?
@@ -300,5 +328,13 @@ mod tests {
         );
         let doc = serde_json::json!({"@context": "https://evil.example/ctx.json", "a": 1});
         assert!(canonical_nquads(&doc).is_err());
+        let many = vec![serde_json::json!("https://www.w3.org/ns/credentials/v2"); 17];
+        let doc = serde_json::json!({"@context": many, "id": "urn:x"});
+        let started = std::time::Instant::now();
+        assert!(canonical_nquads(&doc)
+            .unwrap_err()
+            .to_string()
+            .contains("@context entries"));
+        assert!(started.elapsed() < std::time::Duration::from_millis(50));
     }
 }

@@ -30,6 +30,9 @@ pub(crate) fn is_credential(v: &Value) -> bool {
         })
 }
 
+/// Most proofs verified on one document.
+const MAX_PROOFS: usize = 4;
+
 /// A key failure: which check it fails and why.
 type KeyFailure = (CheckId, String);
 
@@ -201,6 +204,10 @@ async fn verify_proofs(ctx: &Ctx<'_>, doc: &Value, issuer_id: &str) -> Result<()
             CheckId::Signature,
             "no DataIntegrityProof with cryptosuite eddsa-rdfc-2022".into(),
         ));
+    }
+    // Each proof costs two canonicalisations: a document cannot buy unbounded CPU.
+    if supported.len() > MAX_PROOFS {
+        return Err((CheckId::Signature, format!("more than {MAX_PROOFS} proofs")));
     }
     for p in supported {
         let vm = data_integrity::verification_method(p).ok_or((

@@ -196,3 +196,36 @@ async fn slow_servers_time_out() {
     assert!(started.elapsed() < Duration::from_secs(3));
     hold.abort();
 }
+
+#[tokio::test]
+async fn json_ld_work_is_bounded() {
+    let cred: serde_json::Value = serde_json::from_slice(&read("ob3/di-didkey.json")).unwrap();
+    // Many copies of a genuine proof: refused before any canonicalisation.
+    let mut many_proofs = cred.clone();
+    many_proofs["proof"] = serde_json::Value::Array(vec![cred["proof"].clone(); 5]);
+    let started = Instant::now();
+    let r = besace_badges::verify_bytes(
+        many_proofs.to_string().as_bytes(),
+        &MapFetcher::new(),
+        &opts(&[LEARNER]),
+    )
+    .await;
+    assert_eq!(failed(&r), ["signature"]);
+    assert!(r
+        .checks
+        .iter()
+        .any(|c| c.detail.as_deref() == Some("more than 4 proofs")));
+    // The same context listed hundreds of times.
+    let mut many_contexts = cred.clone();
+    let list = cred["@context"].as_array().unwrap().clone();
+    let repeated: Vec<serde_json::Value> = (0..250).flat_map(|_| list.iter().cloned()).collect();
+    many_contexts["@context"] = serde_json::Value::Array(repeated);
+    let r = besace_badges::verify_bytes(
+        many_contexts.to_string().as_bytes(),
+        &MapFetcher::new(),
+        &opts(&[LEARNER]),
+    )
+    .await;
+    assert_eq!(failed(&r), ["signature"]);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}

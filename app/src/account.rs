@@ -52,17 +52,19 @@ mod ssr {
 }
 
 #[server(prefix = "/api", endpoint = "me")]
-pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+pub async fn me() -> Result<Option<CurrentUser>, AppError> {
     request_user_view().await
 }
 
 #[cfg(feature = "ssr")]
 async fn request_user_view() -> Result<Option<CurrentUser>, AppError> {
-    Ok(crate::server::request::current_user().await?.map(|user| CurrentUser {
-        display_name: user.display_name,
-        email: user.email,
-        locale: user.locale,
-    }))
+    Ok(crate::server::request::current_user()
+        .await?
+        .map(|user| CurrentUser {
+            display_name: user.display_name,
+            email: user.email,
+            locale: user.locale,
+        }))
 }
 
 #[server(prefix = "/api", endpoint = "signup")]
@@ -98,9 +100,13 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         return fail(AppError::WrongCredentials);
     };
     check_account_budget(&email)?;
-    let user = users::find_by_email(&state().db, &email).await.map_err(internal)?;
+    let user = users::find_by_email(&state().db, &email)
+        .await
+        .map_err(internal)?;
     // Verify against a decoy when the address is unknown: same answer, same time.
-    let stored = user.as_ref().map_or_else(|| password::decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let stored = user
+        .as_ref()
+        .map_or_else(|| password::decoy_hash().to_owned(), |u| u.password_hash.clone());
     let matches = password::verify(password, stored).await.map_err(internal)?;
     let user = match user {
         Some(user) if matches => user,
@@ -129,12 +135,17 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     let user = require_user().await?;
     let email = Email::parse(&user.email).map_err(|_| AppError::Internal)?;
     check_account_budget(&email)?;
-    if !password::verify(current_password, user.password_hash.clone()).await.map_err(internal)? {
+    if !password::verify(current_password, user.password_hash.clone())
+        .await
+        .map_err(internal)?
+    {
         return fail(AppError::WrongPassword);
     }
     password::check_policy(&new_password, &[&user.email, &user.display_name]).or_else(fail)?;
     let hash = password::hash(new_password).await.map_err(internal)?;
-    users::set_password(&state().db, user.id, hash).await.map_err(internal)?;
+    users::set_password(&state().db, user.id, hash)
+        .await
+        .map_err(internal)?;
     // A new id for this session; an attacker holding the old cookie is out.
     log_in(&session().await?, user.id).await?;
     tracing::info!(user_id = user.id, "password changed");
@@ -146,7 +157,9 @@ pub async fn set_language(language: String) -> Result<(), AppError> {
     use self::ssr::*;
     let language = Language::parse(&language).or_else(fail)?;
     if let Some(user) = crate::server::request::current_user().await? {
-        users::set_locale(&state().db, user.id, language).await.map_err(internal)?;
+        users::set_locale(&state().db, user.id, language)
+            .await
+            .map_err(internal)?;
     }
     set_language_cookie(language);
     Ok(())
@@ -158,7 +171,10 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     let user = require_user().await?;
     let email = Email::parse(&user.email).map_err(|_| AppError::Internal)?;
     check_account_budget(&email)?;
-    if !password::verify(password, user.password_hash.clone()).await.map_err(internal)? {
+    if !password::verify(password, user.password_hash.clone())
+        .await
+        .map_err(internal)?
+    {
         return fail(AppError::WrongPassword);
     }
     users::delete(&state().db, user.id).await.map_err(internal)?;

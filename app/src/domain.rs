@@ -19,7 +19,9 @@ impl Email {
                     && !domain.contains("..")
                     && !domain.contains('@')
             })
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c));
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c));
         if valid {
             Ok(Self(email))
         } else {
@@ -92,8 +94,21 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  Marie@Ecole.FR ").unwrap().as_ref(), "marie@ecole.fr");
-        for bad in ["", "marie", "marie@", "@ecole.fr", "marie@ecole", "ma rie@ecole.fr", "a@b@c.fr", "marie@.fr", "m<x>@ecole.fr"] {
+        assert_eq!(
+            Email::parse("  Marie@Ecole.FR ").unwrap().as_ref(),
+            "marie@ecole.fr"
+        );
+        for bad in [
+            "",
+            "marie",
+            "marie@",
+            "@ecole.fr",
+            "marie@ecole",
+            "ma rie@ecole.fr",
+            "a@b@c.fr",
+            "marie@.fr",
+            "m<x>@ecole.fr",
+        ] {
             assert_eq!(Email::parse(bad), Err(AppError::InvalidEmail), "{bad}");
         }
     }

@@ -1,5 +1,5 @@
 //! The frame around every page: skip link, header with navigation and language switch, footer.
-use crate::account::{current_user, set_language, CurrentUser, Logout};
+use crate::account::{me, set_language, CurrentUser, Logout};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
@@ -17,7 +17,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let user = Resource::new(
         move || location.pathname.get(),
-        |_| async { current_user().await.ok().flatten() },
+        |_| async { me().await.ok().flatten() },
     );
     provide_context(UserResource(user));
     // Browser tests wait for this marker: clicks before hydration would be lost.

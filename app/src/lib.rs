@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around every page (rendered on the server only).
@@ -59,8 +59,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=pages::Landing />
                         <Route path=path!("/signup") view=pages::Signup />
                         <Route path=path!("/login") view=pages::Login />
-                        <Route path=path!("/backpack") view=pages::Backpack />
-                        <Route path=path!("/settings") view=pages::Settings />
+                        // Private pages wait for the session check, so a visitor gets a
+                        // real 302 to the login page instead of a streamed redirect.
+                        <Route path=path!("/backpack") view=pages::Backpack ssr=SsrMode::Async />
+                        <Route path=path!("/settings") view=pages::Settings ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>
             </Router>

@@ -4,7 +4,11 @@ use std::{net::SocketAddr, path::PathBuf};
 use url::Url;
 
 #[derive(Debug, Parser)]
-#[command(name = "besace", version, about = "Besace, a learner backpack for Open Badges")]
+#[command(
+    name = "besace",
+    version,
+    about = "Besace, a learner backpack for Open Badges"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -21,7 +21,11 @@ pub async fn check_origin(State(allowed): State<AllowedOrigins>, request: Reques
         path = %request.uri().path(),
         "refused a cross-site state-changing request"
     );
-    (StatusCode::FORBIDDEN, "Cross-site request refused / Requête d'un autre site refusée").into_response()
+    (
+        StatusCode::FORBIDDEN,
+        "Cross-site request refused / Requête d'un autre site refusée",
+    )
+        .into_response()
 }
 
 fn is_safe_method(method: &Method) -> bool {
@@ -41,7 +45,9 @@ fn is_same_origin(request: &Request, allowed: &AllowedOrigins) -> bool {
         .map(str::to_owned)
         .or_else(|| {
             let referer = headers.get(header::REFERER)?.to_str().ok()?;
-            url::Url::parse(referer).ok().map(|u| u.origin().ascii_serialization())
+            url::Url::parse(referer)
+                .ok()
+                .map(|u| u.origin().ascii_serialization())
         });
     match origin {
         None => true,

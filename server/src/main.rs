@@ -18,7 +18,9 @@ async fn main() -> ExitCode {
         }
         Command::Migrate(args) => {
             telemetry::init(LogFormat::Text);
-            open_database(&args).await.map(|_| tracing::info!("database is up to date"))
+            open_database(&args)
+                .await
+                .map(|_| tracing::info!("database is up to date"))
         }
     };
     match result {
@@ -32,6 +34,8 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(args: besace_server::config::ServeArgs) -> anyhow::Result<()> {
-    let app = Application::build(&args).await.context("could not start Besace")?;
+    let app = Application::build(&args)
+        .await
+        .context("could not start Besace")?;
     app.run_until_stopped().await
 }

@@ -1,7 +1,7 @@
 //! Sessions live in the application's own database, on the same connection pool, so they
 //! survive restarts and any number of `besace` processes can share them.
 use async_trait::async_trait;
-use sea_orm::{DatabaseBackend, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
 use std::time::Duration;
 use tower_sessions::{
     session::{Id, Record},
@@ -19,7 +19,9 @@ pub enum AnySessionStore {
 impl AnySessionStore {
     pub async fn for_database(db: &DatabaseConnection) -> anyhow::Result<Self> {
         let store = match db.get_database_backend() {
-            DatabaseBackend::Sqlite => Self::Sqlite(SqliteStore::new(db.get_sqlite_connection_pool().clone())),
+            DatabaseBackend::Sqlite => {
+                Self::Sqlite(SqliteStore::new(db.get_sqlite_connection_pool().clone()))
+            }
             DatabaseBackend::Postgres => {
                 Self::Postgres(PostgresStore::new(db.get_postgres_connection_pool().clone()))
             }

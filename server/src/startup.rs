@@ -62,7 +62,9 @@ pub async fn open_database(args: &DatabaseArgs) -> anyhow::Result<DatabaseConnec
             .await
             .context("could not configure SQLite")?;
     }
-    Migrator::up(&db, None).await.context("could not apply the database migrations")?;
+    Migrator::up(&db, None)
+        .await
+        .context("could not apply the database migrations")?;
     Ok(db)
 }
 
@@ -105,10 +107,15 @@ impl Application {
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(public_url.scheme() == "https")
-            .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(14)));
+            .with_expiry(Expiry::OnInactivity(
+                tower_sessions::cookie::time::Duration::days(14),
+            ));
 
         let allowed = AllowedOrigins(Arc::new(vec![public_url.origin().ascii_serialization()]));
-        let state = ServerState { leptos_options: leptos_options(args), app: app_state.clone() };
+        let state = ServerState {
+            leptos_options: leptos_options(args),
+            app: app_state.clone(),
+        };
         let routes = generate_route_list(App);
         let context = {
             let app_state = app_state.clone();
@@ -139,10 +146,13 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, "Besace is listening on http://{addr}");
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("the server stopped with an error")
+        axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")
     }
 }
 

@@ -37,11 +37,10 @@ where
 }
 
 /// The error of the last submission of a form, if it failed.
-fn action_error<I: 'static, T: Send + Sync + 'static>(
-    action: ServerAction<I>,
-) -> impl IntoView
+fn action_error<I, T>(action: ServerAction<I>) -> impl IntoView
 where
-    I: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync,
+    I: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
 {
     move || {
         action

@@ -77,8 +77,12 @@ mod tests {
     async fn hashes_with_argon2id_and_owasp_parameters() {
         let hash = hash("cheval agrafe pile correcte".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(verify("cheval agrafe pile correcte".into(), hash.clone()).await.unwrap());
-        assert!(!verify("cheval agrafe pile correctE".into(), hash.clone()).await.unwrap());
+        assert!(verify("cheval agrafe pile correcte".into(), hash.clone())
+            .await
+            .unwrap());
+        assert!(!verify("cheval agrafe pile correctE".into(), hash.clone())
+            .await
+            .unwrap());
         let again = super::hash("cheval agrafe pile correcte".into()).await.unwrap();
         assert_ne!(hash, again, "each hash has its own salt");
     }
@@ -93,7 +97,10 @@ mod tests {
             check_policy("marie.dupont@ecole.fr", &["marie.dupont@ecole.fr"]),
             Err(AppError::PasswordTooCommon)
         );
-        assert_eq!(check_policy(&"x".repeat(1001), &[]), Err(AppError::PasswordTooLong));
+        assert_eq!(
+            check_policy(&"x".repeat(1001), &[]),
+            Err(AppError::PasswordTooLong)
+        );
         assert_eq!(check_policy("Mon vélo rouge a 3 roues", &[]), Ok(()));
     }
 }

@@ -18,7 +18,10 @@ pub struct RateLimitConfig {
 
 impl Default for RateLimitConfig {
     fn default() -> Self {
-        Self { per_ip_per_minute: 30, per_account_per_minute: 10 }
+        Self {
+            per_ip_per_minute: 30,
+            per_account_per_minute: 10,
+        }
     }
 }
 
@@ -57,7 +60,10 @@ mod tests {
 
     #[test]
     fn budgets_are_separate_per_key() {
-        let limits = RateLimits::new(RateLimitConfig { per_ip_per_minute: 2, per_account_per_minute: 1 });
+        let limits = RateLimits::new(RateLimitConfig {
+            per_ip_per_minute: 2,
+            per_account_per_minute: 1,
+        });
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
         assert!(limits.allow_ip(a) && limits.allow_ip(a));

@@ -30,7 +30,9 @@ pub fn fail<T>(err: AppError) -> Result<T, AppError> {
 }
 
 pub async fn session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>().await.map_err(|e| internal(anyhow::anyhow!("no session layer: {e}")))
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| internal(anyhow::anyhow!("no session layer: {e}")))
 }
 
 pub async fn client_ip() -> IpAddr {

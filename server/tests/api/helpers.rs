@@ -15,14 +15,14 @@ pub enum Backend {
 
 /// A database made for one test, and dropped after it.
 pub struct TestDb {
-    pub backend: Backend,
     pub url: String,
     pg_name: Option<String>,
     dir: PathBuf,
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("BESACE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("BESACE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 impl TestDb {
@@ -33,17 +33,28 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}?mode=rwc", dir.join("besace.db").display());
-                Self { backend, url, pg_name: None, dir }
+                Self {
+                    url,
+                    pg_name: None,
+                    dir,
+                }
             }
             Backend::Postgres => {
                 let name = format!("besace_test_{id}");
                 let admin = Database::connect(postgres_admin_url()).await.expect(
                     "PostgreSQL must run on 127.0.0.1:5432 (scripts/test starts it); set BESACE_TEST_POSTGRES_URL otherwise",
                 );
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
                 let base = postgres_admin_url();
                 let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
-                Self { backend, url, pg_name: Some(name), dir }
+                Self {
+                    url,
+                    pg_name: Some(name),
+                    dir,
+                }
             }
         }
     }
@@ -51,7 +62,9 @@ impl TestDb {
     async fn drop_database(self) {
         if let Some(name) = &self.pg_name {
             if let Ok(admin) = Database::connect(postgres_admin_url()).await {
-                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
             }
         }
         let _ = std::fs::remove_dir_all(&self.dir);
@@ -60,7 +73,10 @@ impl TestDb {
     pub fn serve_args(&self) -> ServeArgs {
         ServeArgs {
             addr: "127.0.0.1:0".parse().unwrap(),
-            database: DatabaseArgs { database_url: Some(self.url.clone()), data_dir: self.dir.clone() },
+            database: DatabaseArgs {
+                database_url: Some(self.url.clone()),
+                data_dir: self.dir.clone(),
+            },
             public_url: None,
             site_root: self.dir.join("site"),
             log_format: LogFormat::Text,
@@ -82,12 +98,20 @@ impl TestDb {
         let app = Application::build(&args).await.expect("the app starts");
         let port = app.port();
         let server = tokio::spawn(app.run_until_stopped());
-        TestApp { address: format!("http://127.0.0.1:{port}"), port, client: new_client(), server }
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            client: new_client(),
+            server,
+        }
     }
 }
 
 pub fn new_client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// Runs `test` against a fresh database of `backend`, and always drops the database after.
@@ -97,7 +121,11 @@ where
     Fut: Future<Output = ()>,
 {
     let db = TestDb::create(backend).await;
-    let keep = TestDb { backend, url: db.url.clone(), pg_name: db.pg_name.clone(), dir: db.dir.clone() };
+    let keep = TestDb {
+        url: db.url.clone(),
+        pg_name: db.pg_name.clone(),
+        dir: db.dir.clone(),
+    };
     let outcome = AssertUnwindSafe(test(db)).catch_unwind().await;
     keep.drop_database().await;
     if let Err(panic) = outcome {
@@ -126,7 +154,6 @@ macro_rules! on_both_databases {
 
 pub struct TestApp {
     pub address: String,
-    pub port: u16,
     pub client: reqwest::Client,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -158,11 +185,16 @@ impl TestApp {
     }
 
     pub async fn signup(&self, email: &str, name: &str, password: &str) -> Response {
-        self.post_form("/api/signup", &[("email", email), ("display_name", name), ("password", password)]).await
+        self.post_form(
+            "/api/signup",
+            &[("email", email), ("display_name", name), ("password", password)],
+        )
+        .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
-        self.post_form("/api/login", &[("email", email), ("password", password)]).await
+        self.post_form("/api/login", &[("email", email), ("password", password)])
+            .await
     }
 
     pub async fn logout(&self) -> Response {
@@ -172,14 +204,20 @@ impl TestApp {
     /// The logged-in user as `/api/me` reports it (JSON null when logged out).
     pub async fn me(&self) -> serde_json::Value {
         let response = self.post_form("/api/me", &[]).await;
-        assert!(response.status().is_success(), "/api/me answered {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "/api/me answered {}",
+            response.status()
+        );
         response.json().await.unwrap()
     }
 }
 
 /// The session cookie a response sets, if any.
 pub fn session_cookie(response: &Response) -> Option<String> {
-    set_cookies(response).into_iter().find(|c| c.starts_with("besace_session="))
+    set_cookies(response)
+        .into_iter()
+        .find(|c| c.starts_with("besace_session="))
 }
 
 pub fn set_cookies(response: &Response) -> Vec<String> {

@@ -14,7 +14,10 @@ async fn a_taken_port_is_a_clear_error() {
         let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let mut args = db.serve_args();
         args.addr = holder.local_addr().unwrap();
-        let err = besace_server::startup::Application::build(&args).await.err().expect("the port is taken");
+        let err = besace_server::startup::Application::build(&args)
+            .await
+            .err()
+            .expect("the port is taken");
         assert!(format!("{err:#}").contains("could not listen on"), "{err:#}");
     })
     .await;
@@ -24,8 +27,14 @@ async fn a_taken_port_is_a_clear_error() {
 async fn an_unreachable_database_is_a_clear_error() {
     let mut args = TestDbArgs::unreachable();
     args.database.database_url = Some("postgres://postgres@127.0.0.1:1/none".into());
-    let err = besace_server::startup::Application::build(&args).await.err().expect("no database there");
-    assert!(format!("{err:#}").contains("could not open the database"), "{err:#}");
+    let err = besace_server::startup::Application::build(&args)
+        .await
+        .err()
+        .expect("no database there");
+    assert!(
+        format!("{err:#}").contains("could not open the database"),
+        "{err:#}"
+    );
 }
 
 struct TestDbArgs;
@@ -33,7 +42,10 @@ impl TestDbArgs {
     fn unreachable() -> besace_server::config::ServeArgs {
         besace_server::config::ServeArgs {
             addr: "127.0.0.1:0".parse().unwrap(),
-            database: besace_server::config::DatabaseArgs { database_url: None, data_dir: std::env::temp_dir() },
+            database: besace_server::config::DatabaseArgs {
+                database_url: None,
+                data_dir: std::env::temp_dir(),
+            },
             public_url: None,
             site_root: std::env::temp_dir(),
             log_format: besace_server::config::LogFormat::Text,

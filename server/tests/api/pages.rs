@@ -2,42 +2,92 @@ use crate::helpers::*;
 use crate::on_both_databases;
 use reqwest::header;
 
-on_both_databases!(pages_speak_the_language_of_the_browser_or_the_choice, |db: TestDb| async move {
-    let app = db.spawn_app().await;
-    let english = app.client.get(app.url("/")).header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.8").send().await.unwrap();
-    let html = english.text().await.unwrap();
-    assert!(html.contains(r#"<html lang="en""#), "{}", &html[..200.min(html.len())]);
-    assert!(html.contains("What is a badge backpack?"));
+on_both_databases!(
+    pages_speak_the_language_of_the_browser_or_the_choice,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        let english = app
+            .client
+            .get(app.url("/"))
+            .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.8")
+            .send()
+            .await
+            .unwrap();
+        let html = english.text().await.unwrap();
+        assert!(
+            html.contains(r#"<html lang="en""#),
+            "{}",
+            &html[..200.min(html.len())]
+        );
+        assert!(html.contains("What is a badge backpack?"));
 
-    let french = new_client().get(app.url("/")).header(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9,en;q=0.5").send().await.unwrap();
-    let html = french.text().await.unwrap();
-    assert!(html.contains(r#"<html lang="fr""#));
-    assert!(html.contains("Qu&#x27;est-ce qu&#x27;une besace à badges ?") || html.contains("Qu'est-ce qu'une besace à badges ?"), "French landing");
+        let french = new_client()
+            .get(app.url("/"))
+            .header(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9,en;q=0.5")
+            .send()
+            .await
+            .unwrap();
+        let html = french.text().await.unwrap();
+        assert!(html.contains(r#"<html lang="fr""#));
+        assert!(
+            html.contains("Qu&#x27;est-ce qu&#x27;une besace à badges ?")
+                || html.contains("Qu'est-ce qu'une besace à badges ?"),
+            "French landing"
+        );
 
-    // A remembered choice beats the browser's header.
-    let chosen = new_client().get(app.url("/"))
-        .header(header::ACCEPT_LANGUAGE, "fr-FR")
-        .header(header::COOKIE, "i18n_pref_locale=en").send().await.unwrap();
-    assert!(chosen.text().await.unwrap().contains(r#"<html lang="en""#));
-});
+        // A remembered choice beats the browser's header.
+        let chosen = new_client()
+            .get(app.url("/"))
+            .header(header::ACCEPT_LANGUAGE, "fr-FR")
+            .header(header::COOKIE, "i18n_pref_locale=en")
+            .send()
+            .await
+            .unwrap();
+        assert!(chosen.text().await.unwrap().contains(r#"<html lang="en""#));
+    }
+);
 
-on_both_databases!(the_chosen_language_is_remembered_by_the_account, |db: TestDb| async move {
-    let app = db.spawn_app().await;
-    app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
-    let response = app.post_form("/api/set_language", &[("language", "fr")]).await;
-    assert!(response.status().is_success());
-    assert!(set_cookies(&response).iter().any(|c| c.starts_with("i18n_pref_locale=fr") && c.contains("Path=/")));
-    assert_error(app.post_form("/api/set_language", &[("language", "de")]).await, 422, "UnknownLanguage").await;
-    app.logout().await;
-    // A new browser, in English, logs in: the account's language comes back.
-    let browser = new_client();
-    let login = browser.post(app.url("/api/login"))
-        .form(&[("email", "marie@ecole.fr"), ("password", PASSWORD)]).send().await.unwrap();
-    assert!(set_cookies(&login).iter().any(|c| c.starts_with("i18n_pref_locale=fr")));
-    let html = browser.get(app.url("/backpack")).header(header::ACCEPT_LANGUAGE, "en").send().await.unwrap().text().await.unwrap();
-    assert!(html.contains(r#"<html lang="fr""#));
-    assert!(html.contains("Votre besace est vide pour l"));
-});
+on_both_databases!(
+    the_chosen_language_is_remembered_by_the_account,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+        let response = app.post_form("/api/set_language", &[("language", "fr")]).await;
+        assert!(response.status().is_success());
+        assert!(set_cookies(&response)
+            .iter()
+            .any(|c| c.starts_with("i18n_pref_locale=fr") && c.contains("Path=/")));
+        assert_error(
+            app.post_form("/api/set_language", &[("language", "de")]).await,
+            422,
+            "UnknownLanguage",
+        )
+        .await;
+        app.logout().await;
+        // A new browser, in English, logs in: the account's language comes back.
+        let browser = new_client();
+        let login = browser
+            .post(app.url("/api/login"))
+            .form(&[("email", "marie@ecole.fr"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert!(set_cookies(&login)
+            .iter()
+            .any(|c| c.starts_with("i18n_pref_locale=fr")));
+        let html = browser
+            .get(app.url("/backpack"))
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(r#"<html lang="fr""#));
+        assert!(html.contains("Votre besace est vide pour l"));
+    }
+);
 
 on_both_databases!(private_pages_send_visitors_to_login, |db: TestDb| async move {
     let app = db.spawn_app().await;
@@ -48,7 +98,10 @@ on_both_databases!(private_pages_send_visitors_to_login, |db: TestDb| async move
     }
     let (status, html) = app.get_html("/login").await;
     assert_eq!(status, 200);
-    assert!(html.contains(r#"<label for="email""#) && html.contains(r#"id="email""#), "labelled fields");
+    assert!(
+        html.contains(r#"<label for="email""#) && html.contains(r#"id="email""#),
+        "labelled fields"
+    );
 });
 
 on_both_databases!(unknown_pages_are_404, |db: TestDb| async move {

@@ -31,8 +31,7 @@ fn bench(c: &mut Criterion) {
         });
     }
     // The two canonicalisations inside eddsa-rdfc-2022.
-    let cred: serde_json::Value =
-        serde_json::from_slice(&common::read("ob3/di-didkey.json")).unwrap();
+    let cred: serde_json::Value = serde_json::from_slice(&common::read("ob3/di-didkey.json")).unwrap();
     let mut doc = cred.clone();
     doc.as_object_mut().unwrap().remove("proof");
     c.bench_function("jsonld_rdfc_document", |b| {

@@ -65,27 +65,15 @@ pub async fn verify_with(args: &VerifyArgs, fetcher: &dyn Fetcher) -> (i32, Stri
     let report = if input.starts_with("http://") || input.starts_with("https://") {
         match verify_url(input, fetcher, &opts).await {
             Ok(r) => r,
-            Err(e) => {
-                return (
-                    EXIT_UNREADABLE,
-                    unreadable(args.lang, input, &e.to_string()),
-                )
-            }
+            Err(e) => return (EXIT_UNREADABLE, unreadable(args.lang, input, &e.to_string())),
         }
     } else {
-        match read_capped(
-            input,
-            opts.limits.max_image_bytes.max(opts.limits.max_json_bytes),
-        ) {
+        match read_capped(input, opts.limits.max_image_bytes.max(opts.limits.max_json_bytes)) {
             Ok(bytes) => verify_bytes(&bytes, fetcher, &opts).await,
             Err(e) => return (EXIT_UNREADABLE, unreadable(args.lang, input, &e)),
         }
     };
-    let code = if report.valid() {
-        EXIT_VALID
-    } else {
-        EXIT_INVALID
-    };
+    let code = if report.valid() { EXIT_VALID } else { EXIT_INVALID };
     let out = if args.json {
         serde_json::to_string_pretty(&report.to_json(args.lang)).unwrap_or_default()
     } else {

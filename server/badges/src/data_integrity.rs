@@ -55,10 +55,7 @@ const V2_PROOF_TERMS: &[&str] = &[
 /// VCDM 2.0 and the options use only the terms it defines as `@protected`, later contexts
 /// cannot change what those terms mean (JSON-LD forbids redefining protected terms), so
 /// the VCDM 2.0 context alone gives the same RDF, at half the processing cost.
-fn proof_options_context(
-    document: &Value,
-    options: &serde_json::Map<String, Value>,
-) -> Option<Value> {
+fn proof_options_context(document: &Value, options: &serde_json::Map<String, Value>) -> Option<Value> {
     let ctx = document.get("@context")?;
     let first = match ctx {
         Value::Array(a) => a.first(),

@@ -83,10 +83,7 @@ pub fn classify_text(text: &str, limits: &Limits) -> Result<Payload, ExtractErro
 
 fn looks_like_xml(b: &[u8]) -> bool {
     let b = b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(b);
-    let start = b
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .unwrap_or(b.len());
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
     b[start..].starts_with(b"<")
 }
 

@@ -59,11 +59,8 @@ pub enum FetchError {
 /// The only way the library reaches the network.
 pub trait Fetcher: Send + Sync {
     /// GETs `url`. Non-2xx statuses are returned as responses, not errors.
-    fn fetch<'a>(
-        &'a self,
-        url: &'a str,
-        kind: FetchKind,
-    ) -> BoxFuture<'a, Result<FetchResponse, FetchError>>;
+    fn fetch<'a>(&'a self, url: &'a str, kind: FetchKind)
+        -> BoxFuture<'a, Result<FetchResponse, FetchError>>;
 }
 
 /// A fetcher that never reaches the network (every fetch fails).
@@ -215,9 +212,7 @@ impl HttpFetcher {
                 // Pin the connection to the address we checked.
                 builder = builder.resolve(d, addr);
             }
-            let client = builder
-                .build()
-                .map_err(|e| FetchError::Http(e.to_string()))?;
+            let client = builder.build().map_err(|e| FetchError::Http(e.to_string()))?;
             let mut resp = client
                 .get(current.clone())
                 .header(reqwest::header::ACCEPT, accept)
@@ -236,9 +231,7 @@ impl HttpFetcher {
                     .headers()
                     .get(reqwest::header::LOCATION)
                     .and_then(|v| v.to_str().ok())
-                    .ok_or_else(|| {
-                        FetchError::Http(format!("redirect {status} without Location"))
-                    })?;
+                    .ok_or_else(|| FetchError::Http(format!("redirect {status} without Location")))?;
                 current = current
                     .join(loc)
                     .map_err(|_| FetchError::BadUrl(loc.to_string()))?;
@@ -253,11 +246,7 @@ impl HttpFetcher {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
             let mut body = Vec::new();
-            while let Some(chunk) = resp
-                .chunk()
-                .await
-                .map_err(|e| FetchError::Http(e.to_string()))?
-            {
+            while let Some(chunk) = resp.chunk().await.map_err(|e| FetchError::Http(e.to_string()))? {
                 if body.len() + chunk.len() > cap {
                     return Err(FetchError::TooLarge(cap));
                 }
@@ -281,8 +270,7 @@ impl Fetcher for HttpFetcher {
         kind: FetchKind,
     ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
         Box::pin(async move {
-            match tokio::time::timeout(self.limits.fetch_timeout, self.fetch_inner(url, kind)).await
-            {
+            match tokio::time::timeout(self.limits.fetch_timeout, self.fetch_inner(url, kind)).await {
                 Ok(r) => r,
                 Err(_) => Err(FetchError::Timeout),
             }
@@ -318,12 +306,7 @@ mod tests {
         ] {
             assert!(!is_public_ip(a.parse().unwrap()), "{a} must be refused");
         }
-        for a in [
-            "93.184.216.34",
-            "2606:4700::1111",
-            "::ffff:1.1.1.1",
-            "8.8.8.8",
-        ] {
+        for a in ["93.184.216.34", "2606:4700::1111", "::ffff:1.1.1.1", "8.8.8.8"] {
             assert!(is_public_ip(a.parse().unwrap()), "{a} is public");
         }
     }
@@ -341,10 +324,7 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(e, FetchError::ForbiddenAddress(_)), "{e}");
-        let e = f
-            .fetch("file:///etc/passwd", FetchKind::Json)
-            .await
-            .unwrap_err();
+        let e = f.fetch("file:///etc/passwd", FetchKind::Json).await.unwrap_err();
         assert!(matches!(e, FetchError::BadUrl(_)), "{e}");
     }
 }

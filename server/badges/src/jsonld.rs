@@ -129,16 +129,13 @@ fn run_now<F: Future>(fut: F) -> Option<F::Output> {
 }
 
 type Meta = Location<ArcIri>;
-type ActiveContext =
-    json_ld::Context<ArcIri, ArcBnode, json_ld::syntax::context::Value<Meta>, Meta>;
+type ActiveContext = json_ld::Context<ArcIri, ArcBnode, json_ld::syntax::context::Value<Meta>, Meta>;
 
 fn base_iri() -> ArcIri {
     Iri::new_unchecked(Arc::from("x-string://"))
 }
 
-fn parse_meta_json(
-    text: &str,
-) -> Result<locspan::Meta<json_syntax::Value<Meta>, Meta>, JsonLdError> {
+fn parse_meta_json(text: &str) -> Result<locspan::Meta<json_syntax::Value<Meta>, Meta>, JsonLdError> {
     let base = base_iri();
     json_syntax::Value::parse_str(text, |span| Location::new(base.clone(), span))
         .map_err(|e| JsonLdError::Expand(format!("{e:?}")))
@@ -164,11 +161,7 @@ fn is_bundled_list(ctx: &serde_json::Value) -> bool {
 /// processing, cached: it is the same for every credential using the same contexts).
 fn active_context(ctx: &serde_json::Value) -> Result<Arc<ActiveContext>, JsonLdError> {
     let key = ctx.to_string();
-    if let Some(c) = ACTIVE_CONTEXTS
-        .lock()
-        .ok()
-        .and_then(|m| m.get(&key).cloned())
-    {
+    if let Some(c) = ACTIVE_CONTEXTS.lock().ok().and_then(|m| m.get(&key).cloned()) {
         return Ok(c);
     }
     let json = parse_meta_json(&key)?;
@@ -288,9 +281,7 @@ pub fn canonical_nquads(doc: &serde_json::Value) -> Result<String, JsonLdError> 
         )));
     }
     let dataset = match doc.get("@context") {
-        Some(ctx) if is_bundled_list(ctx) => {
-            dataset_with_context(doc, active_context(ctx)?.as_ref())?
-        }
+        Some(ctx) if is_bundled_list(ctx) => dataset_with_context(doc, active_context(ctx)?.as_ref())?,
         _ => dataset_uncached(doc)?,
     };
     let mut out = Vec::new();

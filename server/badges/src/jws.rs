@@ -42,9 +42,7 @@ pub enum JwsError {
 pub fn looks_like_compact_jws(s: &str) -> bool {
     let s = s.trim();
     let mut parts = s.split('.');
-    let (Some(h), Some(p), Some(sig), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(h), Some(p), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     !h.is_empty()
@@ -112,9 +110,7 @@ mod tests {
 
     #[test]
     fn recognises_compact_form_only() {
-        assert!(looks_like_compact_jws(
-            "eyJhbGciOiJSUzI1NiJ9.eyJhIjoxfQ.c2ln"
-        ));
+        assert!(looks_like_compact_jws("eyJhbGciOiJSUzI1NiJ9.eyJhIjoxfQ.c2ln"));
         assert!(!looks_like_compact_jws("eyJ.a.b.c"));
         assert!(!looks_like_compact_jws("https://example.org/a.b"));
         assert!(!looks_like_compact_jws("{\"a\":1}"));
@@ -125,11 +121,7 @@ mod tests {
         let jws = CompactJws::parse("eyJhbGciOiJub25lIn0.eyJhIjoxfQ.", &Limits::default());
         // An empty signature part is still three parts.
         let jws = jws.unwrap();
-        let key =
-            PublicKey::from_multibase("z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp").unwrap();
-        assert_eq!(
-            jws.verify(&key),
-            Err(KeyError::UnsupportedAlg("none".into()))
-        );
+        let key = PublicKey::from_multibase("z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp").unwrap();
+        assert_eq!(jws.verify(&key), Err(KeyError::UnsupportedAlg("none".into())));
     }
 }

@@ -31,9 +31,7 @@ impl PartialEq for PublicKey {
         use rsa::traits::PublicKeyParts;
         match (self, other) {
             (PublicKey::Rsa(a), PublicKey::Rsa(b)) => a.n() == b.n() && a.e() == b.e(),
-            (PublicKey::P256(a), PublicKey::P256(b)) => {
-                a.to_encoded_point(true) == b.to_encoded_point(true)
-            }
+            (PublicKey::P256(a), PublicKey::P256(b)) => a.to_encoded_point(true) == b.to_encoded_point(true),
             (PublicKey::Ed25519(a), PublicKey::Ed25519(b)) => a.as_bytes() == b.as_bytes(),
             _ => false,
         }
@@ -160,21 +158,19 @@ impl PublicKey {
                     // Legacy keys under 2048 bits (some Open Badges 1.x issuers).
                     use rsa::signature::Verifier;
                     let vk = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(k.clone());
-                    let s = rsa::pkcs1v15::Signature::try_from(sig)
-                        .map_err(|_| KeyError::BadSignature)?;
+                    let s = rsa::pkcs1v15::Signature::try_from(sig).map_err(|_| KeyError::BadSignature)?;
                     vk.verify(msg, &s).map_err(|_| KeyError::BadSignature)
                 }
             }
             ("ES256", PublicKey::P256(k)) => {
                 use p256::ecdsa::signature::Verifier;
-                let s =
-                    p256::ecdsa::Signature::from_slice(sig).map_err(|_| KeyError::BadSignature)?;
+                let s = p256::ecdsa::Signature::from_slice(sig).map_err(|_| KeyError::BadSignature)?;
                 k.verify(msg, &s).map_err(|_| KeyError::BadSignature)
             }
             ("EdDSA" | "Ed25519", PublicKey::Ed25519(k)) => self.verify_ed25519_with(k, msg, sig),
-            ("RS256" | "ES256" | "EdDSA" | "Ed25519", _) => Err(KeyError::AlgMismatch {
-                alg: alg.to_string(),
-            }),
+            ("RS256" | "ES256" | "EdDSA" | "Ed25519", _) => {
+                Err(KeyError::AlgMismatch { alg: alg.to_string() })
+            }
             _ => Err(KeyError::UnsupportedAlg(alg.to_string())),
         }
     }
@@ -207,8 +203,7 @@ mod tests {
     #[test]
     fn did_key_multibase_reads_ed25519_and_rejects_other_bases() {
         // did:key test vector from the did:key specification.
-        let k =
-            PublicKey::from_multibase("z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp").unwrap();
+        let k = PublicKey::from_multibase("z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp").unwrap();
         assert!(matches!(k, PublicKey::Ed25519(_)));
         assert!(PublicKey::from_multibase("f00").is_err());
         assert!(PublicKey::from_multibase("z1111").is_err());
@@ -220,9 +215,6 @@ mod tests {
         assert!(PublicKey::from_jwk(&bad).is_err());
         let bad = serde_json::json!({"kty": "oct", "k": "AA"});
         assert!(PublicKey::from_jwk(&bad).is_err());
-        assert!(
-            PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
-                .is_err()
-        );
+        assert!(PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err());
     }
 }

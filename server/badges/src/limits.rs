@@ -133,10 +133,7 @@ mod tests {
             parse_json(b"[1,2,3,4,5,6,7]", &l),
             Err(JsonError::TooLarge { limit: 10 })
         );
-        assert_eq!(
-            parse_json(b"[[[[1]]]]", &l),
-            Err(JsonError::TooDeep { limit: 3 })
-        );
+        assert_eq!(parse_json(b"[[[[1]]]]", &l), Err(JsonError::TooDeep { limit: 3 }));
         assert!(parse_json(b"[[[1]]]", &l).is_ok());
         assert!(matches!(parse_json(b"[1,", &l), Err(JsonError::Syntax(_))));
     }

@@ -98,10 +98,7 @@ pub(crate) async fn verify_json(ctx: &Ctx<'_>, r: &mut Report, v: Value, found_a
     }
     r.pass(CheckId::HostedFetch);
     if fetched.get("revoked").and_then(Value::as_bool) == Some(true) {
-        r.fail(
-            CheckId::Revocation,
-            "the issuer's copy says \"revoked\": true",
-        );
+        r.fail(CheckId::Revocation, "the issuer's copy says \"revoked\": true");
         return;
     }
     verify_assertion(ctx, r, assertion, None).await;
@@ -143,10 +140,7 @@ async fn resolve_node(ctx: &Ctx<'_>, v: &Value, kind: &str) -> Result<Value, Str
             let doc = ctx.get_json(u).await?;
             let doc = ob1::upgrade_node(doc, u, kind);
             if id_of(&doc) != Some(u.as_str()) {
-                return Err(format!(
-                    "the document at {u} names itself {:?}",
-                    id_of(&doc)
-                ));
+                return Err(format!("the document at {u} names itself {:?}", id_of(&doc)));
             }
             Ok(doc)
         }
@@ -176,16 +170,12 @@ async fn verify_assertion(ctx: &Ctx<'_>, r: &mut Report, a: Value, jws: Option<C
     if missing.is_empty() {
         r.pass(CheckId::Structure);
     } else {
-        r.fail(
-            CheckId::Structure,
-            format!("missing {}", missing.join(", ")),
-        );
+        r.fail(CheckId::Structure, format!("missing {}", missing.join(", ")));
     }
     r.badge.id = id_of(&a).map(str::to_string);
 
     // BadgeClass, then its issuer.
-    let badge = match resolve_node(ctx, a.get("badge").unwrap_or(&Value::Null), "BadgeClass").await
-    {
+    let badge = match resolve_node(ctx, a.get("badge").unwrap_or(&Value::Null), "BadgeClass").await {
         Ok(b) => b,
         Err(e) => {
             r.fail(CheckId::BadgeClass, e);
@@ -202,10 +192,7 @@ async fn verify_assertion(ctx: &Ctx<'_>, r: &mut Report, a: Value, jws: Option<C
     if bmissing.is_empty() {
         r.pass(CheckId::BadgeClass);
     } else {
-        r.fail(
-            CheckId::BadgeClass,
-            format!("missing {}", bmissing.join(", ")),
-        );
+        r.fail(CheckId::BadgeClass, format!("missing {}", bmissing.join(", ")));
     }
     let issuer_ref = badge.get("issuer").cloned().unwrap_or(Value::Null);
     let mut issuer = match resolve_node(ctx, &issuer_ref, "Issuer").await {
@@ -218,10 +205,7 @@ async fn verify_assertion(ctx: &Ctx<'_>, r: &mut Report, a: Value, jws: Option<C
     // An embedded issuer says what it likes about itself: keys, policy and revocation list
     // come from the issuer's own document when it has an http(s) id.
     if issuer_ref.is_object() {
-        if let Some(iid) = id_of(&issuer)
-            .filter(|i| is_http_url(i))
-            .map(str::to_string)
-        {
+        if let Some(iid) = id_of(&issuer).filter(|i| is_http_url(i)).map(str::to_string) {
             if jws.is_some() || r.spec != Some(Spec::Ob05) {
                 match ctx.get_json(&iid).await {
                     Ok(doc) => issuer = ob1::upgrade_node(doc, &iid, "Issuer"),
@@ -408,8 +392,7 @@ async fn verify_signature(
             || key_listed(issuer, &creator)
             || (owner == Some(issuer_id) && same_origin(&creator, issuer_id))
             || (key_doc.is_none() && same_origin(&creator, issuer_id))
-            || (key_doc.is_none()
-                && str_of(issuer, "url").is_some_and(|u| same_origin(&creator, u))));
+            || (key_doc.is_none() && str_of(issuer, "url").is_some_and(|u| same_origin(&creator, u))));
     if bound {
         r.pass(CheckId::KeyIssuer);
     } else {
@@ -428,10 +411,7 @@ async fn check_revocation_list(ctx: &Ctx<'_>, r: &mut Report, a: &Value, issuer:
     let list = match ctx.get_json(list_url).await {
         Ok(l) => l,
         Err(e) => {
-            r.fail(
-                CheckId::Revocation,
-                format!("revocation list unavailable: {e}"),
-            );
+            r.fail(CheckId::Revocation, format!("revocation list unavailable: {e}"));
             return;
         }
     };
@@ -501,14 +481,8 @@ fn fill_info(r: &mut Report, a: &Value, badge: &Value, issuer: &Value) {
             name: text_of(issuer.get("name")),
             url: str_of(issuer, "url").map(str::to_string),
         },
-        issued_on: a
-            .get("issuedOn")
-            .and_then(dates::parse)
-            .map(|d| d.to_rfc3339()),
-        expires: a
-            .get("expires")
-            .and_then(dates::parse)
-            .map(|d| d.to_rfc3339()),
+        issued_on: a.get("issuedOn").and_then(dates::parse).map(|d| d.to_rfc3339()),
+        expires: a.get("expires").and_then(dates::parse).map(|d| d.to_rfc3339()),
         evidence,
         tags,
     };

@@ -10,9 +10,7 @@ use serde_json::{json, Value};
 use crate::context::{without_fragment, Ctx};
 use crate::data_integrity;
 use crate::dates;
-use crate::json::{
-    as_list, contexts_of, has_type, id_of, is_http_url, same_origin, str_of, text_of,
-};
+use crate::json::{as_list, contexts_of, has_type, id_of, is_http_url, same_origin, str_of, text_of};
 use crate::jws::{CompactJws, B64URL};
 use crate::keys::PublicKey;
 use crate::limits::parse_json;
@@ -25,9 +23,9 @@ pub(crate) fn is_credential(v: &Value) -> bool {
         || has_type(v, "OpenBadgeCredential")
         || has_type(v, "AchievementCredential")
         || v.get("vc").is_some_and(Value::is_object)
-        || contexts_of(v).iter().any(|c| {
-            c.contains("www.w3.org/ns/credentials") || c.contains("www.w3.org/2018/credentials")
-        })
+        || contexts_of(v)
+            .iter()
+            .any(|c| c.contains("www.w3.org/ns/credentials") || c.contains("www.w3.org/2018/credentials"))
 }
 
 /// Most proofs verified on one document.
@@ -89,19 +87,13 @@ async fn issuer_key(ctx: &Ctx<'_>, issuer_id: &str, vm: &str) -> Result<PublicKe
     if let Some(mb) = did.strip_prefix("did:key:") {
         let key = PublicKey::from_multibase(mb).map_err(|e| (CheckId::Signature, e.to_string()))?;
         if did != issuer_id {
-            return Err((
-                CheckId::KeyIssuer,
-                format!("{did} is not the issuer {issuer_id}"),
-            ));
+            return Err((CheckId::KeyIssuer, format!("{did} is not the issuer {issuer_id}")));
         }
         return Ok(key);
     }
     if did.starts_with("did:web:") {
         let url = did_web_url(&did).ok_or((CheckId::Signature, format!("bad did:web {did}")))?;
-        let doc = ctx
-            .get_json(&url)
-            .await
-            .map_err(|e| (CheckId::Signature, e))?;
+        let doc = ctx.get_json(&url).await.map_err(|e| (CheckId::Signature, e))?;
         if id_of(&doc) != Some(did.as_str()) {
             return Err((
                 CheckId::Signature,
@@ -122,10 +114,7 @@ async fn issuer_key(ctx: &Ctx<'_>, issuer_id: &str, vm: &str) -> Result<PublicKe
         return Ok(key);
     }
     if is_http_url(&vm) {
-        let doc = ctx
-            .get_json(&vm)
-            .await
-            .map_err(|e| (CheckId::Signature, e))?;
+        let doc = ctx.get_json(&vm).await.map_err(|e| (CheckId::Signature, e))?;
         // Either the key document itself, or a profile listing it.
         let entry = if id_of(&doc) == Some(vm.as_str()) {
             Some(doc.clone())
@@ -136,11 +125,10 @@ async fn issuer_key(ctx: &Ctx<'_>, issuer_id: &str, vm: &str) -> Result<PublicKe
                 .map(|(_, m, _)| m)
         };
         let entry = entry.ok_or((CheckId::Signature, format!("{vm} has no key")))?;
-        let key =
-            PublicKey::from_document(&entry).map_err(|e| (CheckId::Signature, e.to_string()))?;
+        let key = PublicKey::from_document(&entry).map_err(|e| (CheckId::Signature, e.to_string()))?;
         let controller = str_of(&entry, "controller").or(str_of(&entry, "owner"));
-        let self_declared = (controller == Some(issuer_id) || id_of(&doc) == Some(issuer_id))
-            && same_origin(&vm, issuer_id);
+        let self_declared =
+            (controller == Some(issuer_id) || id_of(&doc) == Some(issuer_id)) && same_origin(&vm, issuer_id);
         let listed_by_issuer = if self_declared || !is_http_url(issuer_id) {
             false
         } else {
@@ -224,11 +212,7 @@ async fn verify_proofs(ctx: &Ctx<'_>, doc: &Value, issuer_id: &str) -> Result<()
 pub(crate) async fn verify_json(ctx: &Ctx<'_>, r: &mut Report, cred: Value) {
     r.spec = Some(Spec::Ob3);
     r.method = Some(Method::EddsaRdfc2022);
-    let issuer_id = cred
-        .get("issuer")
-        .and_then(id_of)
-        .unwrap_or_default()
-        .to_string();
+    let issuer_id = cred.get("issuer").and_then(id_of).unwrap_or_default().to_string();
     match verify_proofs(ctx, &cred, &issuer_id).await {
         Ok(()) => {
             r.pass(CheckId::Signature);
@@ -262,33 +246,22 @@ pub(crate) async fn verify_jwt(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws, p
             o.entry("id").or_insert_with(|| jti.clone());
         }
         if let Some(nbf) = payload.get("nbf").and_then(dates::parse) {
-            o.entry("issuanceDate")
-                .or_insert_with(|| json!(nbf.to_rfc3339()));
+            o.entry("issuanceDate").or_insert_with(|| json!(nbf.to_rfc3339()));
         }
         if let Some(exp) = payload.get("exp").and_then(dates::parse) {
             o.entry("expirationDate")
                 .or_insert_with(|| json!(exp.to_rfc3339()));
         }
     }
-    let issuer_id = cred
-        .get("issuer")
-        .and_then(id_of)
-        .unwrap_or_default()
-        .to_string();
+    let issuer_id = cred.get("issuer").and_then(id_of).unwrap_or_default().to_string();
     let mut claims_ok = true;
     if iss.as_deref().is_some_and(|i| i != issuer_id) {
-        r.fail(
-            CheckId::Structure,
-            "the JWT iss is not the credential's issuer",
-        );
+        r.fail(CheckId::Structure, "the JWT iss is not the credential's issuer");
         claims_ok = false;
     }
     let alg = jws.alg().unwrap_or("none");
     if !matches!(alg, "RS256" | "ES256" | "EdDSA") {
-        r.fail(
-            CheckId::Signature,
-            format!("unsupported JWT algorithm {alg}"),
-        );
+        r.fail(CheckId::Signature, format!("unsupported JWT algorithm {alg}"));
     } else {
         let key = match (jws.kid(), jws.header.get("jwk")) {
             (Some(kid), _) => issuer_key(ctx, &issuer_id, kid).await,
@@ -301,9 +274,7 @@ pub(crate) async fn verify_jwt(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws, p
                         match jws.verify(&k) {
                             Ok(()) => Err((
                                 CheckId::KeyIssuer,
-                                format!(
-                                    "the key in the JWT header is not published by {issuer_id}"
-                                ),
+                                format!("the key in the JWT header is not published by {issuer_id}"),
                             )),
                             Err(e) => Err((CheckId::Signature, e.to_string())),
                         }
@@ -340,10 +311,7 @@ pub(crate) async fn verify_jwt(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws, p
     }
     verify_common(ctx, r, &cred, &issuer_id).await;
     if !claims_ok {
-        r.fail(
-            CheckId::Structure,
-            "the JWT iss is not the credential's issuer",
-        );
+        r.fail(CheckId::Structure, "the JWT iss is not the credential's issuer");
     }
 }
 
@@ -370,10 +338,7 @@ async fn verify_common(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &
     if missing.is_empty() {
         r.pass(CheckId::Structure);
     } else {
-        r.fail(
-            CheckId::Structure,
-            format!("missing {}", missing.join(", ")),
-        );
+        r.fail(CheckId::Structure, format!("missing {}", missing.join(", ")));
     }
     if achievement.is_object() && text_of(achievement.get("name")).is_some() {
         r.pass(CheckId::BadgeClass);
@@ -502,20 +467,15 @@ async fn check_status(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &s
                 let list = match ctx.get_json(url).await {
                     Ok(l) => l,
                     Err(e) => {
-                        r.fail(
-                            CheckId::Revocation,
-                            format!("revocation list unavailable: {e}"),
-                        );
+                        r.fail(CheckId::Revocation, format!("revocation list unavailable: {e}"));
                         return;
                     }
                 };
-                let revoked = as_list(list.get("revokedCredentials"))
-                    .into_iter()
-                    .find(|e| {
-                        cred_id.is_some()
-                            && id_of(e) == cred_id
-                            && e.get("revoked").and_then(Value::as_bool) != Some(false)
-                    });
+                let revoked = as_list(list.get("revokedCredentials")).into_iter().find(|e| {
+                    cred_id.is_some()
+                        && id_of(e) == cred_id
+                        && e.get("revoked").and_then(Value::as_bool) != Some(false)
+                });
                 if let Some(e) = revoked {
                     let reason = str_of(e, "revocationReason").unwrap_or("no reason given");
                     r.fail(CheckId::Revocation, format!("listed as revoked: {reason}"));
@@ -529,8 +489,7 @@ async fn check_status(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &s
                     Some(Value::Number(n)) => n.as_u64().map(|n| n as usize),
                     _ => None,
                 };
-                let (Some(index), Some(url)) = (index, str_of(entry, "statusListCredential"))
-                else {
+                let (Some(index), Some(url)) = (index, str_of(entry, "statusListCredential")) else {
                     r.fail(CheckId::Revocation, "credentialStatus is incomplete");
                     return;
                 };
@@ -547,10 +506,7 @@ async fn check_status(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &s
                     return;
                 }
                 if let Err((_, d)) = verify_proofs(ctx, &list, issuer_id).await {
-                    r.fail(
-                        CheckId::Revocation,
-                        format!("the status list is not signed: {d}"),
-                    );
+                    r.fail(CheckId::Revocation, format!("the status list is not signed: {d}"));
                     return;
                 }
                 let encoded = as_list(list.get("credentialSubject"))

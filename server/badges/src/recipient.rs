@@ -191,10 +191,7 @@ mod tests {
                 &json!({"type": "email", "hashed": true, "salt": "s3l", "identity": upper}),
                 None,
             );
-            assert!(
-                find_match(&s, &["Ana@Example.org ".into()]).is_some(),
-                "{algo}"
-            );
+            assert!(find_match(&s, &["Ana@Example.org ".into()]).is_some(), "{algo}");
             let wrong_salt = from_ob2(
                 &json!({"type": "email", "hashed": true, "salt": "x", "identity": h}),
                 None,

@@ -75,9 +75,7 @@ pub fn extract(bytes: &[u8], max_events: usize) -> Result<SvgBadge, SvgError> {
                 let qname = e.name();
                 let local = e.local_name();
                 let local = local.as_ref();
-                if local.eq_ignore_ascii_case(b"script")
-                    || local.eq_ignore_ascii_case(b"foreignObject")
-                {
+                if local.eq_ignore_ascii_case(b"script") || local.eq_ignore_ascii_case(b"foreignObject") {
                     active_content = true;
                 }
                 for a in e.attributes().flatten() {
@@ -123,16 +121,14 @@ pub fn extract(bytes: &[u8], max_events: usize) -> Result<SvgBadge, SvgError> {
             Event::CData(c) => {
                 if let Some((_, buf, _)) = collecting.as_mut() {
                     buf.push_str(
-                        std::str::from_utf8(c.as_ref())
-                            .map_err(|_| SvgError::Xml("not UTF-8".into()))?,
+                        std::str::from_utf8(c.as_ref()).map_err(|_| SvgError::Xml("not UTF-8".into()))?,
                     );
                 }
             }
             Event::Text(t) => {
                 if let Some((_, buf, _)) = collecting.as_mut() {
                     let s = t.decode().map_err(|e| SvgError::Xml(e.to_string()))?;
-                    let s = quick_xml::escape::unescape(&s)
-                        .map_err(|e| SvgError::Xml(e.to_string()))?;
+                    let s = quick_xml::escape::unescape(&s).map_err(|e| SvgError::Xml(e.to_string()))?;
                     buf.push_str(&s);
                 }
             }
@@ -141,8 +137,8 @@ pub fn extract(bytes: &[u8], max_events: usize) -> Result<SvgBadge, SvgError> {
                 if let Some((_, buf, _)) = collecting.as_mut() {
                     let name = String::from_utf8_lossy(r.as_ref()).into_owned();
                     let reference = format!("&{name};");
-                    let s = quick_xml::escape::unescape(&reference)
-                        .map_err(|e| SvgError::Xml(e.to_string()))?;
+                    let s =
+                        quick_xml::escape::unescape(&reference).map_err(|e| SvgError::Xml(e.to_string()))?;
                     buf.push_str(&s);
                 }
             }
@@ -199,10 +195,7 @@ mod tests {
         let svg = br#"<?xml version="1.0"?>
 <!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
 <svg xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://example.org/a.json"/></svg>"#;
-        assert_eq!(
-            extract(svg, 1000).unwrap().text,
-            "https://example.org/a.json"
-        );
+        assert_eq!(extract(svg, 1000).unwrap().text, "https://example.org/a.json");
     }
 
     #[test]

@@ -58,10 +58,7 @@ async fn fetch_input(ctx: &Ctx<'_>, url: &str) -> Result<FetchResponse, FetchErr
 async fn verify_fetched(ctx: &Ctx<'_>, r: &mut Report, resp: &FetchResponse) {
     if resp.status == 410 {
         r.pass(CheckId::Extract);
-        r.fail(
-            CheckId::Revocation,
-            format!("{} answers HTTP 410 Gone", resp.url),
-        );
+        r.fail(CheckId::Revocation, format!("{} answers HTTP 410 Gone", resp.url));
         return;
     }
     let payload = match extract(&resp.body, ctx.limits()) {

@@ -65,10 +65,7 @@ async fn unreadable_input_exits_2() {
     let a = args(&["/nonexistent/badge.png"]).unwrap();
     let (code, out) = verify_with(&a, &MapFetcher::new()).await;
     assert_eq!(code, EXIT_UNREADABLE);
-    assert!(
-        out.starts_with("Could not read /nonexistent/badge.png"),
-        "{out}"
-    );
+    assert!(out.starts_with("Could not read /nonexistent/badge.png"), "{out}");
     let a = args(&["https://issuer.example/no-such-badge.json"]).unwrap();
     assert_eq!(verify_with(&a, &MapFetcher::new()).await.0, EXIT_UNREADABLE);
 }

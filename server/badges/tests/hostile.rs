@@ -35,10 +35,7 @@ async fn hostile_files_are_refused_with_a_clear_error() {
             err.to_string().contains(words),
             "{file}: {err} (wanted {words:?})"
         );
-        assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "{file} took too long"
-        );
+        assert!(started.elapsed() < Duration::from_secs(2), "{file} took too long");
         let r = verify(file, &[LEARNER]).await;
         assert!(!r.valid(), "{file}");
         assert_eq!(failed(&r), ["extract"], "{file}");
@@ -100,8 +97,7 @@ async fn private_addresses_are_refused_after_dns_and_on_every_redirect() {
         assert!(matches!(e, FetchError::ForbiddenAddress(_)), "{url}: {e}");
     }
     // 127.0.0.1 allowed alone: a redirect to another loopback address is re-checked.
-    let one =
-        HttpFetcher::new(false, Limits::default()).allow_ips([IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+    let one = HttpFetcher::new(false, Limits::default()).allow_ips([IpAddr::V4(Ipv4Addr::LOCALHOST)]);
     let ok = one
         .fetch(
             &format!("http://127.0.0.1:{port}/ob2/issuer.json"),
@@ -122,10 +118,7 @@ async fn private_addresses_are_refused_after_dns_and_on_every_redirect() {
     );
     let server2 = serve(routes).await;
     let e = one
-        .fetch(
-            &format!("http://127.0.0.1:{}/hop", server2.port),
-            FetchKind::Json,
-        )
+        .fetch(&format!("http://127.0.0.1:{}/hop", server2.port), FetchKind::Json)
         .await
         .unwrap_err();
     assert!(
@@ -163,10 +156,7 @@ async fn bodies_over_the_cap_are_refused() {
     let server = serve(routes).await;
     let f = HttpFetcher::new(true, Limits::default());
     let e = f
-        .fetch(
-            &format!("http://127.0.0.1:{}/big", server.port),
-            FetchKind::Json,
-        )
+        .fetch(&format!("http://127.0.0.1:{}/big", server.port), FetchKind::Json)
         .await
         .unwrap_err();
     assert!(matches!(e, FetchError::TooLarge(2097152)), "{e}");

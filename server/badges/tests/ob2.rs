@@ -13,24 +13,14 @@ const SIGNED: &[(&str, Spec, Method, &[&str])] = &[
     ("ob2/signed.jws", Spec::Ob2, Method::Signed, &[]),
     ("ob2/signed-md5.png", Spec::Ob2, Method::Signed, &[]),
     ("ob2/signed-no-creator.png", Spec::Ob2, Method::Signed, &[]),
-    (
-        "ob2/signed-plain-recipient.png",
-        Spec::Ob2,
-        Method::Signed,
-        &[],
-    ),
+    ("ob2/signed-plain-recipient.png", Spec::Ob2, Method::Signed, &[]),
     (
         "ob2/signed-tampered.png",
         Spec::Ob2,
         Method::Signed,
         &["signature", "recipient"],
     ),
-    (
-        "ob2/signed-forged.png",
-        Spec::Ob2,
-        Method::Signed,
-        &["signature"],
-    ),
+    ("ob2/signed-forged.png", Spec::Ob2, Method::Signed, &["signature"]),
     (
         "ob2/signed-wrong-key.png",
         Spec::Ob2,
@@ -169,24 +159,12 @@ async fn report_shows_badge_issuer_and_matched_identity() {
     )
     .await;
     assert!(r.valid());
-    assert_eq!(
-        r.recipient.identity.as_deref(),
-        Some("Ana.Martin@example.org")
-    );
+    assert_eq!(r.recipient.identity.as_deref(), Some("Ana.Martin@example.org"));
     assert_eq!(r.badge.name.as_deref(), Some("Être ponctuel"));
-    assert_eq!(
-        r.badge.issuer.name.as_deref(),
-        Some("Centre de formation Démo")
-    );
-    assert_eq!(
-        r.badge.issuer.url.as_deref(),
-        Some("https://issuer.example")
-    );
+    assert_eq!(r.badge.issuer.name.as_deref(), Some("Centre de formation Démo"));
+    assert_eq!(r.badge.issuer.url.as_deref(), Some("https://issuer.example"));
     assert!(r.badge.criteria_narrative.is_some());
-    assert_eq!(
-        r.badge.issued_on.as_deref(),
-        Some("2025-09-15T09:00:00+00:00")
-    );
+    assert_eq!(r.badge.issued_on.as_deref(), Some("2025-09-15T09:00:00+00:00"));
     let fr = r.to_json(besace_badges::Lang::Fr);
     assert_eq!(
         fr["checks"][0]["message"],
@@ -230,15 +208,9 @@ async fn legacy_badges_fail_like_current_ones() {
     let parts: Vec<&str> = jws.split('.').collect();
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let mut payload: serde_json::Value =
-        serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    let mut payload: serde_json::Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
     payload["issuedOn"] = "2020-01-01".into();
-    let forged = format!(
-        "{}.{}.{}",
-        parts[0],
-        b64.encode(payload.to_string()),
-        parts[2]
-    );
+    let forged = format!("{}.{}.{}", parts[0], b64.encode(payload.to_string()), parts[2]);
     let r = verify_bytes(forged.as_bytes(), &fetcher, &opts(&[LEARNER])).await;
     assert_eq!(r.spec, Some(Spec::Ob1));
     assert_eq!(failed(&r), ["signature"]);

@@ -10,31 +10,15 @@ const CASES: &[(&str, Method, &[&str])] = &[
     ("ob3/di-didkey.json", Method::EddsaRdfc2022, &[]),
     ("ob3/di-https.json", Method::EddsaRdfc2022, &[]),
     ("ob3/di-didweb.json", Method::EddsaRdfc2022, &[]),
-    (
-        "ob3/di-tampered-name.json",
-        Method::EddsaRdfc2022,
-        &["signature"],
-    ),
+    ("ob3/di-tampered-name.json", Method::EddsaRdfc2022, &["signature"]),
     (
         "ob3/di-tampered-recipient.json",
         Method::EddsaRdfc2022,
         &["signature", "recipient"],
     ),
-    (
-        "ob3/di-tampered-date.json",
-        Method::EddsaRdfc2022,
-        &["signature"],
-    ),
-    (
-        "ob3/di-wrong-issuer.json",
-        Method::EddsaRdfc2022,
-        &["key.issuer"],
-    ),
-    (
-        "ob3/di-expired.json",
-        Method::EddsaRdfc2022,
-        &["dates.expiry"],
-    ),
+    ("ob3/di-tampered-date.json", Method::EddsaRdfc2022, &["signature"]),
+    ("ob3/di-wrong-issuer.json", Method::EddsaRdfc2022, &["key.issuer"]),
+    ("ob3/di-expired.json", Method::EddsaRdfc2022, &["dates.expiry"]),
     (
         "ob3/di-revoked-1edtech.json",
         Method::EddsaRdfc2022,
@@ -46,26 +30,14 @@ const CASES: &[(&str, Method, &[&str])] = &[
         Method::EddsaRdfc2022,
         &["revocation"],
     ),
-    (
-        "ob3/di-status-bitstring-ok.json",
-        Method::EddsaRdfc2022,
-        &[],
-    ),
+    ("ob3/di-status-bitstring-ok.json", Method::EddsaRdfc2022, &[]),
     ("ob3/jwt-rs256.jwt", Method::VcJwt, &[]),
     ("ob3/jwt-es256.jwt", Method::VcJwt, &[]),
     ("ob3/jwt-eddsa.jwt", Method::VcJwt, &[]),
     ("ob3/jwt-rs256-tampered.jwt", Method::VcJwt, &["signature"]),
-    (
-        "ob3/jwt-rs256-expired.jwt",
-        Method::VcJwt,
-        &["dates.expiry"],
-    ),
+    ("ob3/jwt-rs256-expired.jwt", Method::VcJwt, &["dates.expiry"]),
     ("ob3/jwt-header-jwk-published.jwt", Method::VcJwt, &[]),
-    (
-        "ob3/jwt-header-jwk-rogue.jwt",
-        Method::VcJwt,
-        &["key.issuer"],
-    ),
+    ("ob3/jwt-header-jwk-rogue.jwt", Method::VcJwt, &["key.issuer"]),
 ];
 
 #[tokio::test]
@@ -112,11 +84,9 @@ async fn issuer_keys_are_needed_and_never_fetched_from_elsewhere() {
     // Without the issuer's documents (no fetcher), a did:key credential still verifies
     // (the key is the DID) but an https issuer's cannot.
     let o = opts(&[LEARNER]);
-    let r =
-        besace_badges::verify_bytes(&read("ob3/di-didkey.json"), &besace_badges::NoFetch, &o).await;
+    let r = besace_badges::verify_bytes(&read("ob3/di-didkey.json"), &besace_badges::NoFetch, &o).await;
     assert!(r.valid(), "{:?}", failed(&r));
-    let r =
-        besace_badges::verify_bytes(&read("ob3/di-https.json"), &besace_badges::NoFetch, &o).await;
+    let r = besace_badges::verify_bytes(&read("ob3/di-https.json"), &besace_badges::NoFetch, &o).await;
     assert_eq!(failed(&r), ["signature"]);
 }
 
@@ -130,8 +100,7 @@ fn cached_contexts_give_the_same_canonical_form_as_full_processing() {
             if p.extension().and_then(|x| x.to_str()) != Some("json") {
                 continue;
             }
-            let doc: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+            let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
             let mut unsigned = doc.clone();
             unsigned.as_object_mut().unwrap().remove("proof");
             for d in [&doc, &unsigned] {
@@ -151,10 +120,7 @@ fn cached_contexts_give_the_same_canonical_form_as_full_processing() {
 async fn credentials_are_read_by_url_too() {
     let mut fetcher = MapFetcher::new();
     for (url, file) in [
-        (
-            "https://issuer.example/ob3/credentials/1",
-            "ob3/di-didkey.json",
-        ),
+        ("https://issuer.example/ob3/credentials/1", "ob3/di-didkey.json"),
         (
             "https://issuer.example/ob3/credentials/2.jwt",
             "ob3/jwt-es256.jwt",

@@ -6,9 +6,7 @@ use besace_badges::{verify_bytes, NoFetch, VerifyOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let opts = VerifyOptions {
         recipients: vec!["ana.martin@example.org".into()],
         now: Some("2026-06-01T00:00:00Z".parse().unwrap()),

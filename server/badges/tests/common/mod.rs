@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use besace_badges::{
-    BoxFuture, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, Limits, Report,
-    VerifyOptions,
+    BoxFuture, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, Limits, Report, VerifyOptions,
 };
 use chrono::{DateTime, Utc};
 
@@ -53,8 +52,7 @@ pub fn routes() -> HashMap<String, Route> {
         if !(name.starts_with("routes-") && name.ends_with(".json")) {
             continue;
         }
-        let list: Vec<serde_json::Value> =
-            serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        let list: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
         for r in list {
             let url = r["url"].as_str().unwrap().to_string();
             let status = r.get("status").and_then(|s| s.as_u64()).unwrap_or(200) as u16;
@@ -67,10 +65,7 @@ pub fn routes() -> HashMap<String, Route> {
                 .and_then(|c| c.as_str())
                 .unwrap_or("application/ld+json")
                 .to_string();
-            let location = r
-                .get("location")
-                .and_then(|l| l.as_str())
-                .map(str::to_string);
+            let location = r.get("location").and_then(|l| l.as_str()).map(str::to_string);
             out.insert(
                 url,
                 Route {
@@ -239,9 +234,5 @@ pub async fn verify(rel: &str, recipients: &[&str]) -> Report {
 
 /// Ids of the failed checks.
 pub fn failed(r: &Report) -> Vec<&'static str> {
-    r.checks
-        .iter()
-        .filter(|c| !c.ok)
-        .map(|c| c.id.as_str())
-        .collect()
+    r.checks.iter().filter(|c| !c.ok).map(|c| c.id.as_str()).collect()
 }

@@ -20,6 +20,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply the database migrations, then exit.
     Migrate(DatabaseArgs),
+    /// Verify one badge exactly as the import does (exit 0 valid, 1 invalid, 2 unreadable).
+    Verify(besace_badges::VerifyArgs),
 }
 
 #[derive(Debug, Clone, Args)]

@@ -12,6 +12,10 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Verify(args) => {
+            let code = besace_badges::run_verify(args).await;
+            return ExitCode::from(u8::try_from(code).unwrap_or(2));
+        }
         Command::Serve(args) => {
             telemetry::init(args.log_format);
             serve(args).await

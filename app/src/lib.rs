@@ -17,7 +17,7 @@ pub mod server;
 
 use i18n::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -31,6 +31,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                // Static head links live here, outside the hydrated tree: nothing to match.
+                <link rel="stylesheet" id="besace" href="/pkg/besace.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <meta name="theme-color" content="#2f5d50" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -47,9 +51,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
-            <Stylesheet id="besace" href="/pkg/besace.css" />
-            <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-            <Meta name="theme-color" content="#2f5d50" />
             <Title formatter=|title: String| {
                 if title.is_empty() { "Besace".to_string() } else { format!("{title} · Besace") }
             } />

@@ -175,8 +175,14 @@ impl TestApp {
         self.client.post(self.url(path)).form(form).send().await.unwrap()
     }
 
+    /// A page load as a browser sends it (the Accept header decides redirect handling).
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.unwrap()
+        self.client
+            .get(self.url(path))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get_html(&self, path: &str) -> (StatusCode, String) {

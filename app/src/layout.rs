@@ -4,22 +4,15 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
-/// The logged-in learner, refreshed on every navigation (login and logout navigate).
-#[derive(Clone, Copy)]
-pub struct UserResource(pub Resource<Option<CurrentUser>>);
-
-pub fn use_user() -> Resource<Option<CurrentUser>> {
-    expect_context::<UserResource>().0
-}
-
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
+    // The learner for the navigation links, refreshed on every navigation (login and logout
+    // navigate).
     let user = Resource::new(
         move || location.pathname.get(),
         |_| async { me().await.ok().flatten() },
     );
-    provide_context(UserResource(user));
     // Browser tests wait for this marker: clicks before hydration would be lost.
     Effect::new(|_| {
         if let Some(body) = document().body() {

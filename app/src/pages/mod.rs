@@ -11,7 +11,11 @@ pub use landing::Landing;
 pub use not_found::NotFound;
 pub use settings::Settings;
 
-use crate::{account::CurrentUser, error::ErrorMessage, layout::use_user, AppError};
+use crate::{
+    account::{me, CurrentUser},
+    error::ErrorMessage,
+    AppError,
+};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -22,7 +26,9 @@ where
     F: Fn(CurrentUser) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let user = use_user();
+    // Its own fetch, made when the page mounts: the layout's resource may still hold the
+    // answer from before a login while it refetches, which would send a new learner away.
+    let user = Resource::new(|| (), |_| async { me().await.ok().flatten() });
     view! {
         <Suspense fallback=|| ()>
             {move || {

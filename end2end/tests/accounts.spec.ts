@@ -11,8 +11,22 @@ function uniqueEmail(prefix: string) {
   return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@ecole.fr`;
 }
 
+// A hydration mismatch or a panic in the wasm shows up as a console error; refused logins
+// (HTTP 401/429 answers) are expected and only logged by the browser as failed loads.
+function watchConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
+  return errors;
+}
+
 test('a learner signs up, logs out, logs in, switches language and deletes the account', async ({ page }) => {
   const email = uniqueEmail('marie');
+  const consoleErrors = watchConsoleErrors(page);
 
   await page.goto('/');
   await hydrated(page);
@@ -71,6 +85,7 @@ test('a learner signs up, logs out, logs in, switches language and deletes the a
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).last().click();
   await expect(page.getByRole('alert')).toContainText("n'est pas correct");
+  expect(consoleErrors).toEqual([]);
 });
 
 test('forms work without JavaScript', async ({ browser }) => {

@@ -51,7 +51,7 @@ fn is_same_origin(request: &Request, allowed: &AllowedOrigins) -> bool {
         });
     match origin {
         None => true,
-        Some(origin) => allowed.0.iter().any(|a| *a == origin) || origin_matches_host(&origin, request),
+        Some(origin) => allowed.0.contains(&origin) || origin_matches_host(&origin, request),
     }
 }
 

@@ -33,22 +33,6 @@ mod ssr {
             }
         }
     }
-
-    pub async fn check_ip_budget() -> Result<(), crate::error::AppError> {
-        if state().rate_limits.allow_ip(client_ip().await) {
-            Ok(())
-        } else {
-            fail(crate::error::AppError::RateLimited)
-        }
-    }
-
-    pub fn check_account_budget(email: &Email) -> Result<(), crate::error::AppError> {
-        if state().rate_limits.allow_account(email.as_ref()) {
-            Ok(())
-        } else {
-            fail(crate::error::AppError::RateLimited)
-        }
-    }
 }
 
 #[server(prefix = "/api", endpoint = "me")]
@@ -81,12 +65,14 @@ pub async fn signup(
     password::check_policy(&password, &[email.as_ref(), display_name.as_ref()]).or_else(fail)?;
     let language = language.as_deref().and_then(|l| Language::parse(l).ok());
     let hash = password::hash(password).await.map_err(internal)?;
-    let user = match users::create(&state().db, &email, &display_name, hash, language).await {
-        Ok(user) => user,
+    let (user, address) = match users::create(&state().db, &email, &display_name, hash, language).await {
+        Ok(created) => created,
         Err(users::CreateUserError::EmailTaken) => return fail(AppError::EmailTaken),
         Err(users::CreateUserError::Db(err)) => return Err(internal(err)),
     };
     tracing::info!(user_id = user.id, "account created");
+    // The account stands even if the mail fails: settings can send the link again.
+    let _ = crate::emails::ssr::send_verification_link(&user, &address).await;
     log_in(&session().await?, user.id).await?;
     leptos_axum::redirect("/backpack");
     Ok(())

@@ -34,6 +34,20 @@ pub enum AppError {
     Forbidden,
     #[error("unknown language")]
     UnknownLanguage,
+    #[error("this address is already in the account")]
+    EmailAlreadyYours,
+    #[error("this address is already verified")]
+    EmailAlreadyVerified,
+    #[error("only a verified address can become primary")]
+    EmailNotVerified,
+    #[error("the primary address cannot be removed")]
+    PrimaryEmailCannotBeRemoved,
+    #[error("the link is unknown, already used or expired")]
+    InvalidLink,
+    #[error("the mail could not be sent")]
+    MailNotSent,
+    #[error("not found")]
+    NotFound,
     #[error("internal error")]
     Internal,
     #[error("request could not be sent or read: {0}")]
@@ -56,7 +70,10 @@ impl AppError {
             Self::NotLoggedIn => 401,
             Self::Forbidden => 403,
             Self::WrongCredentials | Self::WrongPassword => 401,
-            Self::EmailTaken => 409,
+            Self::EmailTaken | Self::EmailAlreadyYours | Self::EmailAlreadyVerified => 409,
+            Self::NotFound => 404,
+            Self::InvalidLink => 410,
+            Self::MailNotSent => 502,
             Self::Internal => 500,
             Self::Transport(_) => 400,
             _ => 422,
@@ -81,6 +98,13 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::NotLoggedIn => t_string!(i18n, errors.not_logged_in).to_string(),
         AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
         AppError::UnknownLanguage => t_string!(i18n, errors.unknown_language).to_string(),
+        AppError::EmailAlreadyYours => t_string!(i18n, errors.email_already_yours).to_string(),
+        AppError::EmailAlreadyVerified => t_string!(i18n, errors.email_already_verified).to_string(),
+        AppError::EmailNotVerified => t_string!(i18n, errors.email_not_verified).to_string(),
+        AppError::PrimaryEmailCannotBeRemoved => t_string!(i18n, errors.primary_email).to_string(),
+        AppError::InvalidLink => t_string!(i18n, errors.invalid_link).to_string(),
+        AppError::MailNotSent => t_string!(i18n, errors.mail_not_sent).to_string(),
+        AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
         AppError::Internal | AppError::Transport(_) => t_string!(i18n, errors.internal).to_string(),
     };
     view! { <p class="alert alert-error" role="alert">{text}</p> }

@@ -8,6 +8,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod account;
 pub mod domain;
+pub mod emails;
 pub mod error;
 pub use error::AppError;
 mod layout;
@@ -64,6 +65,8 @@ pub fn App() -> impl IntoView {
                         // real 302 to the login page instead of a streamed redirect.
                         <Route path=path!("/backpack") view=pages::Backpack ssr=SsrMode::Async />
                         <Route path=path!("/settings") view=pages::Settings ssr=SsrMode::Async />
+                        // Async too: the answer's status (410 for a dead link) is known first.
+                        <Route path=path!("/verify-email") view=pages::VerifyEmail ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>
             </Router>

@@ -2,12 +2,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_users;
+mod m20261127_000002_user_emails;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_users::Migration)]
+        vec![
+            Box::new(m20261127_000001_users::Migration),
+            Box::new(m20261127_000002_user_emails::Migration),
+        ]
     }
 }

@@ -77,12 +77,21 @@ pub struct ServeArgs {
     /// Login and password attempts allowed per account per minute.
     #[arg(long, env = "BESACE_RATE_LIMIT_PER_ACCOUNT", default_value_t = 10)]
     pub rate_limit_per_account: u32,
+    /// SMTP server for outgoing mail (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://host:465`). Without it, mails go to the log and to DATA_DIR/outbox/.
+    #[arg(long, env = "BESACE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of Besace's mails.
+    #[arg(long, env = "BESACE_MAIL_FROM", default_value = "Besace <besace@localhost>")]
+    pub mail_from: String,
 }
 
 impl ServeArgs {
-    pub fn public_url(&self) -> Url {
+    /// The configured public URL, or http:// plus the address actually bound (with port 0
+    /// the real port is only known once listening).
+    pub fn public_url(&self, bound: SocketAddr) -> Url {
         self.public_url.clone().unwrap_or_else(|| {
-            Url::parse(&format!("http://{}", self.addr)).expect("a socket address makes a valid URL")
+            Url::parse(&format!("http://{bound}")).expect("a socket address makes a valid URL")
         })
     }
 }

@@ -7,6 +7,7 @@ use crate::{
 };
 use anyhow::Context;
 use app::server::{
+    mail::Mailer,
     rate_limit::{RateLimitConfig, RateLimits},
     AppState,
 };
@@ -91,7 +92,10 @@ fn leptos_options(args: &ServeArgs) -> LeptosOptions {
 impl Application {
     pub async fn build(args: &ServeArgs) -> anyhow::Result<Self> {
         let db = open_database(&args.database).await?;
-        let public_url = args.public_url();
+        let listener = TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("could not listen on {} (is the port already taken?)", args.addr))?;
+        let public_url = args.public_url(listener.local_addr().unwrap_or(args.addr));
         let store = AnySessionStore::for_database(&db).await?;
         store.spawn_expired_cleanup();
 
@@ -99,7 +103,18 @@ impl Application {
             per_ip_per_minute: args.rate_limit_per_ip,
             per_account_per_minute: args.rate_limit_per_account,
         });
-        let app_state = AppState::new(db.clone(), public_url.as_str(), rate_limits);
+        let mailer = Mailer::new(
+            args.smtp_url.as_deref(),
+            &args.mail_from,
+            args.database.data_dir.join("outbox"),
+        )?;
+        if let Some(outbox) = mailer.outbox() {
+            tracing::warn!(
+                outbox = %outbox.display(),
+                "BESACE_SMTP_URL is not set: mails are not sent, only logged and written to the outbox"
+            );
+        }
+        let app_state = AppState::new(db.clone(), public_url.as_str(), rate_limits, mailer);
         spawn_rate_limit_cleanup(app_state.rate_limits.clone());
 
         let sessions = SessionManagerLayer::new(store)
@@ -133,9 +148,6 @@ impl Application {
             .layer(TraceLayer::new_for_http())
             .with_state(state);
 
-        let listener = TcpListener::bind(args.addr)
-            .await
-            .with_context(|| format!("could not listen on {} (is the port already taken?)", args.addr))?;
         Ok(Self { listener, router, db })
     }
 

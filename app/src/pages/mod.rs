@@ -4,12 +4,14 @@ mod backpack;
 mod landing;
 mod not_found;
 mod settings;
+mod verify_email;
 
 pub use account_forms::{Login, Signup};
 pub use backpack::Backpack;
 pub use landing::Landing;
 pub use not_found::NotFound;
 pub use settings::Settings;
+pub use verify_email::VerifyEmail;
 
 use crate::{
     account::{me, CurrentUser},

@@ -1,6 +1,8 @@
-//! Settings: password, language, account deletion.
+//! Settings: e-mail addresses, password, language, account deletion.
 use super::{action_error, RequireUser};
 use crate::account::{ChangePassword, DeleteAccount, SetLanguage};
+use crate::emails::{list_emails, AddEmail, EmailAddress, MakePrimaryEmail, RemoveEmail, ResendVerification};
+use crate::error::ErrorMessage;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,6 +18,7 @@ pub fn Settings() -> impl IntoView {
                     <h1>{t!(i18n, settings.title)}</h1>
                     <p>{t!(i18n, settings.signed_in_as)} " " <strong>{user.email.clone()}</strong></p>
                 </section>
+                <EmailsSection />
                 <PasswordForm />
                 <LanguageForm />
                 <DeleteForm />
@@ -110,5 +113,131 @@ fn DeleteForm() -> impl IntoView {
                 <button type="submit" class="button button-danger">{t!(i18n, settings.delete_submit)}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The actions on listed addresses, shared by every row.
+#[derive(Clone, Copy)]
+struct EmailActions {
+    resend: ServerAction<ResendVerification>,
+    remove: ServerAction<RemoveEmail>,
+    primary: ServerAction<MakePrimaryEmail>,
+}
+
+#[component]
+fn EmailsSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<AddEmail>::new();
+    let actions = EmailActions {
+        resend: ServerAction::new(),
+        remove: ServerAction::new(),
+        primary: ServerAction::new(),
+    };
+    let emails = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                actions.remove.version().get(),
+                actions.primary.version().get(),
+            )
+        },
+        |_| list_emails(),
+    );
+    let sent = move || {
+        matches!(add.value().get(), Some(Ok(()))) || matches!(actions.resend.value().get(), Some(Ok(())))
+    };
+    view! {
+        <section class="panel" aria-labelledby="emails-title">
+            <h2 id="emails-title">{t!(i18n, settings.emails_title)}</h2>
+            <p>{t!(i18n, settings.emails_intro)}</p>
+            <Transition fallback=|| ()>
+                {move || {
+                    emails
+                        .get()
+                        .map(|result| match result {
+                            Ok(list) => {
+                                view! {
+                                    <ul class="email-list">
+                                        {list
+                                            .into_iter()
+                                            .map(|address| view! { <EmailRow address actions /> })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                        })
+                }}
+            </Transition>
+            {action_error(actions.resend)}
+            {action_error(actions.remove)}
+            {action_error(actions.primary)}
+            <ActionForm action=add>
+                <div class="field">
+                    <label for="new_email">{t!(i18n, settings.email_add_label)}</label>
+                    <input id="new_email" name="email" type="email" autocomplete="email" required />
+                </div>
+                {action_error(add)}
+                <button type="submit" class="button">{t!(i18n, settings.email_add_submit)}</button>
+            </ActionForm>
+            <Show when=sent>
+                <p class="alert alert-success" role="status">{t!(i18n, settings.email_sent)}</p>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn EmailRow(address: EmailAddress, actions: EmailActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = address.id;
+    let email = address.email.clone();
+    let status = if address.verified {
+        view! { <span class="chip chip-ok">{t!(i18n, settings.email_verified)}</span> }.into_any()
+    } else {
+        view! { <span class="chip chip-wait">{t!(i18n, settings.email_unverified)}</span> }.into_any()
+    };
+    view! {
+        <li class="email-row">
+            <span class="email-address">{address.email.clone()}</span>
+            {status}
+            {address.primary.then(|| view! { <span class="chip">{t!(i18n, settings.email_primary)}</span> })}
+            <span class="email-actions">
+                {(!address.verified)
+                    .then(|| {
+                        view! {
+                            <ActionForm action=actions.resend attr:class="inline-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <button type="submit" class="link-button">{t!(i18n, settings.email_resend)}</button>
+                            </ActionForm>
+                        }
+                    })}
+                {(address.verified && !address.primary)
+                    .then(|| {
+                        view! {
+                            <ActionForm action=actions.primary attr:class="inline-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <button type="submit" class="link-button">{t!(i18n, settings.email_make_primary)}</button>
+                            </ActionForm>
+                        }
+                    })}
+                {(!address.primary)
+                    .then(|| {
+                        view! {
+                            <ActionForm action=actions.remove attr:class="inline-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <button
+                                    type="submit"
+                                    class="link-button"
+                                    aria-label=move || t_string!(i18n, settings.email_remove_label, email = email.clone()).to_string()
+                                >
+                                    {t!(i18n, settings.email_remove)}
+                                </button>
+                            </ActionForm>
+                        }
+                    })}
+            </span>
+        </li>
     }
 }

@@ -1,5 +1,7 @@
 //! Server-only code: state, database layer, passwords, sessions and rate limits.
 //! Nothing here reaches the wasm bundle.
+pub mod emails;
+pub mod mail;
 pub mod password;
 pub mod rate_limit;
 pub mod request;
@@ -15,14 +17,21 @@ pub struct AppState {
     pub rate_limits: Arc<rate_limit::RateLimits>,
     /// The external base URL (links, mails, share buttons, Origin checks).
     pub public_url: Arc<str>,
+    pub mailer: Arc<mail::Mailer>,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, public_url: &str, rate_limits: rate_limit::RateLimits) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        public_url: &str,
+        rate_limits: rate_limit::RateLimits,
+        mailer: mail::Mailer,
+    ) -> Self {
         Self {
             db,
             rate_limits: Arc::new(rate_limits),
             public_url: public_url.trim_end_matches('/').into(),
+            mailer: Arc::new(mailer),
         }
     }
 }

@@ -68,3 +68,30 @@ pub async fn require_user() -> Result<users::User, AppError> {
         None => fail(AppError::NotLoggedIn),
     }
 }
+
+/// Sign-up, login and link attempts from one client IP.
+pub async fn check_ip_budget() -> Result<(), AppError> {
+    if state().rate_limits.allow_ip(client_ip().await) {
+        Ok(())
+    } else {
+        fail(AppError::RateLimited)
+    }
+}
+
+/// Password attempts on one account.
+pub fn check_account_budget(email: &crate::domain::Email) -> Result<(), AppError> {
+    if state().rate_limits.allow_account(email.as_ref()) {
+        Ok(())
+    } else {
+        fail(AppError::RateLimited)
+    }
+}
+
+/// Mails one learner may have sent (verification links), so nobody is mail-bombed.
+pub fn check_mail_budget(user: &users::User) -> Result<(), AppError> {
+    if state().rate_limits.allow_account(&format!("mail:{}", user.id)) {
+        Ok(())
+    } else {
+        fail(AppError::RateLimited)
+    }
+}

@@ -1,7 +1,10 @@
 //! The `users` table and every query on it.
+use super::emails::{self, EmailError, UserEmail};
 use crate::domain::{DisplayName, Email, Language};
 use chrono::{DateTime, Utc};
-use sea_orm::{entity::prelude::*, ActiveValue::Set, DatabaseConnection, SqlErr};
+use sea_orm::{
+    entity::prelude::*, ActiveValue::Set, ConnectionTrait, DatabaseConnection, SqlErr, TransactionTrait,
+};
 
 pub mod entity {
     use super::*;
@@ -36,13 +39,15 @@ pub enum CreateUserError {
     Db(#[from] DbErr),
 }
 
+/// Creates the account and its sign-up address (primary, still to verify) together.
 pub async fn create(
     db: &DatabaseConnection,
     email: &Email,
     display_name: &DisplayName,
     password_hash: String,
     locale: Option<Language>,
-) -> Result<User, CreateUserError> {
+) -> Result<(User, UserEmail), CreateUserError> {
+    let txn = db.begin().await?;
     let now = Utc::now();
     let row = entity::ActiveModel {
         email: Set(email.as_ref().to_owned()),
@@ -53,10 +58,30 @@ pub async fn create(
         password_changed_at: Set(now),
         ..Default::default()
     };
-    row.insert(db).await.map_err(|err| match err.sql_err() {
+    let user = row.insert(&txn).await.map_err(|err| match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => CreateUserError::EmailTaken,
         _ => CreateUserError::Db(err),
-    })
+    })?;
+    let address = emails::add(&txn, user.id, email, true)
+        .await
+        .map_err(|err| match err {
+            EmailError::Db(err) => CreateUserError::Db(err),
+            _ => CreateUserError::EmailTaken,
+        })?;
+    txn.commit().await?;
+    Ok((user, address))
+}
+
+/// Changes the login address (to a verified address of the learner's: see `emails`).
+pub async fn set_email(db: &impl ConnectionTrait, id: i64, email: &str) -> Result<(), DbErr> {
+    entity::ActiveModel {
+        id: Set(id),
+        email: Set(email.to_owned()),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
 }
 
 pub async fn find_by_email(db: &DatabaseConnection, email: &Email) -> Result<Option<User>, DbErr> {

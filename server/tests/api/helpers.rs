@@ -1,5 +1,6 @@
 //! Black-box test harness: a real `besace` server on a random port, over a fresh SQLite file
 //! or a fresh PostgreSQL database, driven with a real HTTP client that keeps cookies.
+use crate::smtp::SmtpSink;
 use besace_server::config::{DatabaseArgs, LogFormat, ServeArgs};
 use besace_server::startup::Application;
 use futures::FutureExt;
@@ -82,6 +83,8 @@ impl TestDb {
             log_format: LogFormat::Text,
             rate_limit_per_ip: 1000,
             rate_limit_per_account: 1000,
+            smtp_url: None,
+            mail_from: "Besace <besace@besace.test>".into(),
         }
     }
 
@@ -93,15 +96,20 @@ impl TestDb {
         if std::env::var_os("TEST_LOG").is_some() {
             besace_server::telemetry::init(LogFormat::Text);
         }
+        let mail = SmtpSink::start().await;
         let mut args = self.serve_args();
+        args.smtp_url = Some(mail.url());
         configure(&mut args);
         let app = Application::build(&args).await.expect("the app starts");
         let port = app.port();
         let server = tokio::spawn(app.run_until_stopped());
         TestApp {
-            address: format!("http://127.0.0.1:{port}"),
-            client: new_client(),
+            browser: TestClient {
+                address: format!("http://127.0.0.1:{port}"),
+                client: new_client(),
+            },
             server,
+            mail,
         }
     }
 }
@@ -126,7 +134,13 @@ where
         pg_name: db.pg_name.clone(),
         dir: db.dir.clone(),
     };
-    let outcome = AssertUnwindSafe(test(db)).catch_unwind().await;
+    // A hung test fails with a message instead of stalling the whole run.
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        AssertUnwindSafe(test(db)).catch_unwind(),
+    )
+    .await
+    .unwrap_or_else(|_| Err(Box::new(format!("{backend:?} test timed out after 120 s"))));
     keep.drop_database().await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
@@ -152,10 +166,26 @@ macro_rules! on_both_databases {
     };
 }
 
+/// A running server, its mail, and a first browser on it (`app.signup(…)` and the like).
 pub struct TestApp {
+    browser: TestClient,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    /// Every mail the server sends (the SMTP URL points here unless a test changes it).
+    pub mail: SmtpSink,
+}
+
+/// One browser: its own cookie jar.
+pub struct TestClient {
     pub address: String,
     pub client: reqwest::Client,
-    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = TestClient;
+
+    fn deref(&self) -> &TestClient {
+        &self.browser
+    }
 }
 
 impl Drop for TestApp {
@@ -167,6 +197,16 @@ impl Drop for TestApp {
 pub const PASSWORD: &str = "Mon vélo rouge a trois roues";
 
 impl TestApp {
+    /// Another browser on the same server, with cookies of its own.
+    pub fn new_browser(&self) -> TestClient {
+        TestClient {
+            address: self.address.clone(),
+            client: new_client(),
+        }
+    }
+}
+
+impl TestClient {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

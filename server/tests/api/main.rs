@@ -1,6 +1,8 @@
 //! HTTP tests: every one runs against SQLite and PostgreSQL.
 mod helpers;
+mod smtp;
 
 mod accounts;
+mod emails;
 mod operations;
 mod pages;

@@ -51,6 +51,8 @@ impl TestDbArgs {
             log_format: besace_server::config::LogFormat::Text,
             rate_limit_per_ip: 10,
             rate_limit_per_account: 10,
+            smtp_url: None,
+            mail_from: "Besace <besace@besace.test>".into(),
         }
     }
 }

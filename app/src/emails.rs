@@ -1,0 +1,155 @@
+//! The learner's e-mail addresses: list, add, verify by a mailed link, make primary, remove.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One address as the settings page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailAddress {
+    pub id: i64,
+    pub email: String,
+    pub primary: bool,
+    pub verified: bool,
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::domain::Language;
+    use crate::error::AppError;
+    use crate::i18n::Locale;
+    use crate::server::{
+        emails::{self, EmailError, UserEmail},
+        mail::Mail,
+        request::*,
+        users::User,
+    };
+    use leptos_i18n::td_string;
+
+    impl From<EmailError> for AppError {
+        fn from(err: EmailError) -> Self {
+            match err {
+                EmailError::AlreadyYours => AppError::EmailAlreadyYours,
+                EmailError::TakenElsewhere => AppError::EmailTaken,
+                EmailError::NotFound => AppError::NotFound,
+                EmailError::PrimaryCannotBeRemoved => AppError::PrimaryEmailCannotBeRemoved,
+                EmailError::NotVerified => AppError::EmailNotVerified,
+                EmailError::InvalidLink => AppError::InvalidLink,
+                EmailError::Db(err) => internal(err),
+            }
+        }
+    }
+
+    /// Sets the status of the response and returns the error, for `?` in server functions.
+    pub fn refuse<T>(err: EmailError) -> Result<T, AppError> {
+        fail(err.into())
+    }
+
+    /// Mails a fresh verification link for `address`, in the learner's language.
+    pub async fn send_verification_link(user: &User, address: &UserEmail) -> Result<(), AppError> {
+        let state = state();
+        let token = emails::new_link_token(&state.db, address.id)
+            .await
+            .map_err(internal)?;
+        let link = format!("{}/verify-email?token={token}", state.public_url);
+        let locale = match user.locale.as_deref().and_then(|l| Language::parse(l).ok()) {
+            Some(Language::Fr) => Locale::fr,
+            _ => Locale::en,
+        };
+        let name = user.display_name.as_str();
+        let email = address.email.as_str();
+        let mail = Mail {
+            to: address.email.clone(),
+            subject: td_string!(locale, mail.verify_subject).to_string(),
+            body: td_string!(locale, mail.verify_body, name, email, link = link.as_str()).to_string(),
+        };
+        state.mailer.send(mail).await.map_err(|err| {
+            tracing::error!(error = ?err, address_id = address.id, "verification mail not sent");
+            AppError::MailNotSent
+        })
+    }
+}
+
+#[server(prefix = "/api", endpoint = "emails")]
+pub async fn list_emails() -> Result<Vec<EmailAddress>, AppError> {
+    use crate::server::{emails, request::*};
+    let user = require_user().await?;
+    let rows = emails::list(&state().db, user.id).await.map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| EmailAddress {
+            id: row.id,
+            email: row.email,
+            primary: row.is_primary,
+            verified: row.verified_at.is_some(),
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "add_email")]
+pub async fn add_email(email: String) -> Result<(), AppError> {
+    use self::ssr::*;
+    use crate::{domain::Email, server::emails, server::request::*};
+    let user = require_user().await?;
+    check_mail_budget(&user)?;
+    let email = Email::parse(&email).or_else(fail)?;
+    let address = match emails::add(&state().db, user.id, &email, false).await {
+        Ok(address) => address,
+        Err(err) => return refuse(err),
+    };
+    tracing::info!(user_id = user.id, address_id = address.id, "address added");
+    send_verification_link(&user, &address).await.or_else(fail)
+}
+
+#[server(prefix = "/api", endpoint = "resend_verification")]
+pub async fn resend_verification(id: i64) -> Result<(), AppError> {
+    use self::ssr::*;
+    use crate::server::{emails, request::*};
+    let user = require_user().await?;
+    check_mail_budget(&user)?;
+    let address = match emails::find_owned(&state().db, user.id, id).await {
+        Ok(address) if address.verified_at.is_none() => address,
+        Ok(_) => return fail(AppError::EmailAlreadyVerified),
+        Err(err) => return refuse(err),
+    };
+    send_verification_link(&user, &address).await.or_else(fail)
+}
+
+#[server(prefix = "/api", endpoint = "remove_email")]
+pub async fn remove_email(id: i64) -> Result<(), AppError> {
+    use self::ssr::*;
+    use crate::server::{emails, request::*};
+    let user = require_user().await?;
+    emails::remove(&state().db, user.id, id).await.or_else(refuse)?;
+    tracing::info!(user_id = user.id, address_id = id, "address removed");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "make_primary_email")]
+pub async fn make_primary_email(id: i64) -> Result<(), AppError> {
+    use self::ssr::*;
+    use crate::server::{emails, request::*};
+    let user = require_user().await?;
+    emails::make_primary(&state().db, user.id, id)
+        .await
+        .or_else(refuse)?;
+    tracing::info!(user_id = user.id, address_id = id, "primary address changed");
+    Ok(())
+}
+
+/// Follows a link from a verification mail; works without being logged in, since the
+/// token itself proves the learner reads that mailbox. Answers the verified address.
+#[server(prefix = "/api", endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<String, AppError> {
+    use self::ssr::*;
+    use crate::server::{emails, request::*};
+    check_ip_budget().await?;
+    let address = emails::confirm(&state().db, &token, chrono::Utc::now())
+        .await
+        .or_else(refuse)?;
+    tracing::info!(
+        user_id = address.user_id,
+        address_id = address.id,
+        "address verified"
+    );
+    Ok(address.email)
+}

@@ -1,0 +1,242 @@
+//! E-mail addresses: verification links delivered over real SMTP, a second address, primary,
+//! removal, and the refusals (reused or expired link, someone else's address).
+use crate::helpers::*;
+use crate::on_both_databases;
+use app::server::emails::{address, verification};
+use sea_orm::{sea_query::Expr, ColumnTrait, Database, EntityTrait, PaginatorTrait, QueryFilter};
+
+impl TestClient {
+    pub async fn emails(&self) -> serde_json::Value {
+        let response = self.post_form("/api/emails", &[]).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    pub async fn add_email(&self, email: &str) -> reqwest::Response {
+        self.post_form("/api/add_email", &[("email", email)]).await
+    }
+}
+
+impl TestApp {
+    /// The verification link of the next delivered mail, as a path.
+    pub async fn next_link(&self, to: &str) -> String {
+        let mail = self.mail.next().await;
+        assert_eq!(mail.to, [to]);
+        let link = mail.link(&format!("{}/verify-email?token=", self.address));
+        link.strip_prefix(&self.address).unwrap().to_owned()
+    }
+}
+
+fn address_of<'a>(emails: &'a serde_json::Value, email: &str) -> &'a serde_json::Value {
+    emails
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["email"] == email)
+        .unwrap_or_else(|| panic!("{email} not in {emails}"))
+}
+
+on_both_databases!(
+    sign_up_mails_a_link_that_verifies_the_address,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.signup("marie@ecole.fr", "Marie Dupont", PASSWORD).await;
+        let emails = app.emails().await;
+        assert_eq!(emails.as_array().unwrap().len(), 1);
+        assert_eq!(emails[0]["primary"], true);
+        assert_eq!(
+            emails[0]["verified"], false,
+            "an address counts only once verified"
+        );
+
+        let mail = app.mail.next().await;
+        assert_eq!(mail.subject, "Confirm your e-mail address for Besace");
+        assert!(mail.text.contains("Hello Marie Dupont"), "{}", mail.text);
+        let link = mail.link(&format!("{}/verify-email?token=", app.address));
+        let path = link.strip_prefix(&app.address).unwrap();
+
+        // Opened from another browser (a phone, no session): the token alone is enough.
+        let phone = app.new_browser();
+        let (status, html) = phone.get_html(path).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("marie@ecole.fr is confirmed"), "{html}");
+        assert_eq!(app.emails().await[0]["verified"], true);
+
+        let (status, html) = phone.get_html(path).await;
+        assert_eq!(status, 410, "a link works once");
+        assert!(html.contains("This link does not work"), "{html}");
+    }
+);
+
+on_both_databases!(
+    a_french_learner_gets_the_mail_in_french,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.post_form(
+            "/api/signup",
+            &[
+                ("email", "paul@ecole.fr"),
+                ("display_name", "Paul"),
+                ("password", PASSWORD),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+        let mail = app.mail.next().await;
+        assert_eq!(mail.subject, "Confirmez votre adresse e-mail pour Besace");
+        assert!(mail.text.contains("Bonjour Paul"), "{}", mail.text);
+    }
+);
+
+on_both_databases!(
+    a_second_address_is_verified_made_primary_and_removed,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+        let first = app.next_link("marie@ecole.fr").await;
+        app.get(&first).await;
+
+        let response = app.add_email(" Marie.Dupont@Entreprise.FR ").await;
+        assert_eq!(response.status(), 200);
+        let second = app.next_link("marie.dupont@entreprise.fr").await;
+        let emails = app.emails().await;
+        let added = address_of(&emails, "marie.dupont@entreprise.fr");
+        assert_eq!(added["verified"], false);
+        let id = added["id"].to_string();
+
+        // Unverified: it cannot become primary yet.
+        let response = app.post_form("/api/make_primary_email", &[("id", &id)]).await;
+        assert_error(response, 422, "EmailNotVerified").await;
+
+        let (status, _) = app.get_html(&second).await;
+        assert_eq!(status, 200);
+        let response = app.post_form("/api/make_primary_email", &[("id", &id)]).await;
+        assert_eq!(response.status(), 200);
+        let emails = app.emails().await;
+        assert_eq!(address_of(&emails, "marie.dupont@entreprise.fr")["primary"], true);
+        assert_eq!(address_of(&emails, "marie@ecole.fr")["primary"], false);
+
+        // The primary address is the login address.
+        app.logout().await;
+        assert_error(
+            app.login("marie@ecole.fr", PASSWORD).await,
+            401,
+            "WrongCredentials",
+        )
+        .await;
+        let response = app.login("marie.dupont@entreprise.fr", PASSWORD).await;
+        assert!(response.status().is_success() || response.status().is_redirection());
+
+        let response = app.post_form("/api/remove_email", &[("id", &id)]).await;
+        assert_error(response, 422, "PrimaryEmailCannotBeRemoved").await;
+        let old = address_of(&app.emails().await, "marie@ecole.fr")["id"].to_string();
+        let response = app.post_form("/api/remove_email", &[("id", &old)]).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(app.emails().await.as_array().unwrap().len(), 1);
+    }
+);
+
+on_both_databases!(
+    bad_requests_are_refused_and_change_nothing,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+        let link = app.next_link("marie@ecole.fr").await;
+        app.get(&link).await;
+
+        assert_error(app.add_email("not an address").await, 422, "InvalidEmail").await;
+        assert_error(app.add_email("MARIE@ecole.fr").await, 409, "EmailAlreadyYours").await;
+
+        // Another learner: may not claim Marie's verified address, nor touch her addresses.
+        let other = app.new_browser();
+        other.signup("jean@ecole.fr", "Jean", PASSWORD).await;
+        assert_eq!(app.mail.next().await.to, ["jean@ecole.fr"]);
+        assert_error(other.add_email("marie@ecole.fr").await, 409, "EmailTaken").await;
+        let marie_id = app.emails().await[0]["id"].to_string();
+        for endpoint in [
+            "/api/remove_email",
+            "/api/make_primary_email",
+            "/api/resend_verification",
+        ] {
+            let response = other.post_form(endpoint, &[("id", &marie_id)]).await;
+            assert_error(response, 404, "NotFound").await;
+        }
+        assert_eq!(
+            app.emails().await[0]["verified"],
+            true,
+            "Marie's address is untouched"
+        );
+
+        // Logged out: nothing.
+        let anonymous = app.new_browser();
+        assert_error(anonymous.post_form("/api/emails", &[]).await, 401, "NotLoggedIn").await;
+
+        // A link that expired, and a made-up one.
+        assert_eq!(app.add_email("marie@maison.fr").await.status(), 200);
+        let expired = app.next_link("marie@maison.fr").await;
+        let conn = Database::connect(&db.url).await.unwrap();
+        verification::Entity::update_many()
+            .col_expr(
+                verification::Column::ExpiresAt,
+                Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+            )
+            .exec(&conn)
+            .await
+            .unwrap();
+        let (status, html) = app.get_html(&expired).await;
+        assert_eq!(status, 410);
+        assert!(html.contains("This link does not work"));
+        assert_eq!(
+            address_of(&app.emails().await, "marie@maison.fr")["verified"],
+            false
+        );
+        let (status, _) = app.get_html("/verify-email?token=made-up").await;
+        assert_eq!(status, 410);
+        let (status, _) = app.get_html("/verify-email").await;
+        assert_eq!(status, 410);
+
+        // A new link can be asked for, and works.
+        let id = address_of(&app.emails().await, "marie@maison.fr")["id"].to_string();
+        let response = app.post_form("/api/resend_verification", &[("id", &id)]).await;
+        assert_eq!(response.status(), 200);
+        let fresh = app.next_link("marie@maison.fr").await;
+        assert_eq!(app.get_html(&fresh).await.0, 200);
+    }
+);
+
+on_both_databases!(
+    deleting_the_account_deletes_its_addresses,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+        app.add_email("marie@maison.fr").await;
+        let response = app
+            .post_form("/api/delete_account", &[("password", PASSWORD)])
+            .await;
+        assert!(response.status().is_success() || response.status().is_redirection());
+        let conn = Database::connect(&db.url).await.unwrap();
+        assert_eq!(address::Entity::find().count(&conn).await.unwrap(), 0);
+        assert_eq!(verification::Entity::find().count(&conn).await.unwrap(), 0);
+        // The address is free again.
+        let response = app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+        assert!(response.status().is_success() || response.status().is_redirection());
+        let rows = address::Entity::find()
+            .filter(address::Column::Email.eq("marie@ecole.fr"))
+            .count(&conn)
+            .await
+            .unwrap();
+        assert_eq!(rows, 1);
+    }
+);
+
+on_both_databases!(without_smtp_mail_goes_to_the_outbox, |db: TestDb| async move {
+    let app = db.spawn_app_with(|args| args.smtp_url = None).await;
+    app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+    let outbox = db.serve_args().database.data_dir.join("outbox");
+    let files: Vec<_> = std::fs::read_dir(&outbox).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    let raw = std::fs::read(files[0].as_ref().unwrap().path()).unwrap();
+    let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    assert!(parsed.body_text(0).unwrap().contains("/verify-email?token="));
+    assert!(app.mail.is_empty().await, "nothing went over SMTP");
+});

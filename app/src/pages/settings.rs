@@ -4,12 +4,16 @@ use crate::account::{ChangePassword, DeleteAccount, SetLanguage};
 use crate::emails::{list_emails, AddEmail, EmailAddress, MakePrimaryEmail, RemoveEmail, ResendVerification};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
+use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn Settings() -> impl IntoView {
     let i18n = use_i18n();
+    // Made here, outside RequireUser's Suspense: a resource made inside it could be disposed
+    // with a first render of the children while its fetch still runs on the server.
+    let emails = EmailsState::new();
     view! {
         <Title text=move || t_string!(i18n, settings.title).to_string() />
         <RequireUser children=move |user| {
@@ -18,7 +22,7 @@ pub fn Settings() -> impl IntoView {
                     <h1>{t!(i18n, settings.title)}</h1>
                     <p>{t!(i18n, settings.signed_in_as)} " " <strong>{user.email.clone()}</strong></p>
                 </section>
-                <EmailsSection />
+                <EmailsSection state=emails />
                 <PasswordForm />
                 <LanguageForm />
                 <DeleteForm />
@@ -124,25 +128,44 @@ struct EmailActions {
     primary: ServerAction<MakePrimaryEmail>,
 }
 
+/// The address list and every action on it; the list reloads after each change.
+#[derive(Clone, Copy)]
+struct EmailsState {
+    add: ServerAction<AddEmail>,
+    actions: EmailActions,
+    list: Resource<Result<Vec<EmailAddress>, AppError>>,
+}
+
+impl EmailsState {
+    fn new() -> Self {
+        let add = ServerAction::<AddEmail>::new();
+        let actions = EmailActions {
+            resend: ServerAction::new(),
+            remove: ServerAction::new(),
+            primary: ServerAction::new(),
+        };
+        let list = Resource::new(
+            move || {
+                (
+                    add.version().get(),
+                    actions.remove.version().get(),
+                    actions.primary.version().get(),
+                )
+            },
+            |_| list_emails(),
+        );
+        Self { add, actions, list }
+    }
+}
+
 #[component]
-fn EmailsSection() -> impl IntoView {
+fn EmailsSection(state: EmailsState) -> impl IntoView {
     let i18n = use_i18n();
-    let add = ServerAction::<AddEmail>::new();
-    let actions = EmailActions {
-        resend: ServerAction::new(),
-        remove: ServerAction::new(),
-        primary: ServerAction::new(),
-    };
-    let emails = Resource::new(
-        move || {
-            (
-                add.version().get(),
-                actions.remove.version().get(),
-                actions.primary.version().get(),
-            )
-        },
-        |_| list_emails(),
-    );
+    let EmailsState {
+        add,
+        actions,
+        list: emails,
+    } = state;
     let sent = move || {
         matches!(add.value().get(), Some(Ok(()))) || matches!(actions.resend.value().get(), Some(Ok(())))
     };

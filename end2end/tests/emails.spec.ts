@@ -1,0 +1,68 @@
+import { test, expect, Page } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+
+const password = 'Mon vélo rouge a trois roues';
+const mailDir = process.env.BESACE_E2E_MAIL_DIR ?? '';
+
+async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+// The verification link of the latest mail delivered to `address` by the SMTP sink.
+async function linkMailedTo(address: string): Promise<string> {
+  let link = '';
+  await expect
+    .poll(() => {
+      for (const file of readdirSync(mailDir).sort().reverse()) {
+        const mail = JSON.parse(readFileSync(`${mailDir}/${file}`, 'utf8'));
+        if (mail.to.includes(address)) {
+          link = mail.text.match(/https?:\/\/\S+\/verify-email\?token=\S+/)?.[0] ?? '';
+          return link;
+        }
+      }
+      return '';
+    }, { message: `a mail to ${address}` })
+    .not.toBe('');
+  return link;
+}
+
+test('a learner adds a second address and confirms it from the mail', async ({ page }) => {
+  expect(mailDir, 'scripts/e2e starts the SMTP sink').not.toBe('');
+  const stamp = `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
+  const first = `lea.${stamp}@ecole.fr`;
+  const second = `lea.${stamp}@entreprise.fr`;
+
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('E-mail address').fill(first);
+  await page.getByLabel('Your name').fill('Léa Martin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page).toHaveURL(/\/backpack$/);
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await hydrated(page);
+  const addresses = page.locator('.email-list');
+  await expect(addresses.getByText(first)).toBeVisible();
+  await expect(addresses.getByText('Waiting for confirmation')).toHaveCount(1);
+
+  await page.getByLabel('Another e-mail address').fill(second);
+  await page.getByRole('button', { name: 'Add this address' }).click();
+  await expect(page.getByRole('status')).toContainText('We sent a confirmation link');
+  await expect(addresses.getByText(second)).toBeVisible();
+
+  // The learner opens the mail and follows its link.
+  await page.goto(await linkMailedTo(second));
+  await expect(page.getByRole('status')).toContainText(`The address ${second} is confirmed`);
+  await page.getByRole('link', { name: 'Go to my settings' }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  const row = page.locator('.email-row', { hasText: second });
+  await expect(row.getByText('Confirmed')).toBeVisible();
+
+  // The sign-up link works too; used twice, it is refused.
+  const signupLink = await linkMailedTo(first);
+  await page.goto(signupLink);
+  await expect(page.getByRole('status')).toContainText('is confirmed');
+  await page.goto(signupLink);
+  await expect(page.getByRole('alert')).toContainText('This link does not work');
+});

@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_users;
 mod m20261127_000002_user_emails;
+mod m20261127_000003_badges;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_users::Migration),
             Box::new(m20261127_000002_user_emails::Migration),
+            Box::new(m20261127_000003_badges::Migration),
         ]
     }
 }

@@ -84,6 +84,10 @@ pub struct ServeArgs {
     /// Sender of Besace's mails.
     #[arg(long, env = "BESACE_MAIL_FROM", default_value = "Besace <besace@localhost>")]
     pub mail_from: String,
+    /// Let badge verification reach loopback and private addresses. Tests only: never in
+    /// production.
+    #[arg(long, env = "BESACE_ALLOW_PRIVATE_NETWORK", value_parser = clap::builder::FalseyValueParser::new())]
+    pub allow_private_network: bool,
 }
 
 impl ServeArgs {

@@ -114,7 +114,16 @@ impl Application {
                 "BESACE_SMTP_URL is not set: mails are not sent, only logged and written to the outbox"
             );
         }
-        let app_state = AppState::new(db.clone(), public_url.as_str(), rate_limits, mailer);
+        if args.allow_private_network {
+            tracing::warn!("BESACE_ALLOW_PRIVATE_NETWORK is set: badge fetches may reach private addresses");
+        }
+        let app_state = AppState::new(
+            db.clone(),
+            public_url.as_str(),
+            rate_limits,
+            mailer,
+            args.allow_private_network,
+        );
         spawn_rate_limit_cleanup(app_state.rate_limits.clone());
 
         let sessions = SessionManagerLayer::new(store)
@@ -138,6 +147,7 @@ impl Application {
         };
         let router = Router::new()
             .route("/healthz", get(healthz))
+            .merge(crate::badges_api::routes())
             .leptos_routes_with_context(&state, routes, context.clone(), {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())

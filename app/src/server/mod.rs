@@ -1,5 +1,6 @@
 //! Server-only code: state, database layer, passwords, sessions and rate limits.
 //! Nothing here reaches the wasm bundle.
+pub mod badges;
 pub mod emails;
 pub mod mail;
 pub mod password;
@@ -18,6 +19,9 @@ pub struct AppState {
     /// The external base URL (links, mails, share buttons, Origin checks).
     pub public_url: Arc<str>,
     pub mailer: Arc<mail::Mailer>,
+    /// The only way out to the network for badge verification (refuses private addresses
+    /// unless the operator allows them for tests).
+    pub fetcher: Arc<besace_badges::HttpFetcher>,
 }
 
 impl AppState {
@@ -26,12 +30,17 @@ impl AppState {
         public_url: &str,
         rate_limits: rate_limit::RateLimits,
         mailer: mail::Mailer,
+        allow_private_network: bool,
     ) -> Self {
         Self {
             db,
             rate_limits: Arc::new(rate_limits),
             public_url: public_url.trim_end_matches('/').into(),
             mailer: Arc::new(mailer),
+            fetcher: Arc::new(besace_badges::HttpFetcher::new(
+                allow_private_network,
+                besace_badges::Limits::default(),
+            )),
         }
     }
 }

@@ -55,11 +55,18 @@ pub async fn log_out(session: &Session) -> Result<(), AppError> {
 
 /// The logged-in user, if any (a session whose account was deleted counts as none).
 pub async fn current_user() -> Result<Option<users::User>, AppError> {
-    let session = session().await?;
+    session_user(&state().db, &session().await?).await
+}
+
+/// The learner a session belongs to, for plain axum handlers (outside Leptos).
+pub async fn session_user(
+    db: &sea_orm::DatabaseConnection,
+    session: &Session,
+) -> Result<Option<users::User>, AppError> {
     let Some(id) = session.get::<i64>(USER_ID_KEY).await.map_err(internal)? else {
         return Ok(None);
     };
-    users::find(&state().db, id).await.map_err(internal)
+    users::find(db, id).await.map_err(internal)
 }
 
 pub async fn require_user() -> Result<users::User, AppError> {

@@ -85,6 +85,7 @@ impl TestDb {
             rate_limit_per_account: 1000,
             smtp_url: None,
             mail_from: "Besace <besace@besace.test>".into(),
+            allow_private_network: false,
         }
     }
 

@@ -3,6 +3,7 @@ mod helpers;
 mod smtp;
 
 mod accounts;
+mod badges;
 mod emails;
 mod operations;
 mod pages;

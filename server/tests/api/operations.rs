@@ -53,6 +53,7 @@ impl TestDbArgs {
             rate_limit_per_account: 10,
             smtp_url: None,
             mail_from: "Besace <besace@besace.test>".into(),
+            allow_private_network: false,
         }
     }
 }

@@ -72,8 +72,9 @@ pub mod ssr {
 #[server(prefix = "/api", endpoint = "emails")]
 pub async fn list_emails() -> Result<Vec<EmailAddress>, AppError> {
     use crate::server::{emails, request::*};
+    let state = state();
     let user = require_user().await?;
-    let rows = emails::list(&state().db, user.id).await.map_err(internal)?;
+    let rows = emails::list(&state.db, user.id).await.map_err(internal)?;
     Ok(rows
         .into_iter()
         .map(|row| EmailAddress {
@@ -142,8 +143,9 @@ pub async fn make_primary_email(id: i64) -> Result<(), AppError> {
 pub async fn confirm_email(token: String) -> Result<String, AppError> {
     use self::ssr::*;
     use crate::server::{emails, request::*};
+    let state = state();
     check_ip_budget().await?;
-    let address = emails::confirm(&state().db, &token, chrono::Utc::now())
+    let address = emails::confirm(&state.db, &token, chrono::Utc::now())
         .await
         .or_else(refuse)?;
     tracing::info!(

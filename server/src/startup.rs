@@ -21,7 +21,7 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -140,11 +140,14 @@ impl Application {
             leptos_options: leptos_options(args),
             app: app_state.clone(),
         };
-        let routes = generate_route_list(App);
         let context = {
             let app_state = app_state.clone();
             move || provide_context(app_state.clone())
         };
+        // Listing the routes renders the app once, here, outside any request: the layout's
+        // resources run too and need the state (without it they panicked, now and then, on
+        // the calling thread).
+        let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, context.clone());
         let router = Router::new()
             .route("/healthz", get(healthz))
             .merge(crate::badges_api::routes())

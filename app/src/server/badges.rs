@@ -1,10 +1,9 @@
 //! Badges in a learner's backpack and how they get there: every import is verified against
 //! the learner's verified addresses, kept with its original bytes, and stored in one insert.
-use super::emails;
+use super::{emails, is_unique_violation, sha256_hex};
 use besace_badges::{verify_bytes, CheckId, Container, Fetcher, Lang, Report, VerifyOptions};
 use chrono::{DateTime, Utc};
-use sea_orm::{entity::prelude::*, ActiveValue::Set, Condition, DatabaseConnection, QueryOrder, SqlErr};
-use sha2::{Digest, Sha256};
+use sea_orm::{entity::prelude::*, ActiveValue::Set, Condition, DatabaseConnection, QueryOrder};
 
 /// Largest file a learner may import.
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
@@ -74,10 +73,6 @@ fn keepable_status(report: &Report) -> Option<&'static str> {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn parse_date(raw: Option<&str>) -> Option<DateTime<Utc>> {
     raw.and_then(|d| DateTime::parse_from_rfc3339(d).ok())
         .map(|d| d.with_timezone(&Utc))
@@ -137,7 +132,7 @@ pub async fn import_bytes(
     match row.insert(db).await {
         Ok(badge) => Ok(ImportOutcome::Added(Box::new(badge))),
         // A concurrent import of the same badge won the race: same answer as above.
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(err) if is_unique_violation(&err) => {
             match find_duplicate(db, user_id, &sha256, credential_id.as_deref()).await? {
                 Some(id) => Ok(ImportOutcome::AlreadyThere(id)),
                 None => Err(err),

@@ -1,15 +1,13 @@
 //! The e-mail addresses a learner owns (`user_emails`) and the single-use links that verify
 //! them (`email_verifications`). Only verified addresses count for badge recipients.
-use super::users;
+use super::{is_unique_violation, sha256_hex, users};
 use crate::domain::Email;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
-    entity::prelude::*, ActiveValue::Set, ConnectionTrait, DatabaseConnection, QueryOrder, SqlErr,
-    TransactionTrait,
+    entity::prelude::*, ActiveValue::Set, ConnectionTrait, DatabaseConnection, QueryOrder, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 
 /// How long a verification link stays valid.
 pub const LINK_LIFETIME: Duration = Duration::hours(48);
@@ -73,10 +71,6 @@ pub enum EmailError {
     InvalidLink,
     #[error(transparent)]
     Db(#[from] DbErr),
-}
-
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Adds an address to a learner, unverified.
@@ -166,10 +160,7 @@ pub async fn new_link_token(db: &impl ConnectionTrait, user_email_id: i64) -> Re
 }
 
 fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    sha256_hex(token.as_bytes())
 }
 
 /// Uses a link: marks its address verified and voids every link of that address.

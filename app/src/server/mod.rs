@@ -8,7 +8,8 @@ pub mod rate_limit;
 pub mod request;
 pub mod users;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbErr, SqlErr};
+use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// What every request handler and server function may use.
@@ -43,4 +44,14 @@ impl AppState {
             )),
         }
     }
+}
+
+/// Lower-case hex SHA-256, as stored for link tokens and badge files.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A unique index refused the write (same answer on SQLite and PostgreSQL).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }

@@ -8,6 +8,7 @@ use tower_sessions::Session;
 
 const USER_ID_KEY: &str = "user_id";
 
+/// Server state; call it before the first `.await` of a server function (see `current_user`).
 pub fn state() -> AppState {
     expect_context::<AppState>()
 }
@@ -55,7 +56,10 @@ pub async fn log_out(session: &Session) -> Result<(), AppError> {
 
 /// The logged-in user, if any (a session whose account was deleted counts as none).
 pub async fn current_user() -> Result<Option<users::User>, AppError> {
-    session_user(&state().db, &session().await?).await
+    // Contexts are read before the first await: during server rendering a resource's owner
+    // can be disposed while its fetch is still running, and contexts go with it.
+    let state = state();
+    session_user(&state.db, &session().await?).await
 }
 
 /// The learner a session belongs to, for plain axum handlers (outside Leptos).

@@ -7,6 +7,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod account;
+pub mod badges;
 pub mod domain;
 pub mod emails;
 pub mod error;

@@ -3,7 +3,7 @@
 use super::{emails, is_unique_violation, sha256_hex};
 use besace_badges::{verify_bytes, CheckId, Container, Fetcher, Lang, Report, VerifyOptions};
 use chrono::{DateTime, Utc};
-use sea_orm::{entity::prelude::*, ActiveValue::Set, Condition, DatabaseConnection, QueryOrder};
+use sea_orm::{entity::prelude::*, ActiveValue::Set, Condition, DatabaseConnection, QueryOrder, QuerySelect};
 
 /// Largest file a learner may import.
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
@@ -193,5 +193,28 @@ pub async fn find_owned(db: &DatabaseConnection, user_id: i64, id: i64) -> Resul
     entity::Entity::find_by_id(id)
         .filter(entity::Column::UserId.eq(user_id))
         .one(db)
+        .await
+}
+
+/// The fields the backpack grid shows, newest first, without loading the original files.
+pub async fn cards(
+    db: &DatabaseConnection,
+    user_id: i64,
+) -> Result<Vec<(i64, String, String, Option<DateTime<Utc>>, String)>, DbErr> {
+    use entity::Column;
+    entity::Entity::find()
+        .select_only()
+        .columns([
+            Column::Id,
+            Column::Name,
+            Column::IssuerName,
+            Column::IssuedOn,
+            Column::Status,
+        ])
+        .filter(Column::UserId.eq(user_id))
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .into_tuple()
+        .all(db)
         .await
 }

@@ -192,3 +192,30 @@ on_both_databases!(badges_are_only_their_owner_s, |db: TestDb| async move {
     let (status, _) = anonymous.import(&[("a.png", fixture("baked-di.png"))]).await;
     assert_eq!(status, 401);
 });
+
+on_both_databases!(
+    the_backpack_page_shows_each_badge_with_its_status,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        let (status, html) = app.get_html("/backpack").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Your backpack is empty for now"));
+
+        app.import(&[
+            ("a.png", fixture("baked-di.png")),
+            ("expired.json", fixture("di-expired.json")),
+        ])
+        .await;
+        let (status, html) = app.get_html("/backpack").await;
+        assert_eq!(status, 200);
+        assert!(!html.contains("Your backpack is empty for now"), "{html}");
+        assert_eq!(html.matches(r#"<li class="badge-card">"#).count(), 2, "{html}");
+        assert!(html.contains("Parler en public"));
+        assert!(html.contains("Centre de formation Démo"));
+        assert!(
+            html.contains(">Verified<") && html.contains(">Expired<"),
+            "{html}"
+        );
+    }
+);

@@ -20,15 +20,15 @@ pub async fn my_badges() -> Result<Vec<BadgeCard>, AppError> {
     use crate::server::{badges, request::*};
     let state = state();
     let user = require_user().await?;
-    let rows = badges::cards(&state.db, user.id).await.map_err(internal)?;
+    let rows = badges::list(&state.db, user.id).await.map_err(internal)?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, issuer, issued_on, status)| BadgeCard {
-            id,
-            name,
-            issuer,
-            issued_on: issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
-            status,
+        .map(|badge| BadgeCard {
+            id: badge.id,
+            name: badge.name,
+            issuer: badge.issuer_name,
+            issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
+            status: badge.status,
         })
         .collect())
 }

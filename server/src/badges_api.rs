@@ -79,7 +79,7 @@ async fn import(State(state): State<AppState>, session: Session, mut multipart: 
         let result = match outcome {
             Ok(ImportOutcome::Added(badge)) => {
                 tracing::info!(user_id = user.id, badge_id = badge.id, "badge imported");
-                json!({"file": file, "outcome": "added", "badge": badge_summary(&badge)})
+                json!({"file": file, "outcome": "added", "badge": badge_summary(&badge.as_ref().into())})
             }
             Ok(ImportOutcome::AlreadyThere(id)) => {
                 json!({"file": file, "outcome": "already", "badge_id": id})
@@ -97,7 +97,7 @@ async fn import(State(state): State<AppState>, session: Session, mut multipart: 
     Json(json!({ "results": results })).into_response()
 }
 
-fn badge_summary(badge: &badges::Badge) -> Value {
+fn badge_summary(badge: &badges::BadgeSummary) -> Value {
     json!({
         "id": badge.id,
         "name": badge.name,

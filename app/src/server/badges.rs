@@ -3,7 +3,10 @@
 use super::{emails, is_unique_violation, sha256_hex};
 use besace_badges::{verify_bytes, CheckId, Container, Fetcher, Lang, Report, VerifyOptions};
 use chrono::{DateTime, Utc};
-use sea_orm::{entity::prelude::*, ActiveValue::Set, Condition, DatabaseConnection, QueryOrder, QuerySelect};
+use sea_orm::{
+    entity::prelude::*, ActiveValue::Set, Condition, DatabaseConnection, DerivePartialModel, FromQueryResult,
+    QueryOrder,
+};
 
 /// Largest file a learner may import.
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
@@ -178,16 +181,6 @@ async fn find_duplicate(
         .map(|badge| badge.id))
 }
 
-/// The learner's badges, newest first.
-pub async fn list(db: &DatabaseConnection, user_id: i64) -> Result<Vec<Badge>, DbErr> {
-    entity::Entity::find()
-        .filter(entity::Column::UserId.eq(user_id))
-        .order_by_desc(entity::Column::CreatedAt)
-        .order_by_desc(entity::Column::Id)
-        .all(db)
-        .await
-}
-
 /// One badge, only if it belongs to `user_id`.
 pub async fn find_owned(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<Option<Badge>, DbErr> {
     entity::Entity::find_by_id(id)
@@ -196,25 +189,44 @@ pub async fn find_owned(db: &DatabaseConnection, user_id: i64, id: i64) -> Resul
         .await
 }
 
-/// The fields the backpack grid shows, newest first, without loading the original files.
-pub async fn cards(
-    db: &DatabaseConnection,
-    user_id: i64,
-) -> Result<Vec<(i64, String, String, Option<DateTime<Utc>>, String)>, DbErr> {
-    use entity::Column;
+/// A badge without its original file: what lists show.
+#[derive(Clone, Debug, PartialEq, Eq, DerivePartialModel, FromQueryResult)]
+#[sea_orm(entity = "entity::Entity")]
+pub struct BadgeSummary {
+    pub id: i64,
+    pub name: String,
+    pub issuer_name: String,
+    pub issued_on: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub spec: String,
+    pub original_sha256: String,
+    pub verified_at: DateTime<Utc>,
+}
+
+impl From<&Badge> for BadgeSummary {
+    fn from(badge: &Badge) -> Self {
+        Self {
+            id: badge.id,
+            name: badge.name.clone(),
+            issuer_name: badge.issuer_name.clone(),
+            issued_on: badge.issued_on,
+            expires_at: badge.expires_at,
+            status: badge.status.clone(),
+            spec: badge.spec.clone(),
+            original_sha256: badge.original_sha256.clone(),
+            verified_at: badge.verified_at,
+        }
+    }
+}
+
+/// The learner's badges, newest first, without loading the original files.
+pub async fn list(db: &DatabaseConnection, user_id: i64) -> Result<Vec<BadgeSummary>, DbErr> {
     entity::Entity::find()
-        .select_only()
-        .columns([
-            Column::Id,
-            Column::Name,
-            Column::IssuerName,
-            Column::IssuedOn,
-            Column::Status,
-        ])
-        .filter(Column::UserId.eq(user_id))
-        .order_by_desc(Column::CreatedAt)
-        .order_by_desc(Column::Id)
-        .into_tuple()
+        .filter(entity::Column::UserId.eq(user_id))
+        .order_by_desc(entity::Column::CreatedAt)
+        .order_by_desc(entity::Column::Id)
+        .into_partial_model::<BadgeSummary>()
         .all(db)
         .await
 }

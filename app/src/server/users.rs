@@ -1,10 +1,9 @@
 //! The `users` table and every query on it.
 use super::emails::{self, EmailError, UserEmail};
+use super::is_unique_violation;
 use crate::domain::{DisplayName, Email, Language};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    entity::prelude::*, ActiveValue::Set, ConnectionTrait, DatabaseConnection, SqlErr, TransactionTrait,
-};
+use sea_orm::{entity::prelude::*, ActiveValue::Set, ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 pub mod entity {
     use super::*;
@@ -58,9 +57,12 @@ pub async fn create(
         password_changed_at: Set(now),
         ..Default::default()
     };
-    let user = row.insert(&txn).await.map_err(|err| match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => CreateUserError::EmailTaken,
-        _ => CreateUserError::Db(err),
+    let user = row.insert(&txn).await.map_err(|err| {
+        if is_unique_violation(&err) {
+            CreateUserError::EmailTaken
+        } else {
+            CreateUserError::Db(err)
+        }
     })?;
     let address = emails::add(&txn, user.id, email, true)
         .await

@@ -1,7 +1,11 @@
-//! The backpack as the pages see it: one card per badge.
+//! The backpack as the pages see it: pages of cards, one badge in full, and what a learner
+//! can do to a badge (check it again, delete it).
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+/// Cards per backpack page.
+pub const PAGE_SIZE: u64 = 24;
 
 /// What the backpack grid shows of a badge (badge text is untrusted: views escape it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,22 +17,254 @@ pub struct BadgeCard {
     pub issued_on: Option<String>,
     /// verified | expired | revoked | unchecked
     pub status: String,
+    /// The owner-only image URL, when the badge has a picture.
+    pub image: Option<String>,
+}
+
+/// One page of the backpack and how many badges match the filter in all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgePage {
+    pub cards: Vec<BadgeCard>,
+    pub total: u64,
+    /// Badges in the whole backpack, whatever the filter (tells "empty" from "no match").
+    pub backpack_total: u64,
+    pub page: u64,
+}
+
+impl BadgePage {
+    pub fn page_count(&self) -> u64 {
+        self.total.div_ceil(PAGE_SIZE).max(1)
+    }
+}
+
+/// The backpack's filter, sort and page, as the page's URL carries them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackpackQuery {
+    pub q: String,
+    /// "" for any, else verified | expired | revoked | unchecked.
+    pub status: String,
+    /// received (default) | issued | name | issuer
+    pub sort: String,
+    /// From 1, as people count.
+    pub page: u64,
 }
 
 #[server(prefix = "/api", endpoint = "my_badges")]
-pub async fn my_badges() -> Result<Vec<BadgeCard>, AppError> {
+pub async fn my_badges(query: BackpackQuery) -> Result<BadgePage, AppError> {
     use crate::server::{badges, request::*};
     let state = state();
     let user = require_user().await?;
-    let rows = badges::list(&state.db, user.id).await.map_err(internal)?;
-    Ok(rows
-        .into_iter()
-        .map(|badge| BadgeCard {
+    let page = query.page.max(1) - 1;
+    let list = badges::ListQuery {
+        text: Some(query.q.chars().take(200).collect()),
+        status: Some(query.status),
+        sort: badges::SortBy::parse(&query.sort),
+        page,
+        per_page: PAGE_SIZE,
+    };
+    let (rows, total) = badges::list_page(&state.db, user.id, &list)
+        .await
+        .map_err(internal)?;
+    let backpack_total = if list.text.as_deref().is_some_and(|t| !t.trim().is_empty())
+        || list.status.as_deref().is_some_and(|s| !s.is_empty())
+    {
+        badges::count(&state.db, user.id).await.map_err(internal)?
+    } else {
+        total
+    };
+    Ok(BadgePage {
+        cards: rows
+            .into_iter()
+            .map(|badge| BadgeCard {
+                image: badge.image_url(),
+                id: badge.id,
+                name: badge.name,
+                issuer: badge.issuer_name,
+                issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
+                status: badge.status,
+            })
+            .collect(),
+        total,
+        backpack_total,
+        page: page + 1,
+    })
+}
+
+/// One check of the last verification, in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckLine {
+    pub ok: bool,
+    pub message: String,
+}
+
+/// One past verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    /// RFC 3339, UTC.
+    pub checked_at: String,
+    pub status: String,
+}
+
+/// Everything the badge page shows. Text is the issuer's (escaped by the views); links are
+/// kept only when they are http(s).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeDetail {
+    pub id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub image: Option<String>,
+    pub criteria_url: Option<String>,
+    pub criteria_narrative: Option<String>,
+    pub issuer_name: String,
+    pub issuer_url: Option<String>,
+    pub issued_on: Option<String>,
+    pub expires: Option<String>,
+    pub evidence: Vec<String>,
+    pub tags: Vec<String>,
+    pub status: String,
+    /// ob2, ob3…, and how it was checked (signed, hosted, eddsa-rdfc-2022, vc-jwt).
+    pub spec: String,
+    pub method: Option<String>,
+    pub recipient: Option<String>,
+    pub checks: Vec<CheckLine>,
+    pub verified_at: String,
+    pub received_at: String,
+    pub history: Vec<HistoryLine>,
+    pub original_url: String,
+    pub original_sha256: String,
+}
+
+/// A link worth rendering: http(s) only (no `javascript:`, `data:`…).
+pub fn http_link(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.to_owned())
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::server::badges::{self, Badge, BadgeSummary};
+    use besace_badges::{CheckId, Lang};
+    use serde_json::Value;
+
+    fn text(value: &Value) -> Option<String> {
+        value
+            .as_str()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+
+    fn date(value: &Value) -> Option<String> {
+        text(value).map(|d| d.chars().take(10).collect())
+    }
+
+    fn strings(value: &Value) -> Vec<String> {
+        value
+            .as_array()
+            .map(|items| items.iter().filter_map(text).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn detail(badge: &Badge, history: Vec<badges::BadgeCheck>, lang: Lang) -> BadgeDetail {
+        let report: Value = serde_json::from_str(&badge.report).unwrap_or_default();
+        let info = &report["badge"];
+        let checks = report["checks"]
+            .as_array()
+            .map(|checks| {
+                checks
+                    .iter()
+                    .filter_map(|check| {
+                        let ok = check["ok"].as_bool()?;
+                        let id = CheckId::parse(check["id"].as_str()?)?;
+                        Some(CheckLine {
+                            ok,
+                            message: id.message(lang, ok).to_owned(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        BadgeDetail {
             id: badge.id,
-            name: badge.name,
-            issuer: badge.issuer_name,
-            issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
-            status: badge.status,
-        })
-        .collect())
+            name: badge.name.clone(),
+            description: text(&info["description"]),
+            image: BadgeSummary::from(badge).image_url(),
+            criteria_url: text(&info["criteria"]).and_then(|url| http_link(&url)),
+            criteria_narrative: text(&info["criteria_narrative"]),
+            issuer_name: badge.issuer_name.clone(),
+            issuer_url: text(&info["issuer"]["url"])
+                .or_else(|| text(&info["issuer"]["id"]))
+                .and_then(|url| http_link(&url)),
+            issued_on: date(&info["issued_on"]),
+            expires: date(&info["expires"]),
+            evidence: strings(&info["evidence"]),
+            tags: strings(&info["tags"]),
+            status: badge.status.clone(),
+            spec: badge.spec.clone(),
+            method: badge.method.clone(),
+            recipient: text(&report["recipient"]["identity"]),
+            checks,
+            verified_at: badge.verified_at.to_rfc3339(),
+            received_at: badge.created_at.to_rfc3339(),
+            history: history
+                .into_iter()
+                .map(|check| HistoryLine {
+                    checked_at: check.checked_at.to_rfc3339(),
+                    status: check.status,
+                })
+                .collect(),
+            original_url: format!("/api/badges/{}/original", badge.id),
+            original_sha256: badge.original_sha256.clone(),
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "badge")]
+pub async fn get_badge(id: i64) -> Result<BadgeDetail, AppError> {
+    use crate::server::{badges, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let lang = request_lang().await;
+    let Some(badge) = badges::find_owned(&state.db, user.id, id)
+        .await
+        .map_err(internal)?
+    else {
+        return fail(AppError::NotFound);
+    };
+    let history = badges::history(&state.db, badge.id).await.map_err(internal)?;
+    Ok(ssr::detail(&badge, history, lang))
+}
+
+/// Checks the badge again now (revocation, expiry, keys) and answers the new result.
+#[server(prefix = "/api", endpoint = "verify_badge_again")]
+pub async fn verify_badge_again(id: i64) -> Result<BadgeDetail, AppError> {
+    use crate::server::{badges, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let lang = request_lang().await;
+    let Some(badge) = badges::find_owned(&state.db, user.id, id)
+        .await
+        .map_err(internal)?
+    else {
+        return fail(AppError::NotFound);
+    };
+    let badge = badges::reverify(&state.db, state.fetcher.as_ref(), &badge)
+        .await
+        .map_err(internal)?;
+    let history = badges::history(&state.db, badge.id).await.map_err(internal)?;
+    Ok(ssr::detail(&badge, history, lang))
+}
+
+#[server(prefix = "/api", endpoint = "delete_badge")]
+pub async fn delete_badge(id: i64) -> Result<(), AppError> {
+    use crate::server::{badges, request::*};
+    let state = state();
+    let user = require_user().await?;
+    if !badges::delete(&state.db, user.id, id).await.map_err(internal)? {
+        return fail(AppError::NotFound);
+    }
+    tracing::info!(user_id = user.id, badge_id = id, "badge deleted");
+    Ok(())
 }

@@ -65,6 +65,8 @@ pub fn App() -> impl IntoView {
                         // Private pages wait for the session check, so a visitor gets a
                         // real 302 to the login page instead of a streamed redirect.
                         <Route path=path!("/backpack") view=pages::Backpack ssr=SsrMode::Async />
+                        <Route path=path!("/import") view=pages::Import ssr=SsrMode::Async />
+                        <Route path=path!("/badges/:id") view=pages::BadgePage ssr=SsrMode::Async />
                         <Route path=path!("/settings") view=pages::Settings ssr=SsrMode::Async />
                         // Async too: the answer's status (410 for a dead link) is known first.
                         <Route path=path!("/verify-email") view=pages::VerifyEmail ssr=SsrMode::Async />

@@ -1,53 +1,141 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 
 const mailDir = process.env.BESACE_E2E_MAIL_DIR ?? '';
 const fixtures = '../server/badges/fixtures/ob3';
 // The address the OB 3.0 fixtures are issued to (made by @digitalbazaar/vc, see server/badges).
+// Verified addresses are unique across accounts: only this test may verify it.
 const learner = 'ana.martin@example.org';
+const password = 'Mon vélo rouge a trois roues';
 
-function verificationLink(address: string): string {
-  for (const file of readdirSync(mailDir).sort().reverse()) {
-    const mail = JSON.parse(readFileSync(`${mailDir}/${file}`, 'utf8'));
-    if (mail.to.includes(address)) {
-      return mail.text.match(/https?:\/\/\S+\/verify-email\?token=\S+/)?.[0] ?? '';
-    }
-  }
-  return '';
+async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
 }
 
-test('imported badges appear in the backpack with their status', async ({ page }) => {
-  await page.goto('/signup');
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-  await page.getByLabel('E-mail address').fill(learner);
-  await page.getByLabel('Your name').fill('Ana Martin');
-  await page.getByLabel('Password').fill('Mon vélo rouge a trois roues');
-  await page.getByRole('button', { name: 'Create my account' }).click();
-  await expect(page).toHaveURL(/\/backpack$/);
-  await expect.poll(() => verificationLink(learner)).not.toBe('');
-  await page.goto(verificationLink(learner));
-  await expect(page.getByRole('status')).toContainText('is confirmed');
+async function linkMailedTo(address: string): Promise<string> {
+  let link = '';
+  await expect
+    .poll(() => {
+      for (const file of readdirSync(mailDir).sort().reverse()) {
+        const mail = JSON.parse(readFileSync(`${mailDir}/${file}`, 'utf8'));
+        if (mail.to.includes(address)) {
+          link = mail.text.match(/https?:\/\/\S+\/verify-email\?token=\S+/)?.[0] ?? '';
+          return link;
+        }
+      }
+      return '';
+    }, { message: `a mail to ${address}` })
+    .not.toBe('');
+  return link;
+}
 
-  // The import page is still to come: the files go through the same HTTP API it will use.
-  const file = (name: string, mimeType: string) => ({
-    name,
-    mimeType,
-    buffer: readFileSync(`${fixtures}/${name}`),
+// An issuer's web site on 127.0.0.1 (the e2e server runs with BESACE_ALLOW_PRIVATE_NETWORK).
+async function issuerSite(files: Record<string, Buffer>): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const body = files[request.url ?? ''];
+    response.writeHead(body ? 200 : 404);
+    response.end(body ?? 'not found');
   });
-  for (const [name, type] of [['baked-di.png', 'image/png'], ['di-expired.json', 'application/json']]) {
-    const response = await page.request.post('/api/badges/import', { multipart: { file: file(name, type) } });
-    expect(response.ok()).toBeTruthy();
-    expect((await response.json()).results[0].outcome).toBe('added');
-  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
 
-  await page.goto('/backpack');
-  const cards = page.locator('.badge-card');
-  await expect(cards).toHaveCount(2);
-  await expect(cards.filter({ hasText: 'Parler en public' }).first()).toBeVisible();
-  await expect(page.getByText('Verified', { exact: true })).toBeVisible();
-  await expect(page.getByText('Expired', { exact: true })).toBeVisible();
+async function screenshots(page: Page, name: string) {
   for (const size of [{ name: 'phone', width: 360, height: 780 }, { name: 'desktop', width: 1280, height: 900 }]) {
     await page.setViewportSize({ width: size.width, height: size.height });
-    await page.screenshot({ path: `screenshots/backpack-badges-${size.name}.png`, fullPage: true });
+    await page.screenshot({ path: `screenshots/${name}-${size.name}.png`, fullPage: true });
   }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test('a learner imports badges by picker, drop and link, checks one again and deletes it', async ({ page, context }) => {
+  expect(mailDir, 'scripts/e2e starts the SMTP sink').not.toBe('');
+  const stamp = `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
+  const schoolAddress = `ana.${stamp}@ecole.fr`;
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('E-mail address').fill(schoolAddress);
+  await page.getByLabel('Your name').fill('Ana Martin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page).toHaveURL(/\/backpack$/);
+  await page.goto(await linkMailedTo(schoolAddress));
+  await expect(page.getByRole('status')).toContainText('is confirmed');
+
+  // The badge was issued to another address: refused, with what to do.
+  await page.goto('/backpack');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Import a badge' }).first().click();
+  await expect(page).toHaveURL(/\/import$/);
+  await page.getByLabel('Choose files').setInputFiles(`${fixtures}/baked-di.png`);
+  const item = page.locator('.import-item').first();
+  await expect(item).toContainText('This badge was not added');
+  await expect(item).toContainText('issued to someone else');
+  await expect(item).toContainText('not verified in your account');
+  await screenshots(page, 'import-refused');
+
+  // In another tab: add the address the badge was sent to, and confirm it from the mail.
+  const settings = await context.newPage();
+  await settings.goto('/settings');
+  await hydrated(settings);
+  await settings.getByLabel('Another e-mail address').fill(learner);
+  await settings.getByRole('button', { name: 'Add this address' }).click();
+  await expect(settings.getByRole('status')).toContainText('We sent a confirmation link');
+  await settings.goto(await linkMailedTo(learner));
+  await expect(settings.getByRole('status')).toContainText('is confirmed');
+  await settings.close();
+
+  // Back on the import page: try again, and it goes in.
+  await item.getByRole('button', { name: 'Try again' }).click();
+  await expect(item).toContainText('Added to your backpack');
+  await expect(item.getByRole('link', { name: 'Parler en public' })).toBeVisible();
+
+  // Drop the same credential as an SVG: recognised, not duplicated.
+  const svg = readFileSync(`${fixtures}/baked-di.svg`).toString('base64');
+  const dataTransfer = await page.evaluateHandle((content) => {
+    const transfer = new DataTransfer();
+    const bytes = Uint8Array.from(atob(content), (c) => c.charCodeAt(0));
+    transfer.items.add(new File([bytes], 'baked-di.svg', { type: 'image/svg+xml' }));
+    return transfer;
+  }, svg);
+  await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer });
+  await expect(page.locator('.import-item').first()).toContainText('already in your backpack');
+
+  // An expired badge by the picker, and another one by its link on the issuer's site.
+  await page.getByLabel('Choose files').setInputFiles(`${fixtures}/di-expired.json`);
+  await expect(page.locator('.import-item').first()).toContainText('Expired');
+  const site = await issuerSite({ '/badges/precision.jwt': readFileSync(`${fixtures}/jwt-eddsa.jwt`) });
+  try {
+    await page.getByLabel('Link to the badge').fill(`${site.url}/badges/precision.jwt`);
+    await page.getByRole('button', { name: 'Import from this link' }).click();
+    await expect(page.locator('.import-item').first()).toContainText('Précision');
+  } finally {
+    site.server.close();
+  }
+  await screenshots(page, 'import-done');
+
+  // The backpack: three cards with their pictures and statuses; filter by status.
+  await page.getByRole('link', { name: 'See my backpack' }).click();
+  await expect(page.locator('.badge-card')).toHaveCount(3);
+  await screenshots(page, 'backpack-badges');
+  await page.getByLabel('Status').selectOption('expired');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/status=expired/);
+  await expect(page.locator('.badge-card')).toHaveCount(1);
+
+  // The badge page: everything it says, check again, then delete it.
+  await page.locator('.badge-card a', { hasText: 'Parler en public' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Parler en public');
+  await expect(page.getByText('Centre de formation Démo').first()).toBeVisible();
+  await expect(page.getByText('The badge was issued to you.')).toBeVisible();
+  await screenshots(page, 'badge-page');
+  await page.getByRole('button', { name: 'Check again now' }).click();
+  await page.getByText('History of checks').click();
+  await expect(page.locator('details li')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Delete this badge' }).click();
+  await page.getByRole('button', { name: 'Yes, delete it' }).click();
+  await expect(page).toHaveURL(/\/backpack$/);
+  await expect(page.locator('.badge-card')).toHaveCount(2);
 });

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_users;
 mod m20261127_000002_user_emails;
 mod m20261127_000003_badges;
+mod m20261127_000004_badge_images_and_checks;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_users::Migration),
             Box::new(m20261127_000002_user_emails::Migration),
             Box::new(m20261127_000003_badges::Migration),
+            Box::new(m20261127_000004_badge_images_and_checks::Migration),
         ]
     }
 }

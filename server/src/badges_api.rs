@@ -1,20 +1,22 @@
-//! The backpack's non-UI endpoints: import files (multipart), list badges, download an
-//! original. Every one answers only for the logged-in learner's own badges.
+//! The backpack's non-UI endpoints: import (files, a URL or pasted text, as multipart),
+//! list badges, download an original, show an image. Every one answers only for the
+//! logged-in learner's own badges.
 use crate::startup::ServerState;
 use app::server::{
     badges::{self, ImportOutcome, MAX_IMPORT_BYTES},
-    request::session_user,
+    request::{lang_of_request, session_user},
     users::User,
     AppState,
 };
 use axum::{
-    extract::{DefaultBodyLimit, Multipart, Path, State},
-    http::{header, StatusCode},
+    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
 use besace_badges::Lang;
+use serde::Deserialize;
 use serde_json::{json, Value};
 use tower_sessions::Session;
 
@@ -29,6 +31,7 @@ pub fn routes() -> Router<ServerState> {
         )
         .route("/api/badges", get(list))
         .route("/api/badges/{id}/original", get(original))
+        .route("/api/badges/{id}/image/{version}", get(image))
 }
 
 async fn learner(state: &AppState, session: &Session) -> Result<User, Response> {
@@ -39,24 +42,25 @@ async fn learner(state: &AppState, session: &Session) -> Result<User, Response> 
     }
 }
 
-fn lang_of(user: &User) -> Lang {
-    match user.locale.as_deref() {
-        Some("fr") => Lang::Fr,
-        _ => Lang::En,
-    }
-}
-
 fn internal(err: impl std::fmt::Debug) -> Response {
     tracing::error!(error = ?err, "badge request failed");
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-/// `POST /api/badges/import`: every multipart field carrying a file is one badge to import.
-async fn import(State(state): State<AppState>, session: Session, mut multipart: Multipart) -> Response {
+/// `POST /api/badges/import`: each multipart field is one badge to import: a file (any
+/// field with a file name), `url` (fetched through the fetcher), or `text` (pasted JSON,
+/// JWS/JWT or URL). Answers one result per field, in order.
+async fn import(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
     let user = match learner(&state, &session).await {
         Ok(user) => user,
         Err(response) => return response,
     };
+    let lang = lang_of_request(&headers, user.locale.as_deref());
     let mut results = Vec::new();
     loop {
         let mut field = match multipart.next_field().await {
@@ -64,7 +68,8 @@ async fn import(State(state): State<AppState>, session: Session, mut multipart: 
             Ok(None) => break,
             Err(err) => return (err.status(), Json(json!({"error": "BadUpload"}))).into_response(),
         };
-        let file = field.file_name().unwrap_or_default().to_owned();
+        let file = field.file_name().map(str::to_owned);
+        let kind = field.name().unwrap_or_default().to_owned();
         // Read at most one byte over the cap, then drain: a huge file is refused, not stored.
         let mut bytes = Vec::new();
         loop {
@@ -75,26 +80,52 @@ async fn import(State(state): State<AppState>, session: Session, mut multipart: 
                 Err(err) => return (err.status(), Json(json!({"error": "BadUpload"}))).into_response(),
             }
         }
-        let outcome = badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, &bytes).await;
-        let result = match outcome {
-            Ok(ImportOutcome::Added(badge)) => {
-                tracing::info!(user_id = user.id, badge_id = badge.id, "badge imported");
-                json!({"file": file, "outcome": "added", "badge": badge_summary(&badge.as_ref().into())})
+        let outcome = match (&file, kind.as_str()) {
+            (None, "url") => {
+                let url = String::from_utf8_lossy(&bytes);
+                badges::import_url(&state.db, state.fetcher.as_ref(), user.id, &url).await
             }
-            Ok(ImportOutcome::AlreadyThere(id)) => {
-                json!({"file": file, "outcome": "already", "badge_id": id})
+            // Pasted text often carries spaces or a newline around a token.
+            (None, _) => {
+                badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, bytes.trim_ascii()).await
             }
-            Ok(ImportOutcome::Refused(report)) => {
-                json!({"file": file, "outcome": "refused", "report": report.to_json(lang_of(&user))})
-            }
-            Ok(ImportOutcome::TooLarge) => {
-                json!({"file": file, "outcome": "too_large", "max_bytes": MAX_IMPORT_BYTES})
-            }
-            Err(err) => return internal(err),
+            // A file is kept byte for byte.
+            (Some(_), _) => badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, &bytes).await,
         };
-        results.push(result);
+        let label = file.unwrap_or(kind);
+        match outcome {
+            Ok(outcome) => results.push(import_result(&user, lang, label, outcome)),
+            Err(err) => return internal(err),
+        }
     }
     Json(json!({ "results": results })).into_response()
+}
+
+fn import_result(user: &User, lang: Lang, label: String, outcome: ImportOutcome) -> Value {
+    match outcome {
+        ImportOutcome::Added(badge) => {
+            tracing::info!(user_id = user.id, badge_id = badge.id, "badge imported");
+            json!({"file": label, "outcome": "added", "badge": badge_summary(&badge.as_ref().into())})
+        }
+        ImportOutcome::AlreadyThere(id) => json!({"file": label, "outcome": "already", "badge_id": id}),
+        ImportOutcome::Refused(report) => {
+            let wrong_recipient = report
+                .get(besace_badges::CheckId::Recipient)
+                .is_some_and(|check| !check.ok);
+            json!({
+            "file": label,
+            "outcome": "refused",
+            "report": report.to_json(lang),
+            "wrong_recipient": wrong_recipient,
+            // The address to add when the badge was issued to one the learner has not
+            // verified (only when the badge states it in clear).
+            "issued_to": if wrong_recipient { report.recipient.stated_email.clone() } else { None },
+            })
+        }
+        ImportOutcome::TooLarge => {
+            json!({"file": label, "outcome": "too_large", "max_bytes": MAX_IMPORT_BYTES})
+        }
+    }
 }
 
 fn badge_summary(badge: &badges::BadgeSummary) -> Value {
@@ -107,20 +138,47 @@ fn badge_summary(badge: &badges::BadgeSummary) -> Value {
         "status": badge.status,
         "spec": badge.spec,
         "sha256": badge.original_sha256,
+        "image": badge.image_url(),
         "verified_at": badge.verified_at,
+        "received_at": badge.created_at,
     })
 }
 
-/// `GET /api/badges`: the learner's badges, newest first.
-async fn list(State(state): State<AppState>, session: Session) -> Response {
+/// Filter, sort and page of `GET /api/badges` (all optional).
+#[derive(Debug, Default, Deserialize)]
+struct ListParams {
+    q: Option<String>,
+    status: Option<String>,
+    sort: Option<String>,
+    /// From 1.
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// `GET /api/badges`: a page of the learner's badges (newest first unless sorted), with the
+/// number matching in all.
+async fn list(State(state): State<AppState>, session: Session, Query(params): Query<ListParams>) -> Response {
     let user = match learner(&state, &session).await {
         Ok(user) => user,
         Err(response) => return response,
     };
-    match badges::list(&state.db, user.id).await {
-        Ok(rows) => {
-            Json(json!({"badges": rows.iter().map(badge_summary).collect::<Vec<_>>()})).into_response()
-        }
+    let page = params.page.unwrap_or(1).max(1);
+    let per_page = params.per_page.unwrap_or(100).clamp(1, 200);
+    let query = badges::ListQuery {
+        text: params.q,
+        status: params.status,
+        sort: badges::SortBy::parse(params.sort.as_deref().unwrap_or_default()),
+        page: page - 1,
+        per_page,
+    };
+    match badges::list_page(&state.db, user.id, &query).await {
+        Ok((rows, total)) => Json(json!({
+            "badges": rows.iter().map(badge_summary).collect::<Vec<_>>(),
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+        }))
+        .into_response(),
         Err(err) => internal(err),
     }
 }
@@ -156,4 +214,46 @@ async fn original(State(state): State<AppState>, session: Session, Path(id): Pat
         badge.original,
     )
         .into_response()
+}
+
+/// `GET /api/badges/{id}/image/{version}`: the badge's picture, to its owner only. The
+/// version (the start of the image's SHA-256) makes the URL immutable, so the browser keeps
+/// it a year; uploaded SVG is hostile input, hence the sandbox.
+async fn image(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, version)): Path<(i64, String)>,
+) -> Response {
+    let user = match learner(&state, &session).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let not_found = || (StatusCode::NOT_FOUND, Json(json!({"error": "NotFound"}))).into_response();
+    let badge = match badges::find_owned(&state.db, user.id, id).await {
+        Ok(Some(badge)) => badge,
+        Ok(None) => return not_found(),
+        Err(err) => return internal(err),
+    };
+    let summary = badges::BadgeSummary::from(&badge);
+    if summary.image_url().as_deref() != Some(&format!("/api/badges/{id}/image/{version}")) {
+        return not_found();
+    }
+    match badges::image(&state.db, &badge).await {
+        Ok(Some((media_type, bytes))) => (
+            [
+                (header::CONTENT_TYPE, media_type),
+                (
+                    header::CACHE_CONTROL,
+                    "private, max-age=31536000, immutable".to_owned(),
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+                (header::CONTENT_DISPOSITION, "inline".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => not_found(),
+        Err(err) => internal(err),
+    }
 }

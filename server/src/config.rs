@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the web app (migrations are applied first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply the database migrations, then exit.
     Migrate(DatabaseArgs),
     /// Verify one badge exactly as the import does (exit 0 valid, 1 invalid, 2 unreadable).
@@ -88,6 +88,10 @@ pub struct ServeArgs {
     /// production.
     #[arg(long, env = "BESACE_ALLOW_PRIVATE_NETWORK", value_parser = clap::builder::FalseyValueParser::new())]
     pub allow_private_network: bool,
+    /// How often each badge is checked again for revocation and expiry (`24h`, `30m`;
+    /// `0s` turns the background check off).
+    #[arg(long, env = "BESACE_REVERIFY_EVERY", default_value = "24h")]
+    pub reverify_every: humantime::Duration,
 }
 
 impl ServeArgs {

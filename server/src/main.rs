@@ -18,7 +18,7 @@ async fn main() -> ExitCode {
         }
         Command::Serve(args) => {
             telemetry::init(args.log_format);
-            serve(args).await
+            serve(*args).await
         }
         Command::Migrate(args) => {
             telemetry::init(LogFormat::Text);

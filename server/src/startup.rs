@@ -40,6 +40,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub db: DatabaseConnection,
+    state: AppState,
+    reverify_every: Duration,
 }
 
 /// Opens the database (creating the SQLite file and its folder if needed) and migrates it.
@@ -161,7 +163,13 @@ impl Application {
             .layer(TraceLayer::new_for_http())
             .with_state(state);
 
-        Ok(Self { listener, router, db })
+        Ok(Self {
+            listener,
+            router,
+            db,
+            state: app_state,
+            reverify_every: *args.reverify_every,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -171,13 +179,17 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, "Besace is listening on http://{addr}");
-        axum::serve(
+        let serve = axum::serve(
             self.listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error")
+        .with_graceful_shutdown(shutdown_signal());
+        // The background check lives and dies with the server (a stopped test server
+        // leaves nothing running against its dropped database).
+        tokio::select! {
+            served = serve => served.context("the server stopped with an error"),
+            never = reverify_forever(self.state, self.reverify_every) => match never {},
+        }
     }
 }
 
@@ -188,6 +200,41 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Err(err) => {
             tracing::error!(error = %err, "health check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+/// Checks stored badges again once they are `every` old: revocation and expiry change
+/// after import. Wakes often enough that no badge waits much longer than `every`.
+async fn reverify_forever(state: AppState, every: Duration) -> std::convert::Infallible {
+    const BATCH: u64 = 50;
+    if every.is_zero() {
+        return std::future::pending().await;
+    }
+    let mut tick =
+        tokio::time::interval((every / 24).clamp(Duration::from_secs(1), Duration::from_secs(3600)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Ok(age) = chrono::Duration::from_std(every) else {
+            continue;
+        };
+        let checked_before = chrono::Utc::now() - age;
+        loop {
+            match app::server::badges::reverify_due(&state.db, state.fetcher.as_ref(), checked_before, BATCH)
+                .await
+            {
+                Ok(checked) if checked as u64 == BATCH => continue,
+                Ok(0) => break,
+                Ok(checked) => {
+                    tracing::info!(checked, "badges checked again");
+                    break;
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "background badge check failed; retrying later");
+                    break;
+                }
+            }
         }
     }
 }

@@ -1,31 +1,46 @@
+//! The backpack: the learner's badges as a grid of cards, filtered, sorted and paged by the
+//! URL's query (so a filter works without the wasm and can be bookmarked).
 use super::RequireUser;
-use crate::badges::{my_badges, BadgeCard};
+use crate::badges::{my_badges, BackpackQuery, BadgeCard, BadgePage};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{components::Form, hooks::use_query_map};
 
 #[component]
 pub fn Backpack() -> impl IntoView {
     let i18n = use_i18n();
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| {
+        query_map.with(|q| BackpackQuery {
+            q: q.get("q").unwrap_or_default(),
+            status: q.get("status").unwrap_or_default(),
+            sort: q.get("sort").unwrap_or_default(),
+            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        })
+    });
     // Outside RequireUser's Suspense, like every resource of a private page.
-    let badges = Resource::new(|| (), |_| my_badges());
+    let badges = Resource::new(move || query.get(), my_badges);
     view! {
         <Title text=move || t_string!(i18n, backpack.title).to_string() />
         <RequireUser children=move |user| {
             let name = user.display_name.clone();
             view! {
-                <section class="panel">
-                    <h1>{t!(i18n, backpack.title)}</h1>
-                    <p class="lead">{t!(i18n, backpack.hello, name = move || name.clone())}</p>
+                <section class="panel backpack-head">
+                    <div>
+                        <h1>{t!(i18n, backpack.title)}</h1>
+                        <p class="lead">{t!(i18n, backpack.hello, name = move || name.clone())}</p>
+                    </div>
+                    <a class="button" href="/import">{t!(i18n, backpack.import)}</a>
                 </section>
                 <Transition fallback=|| ()>
                     {move || {
                         badges
                             .get()
                             .map(|result| match result {
-                                Ok(cards) if cards.is_empty() => view! { <EmptyBackpack /> }.into_any(),
-                                Ok(cards) => view! { <BadgeGrid cards /> }.into_any(),
+                                Ok(page) if page.backpack_total == 0 => view! { <EmptyBackpack /> }.into_any(),
+                                Ok(page) => view! { <BadgeList page query=query.get_untracked() /> }.into_any(),
                                 Err(error) => view! { <ErrorMessage error /> }.into_any(),
                             })
                     }}
@@ -36,37 +51,138 @@ pub fn Backpack() -> impl IntoView {
 }
 
 #[component]
-fn BadgeGrid(cards: Vec<BadgeCard>) -> impl IntoView {
+fn BadgeList(page: BadgePage, query: BackpackQuery) -> impl IntoView {
+    let i18n = use_i18n();
+    let total = page.total;
+    let page_count = page.page_count();
+    let current = page.page;
     view! {
-        <ul class="badge-grid">
-            {cards.into_iter().map(|card| view! { <BadgeCardView card /> }).collect_view()}
-        </ul>
+        <FilterForm query=query.clone() />
+        <p class="result-count" role="status">{t!(i18n, backpack.count, count = move || total)}</p>
+        {if page.cards.is_empty() {
+            view! { <p class="panel">{t!(i18n, backpack.no_match)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="badge-grid">
+                    {page.cards.into_iter().map(|card| view! { <BadgeCardView card /> }).collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+        <Show when=move || { page_count > 1 }>
+            <nav class="pager" aria-label=move || t_string!(i18n, backpack.pages).to_string()>
+                {(current > 1).then(|| view! {
+                    <a href=page_href(&query, current - 1) rel="prev">{t!(i18n, backpack.previous)}</a>
+                })}
+                <span>{t!(i18n, backpack.page_of, page = move || current, pages = move || page_count)}</span>
+                {(current < page_count).then(|| view! {
+                    <a href=page_href(&query, current + 1) rel="next">{t!(i18n, backpack.next)}</a>
+                })}
+            </nav>
+        </Show>
     }
 }
 
+/// Search, status and sort: a GET form, so the URL holds the state.
 #[component]
-fn BadgeCardView(card: BadgeCard) -> impl IntoView {
+fn FilterForm(query: BackpackQuery) -> impl IntoView {
     let i18n = use_i18n();
-    let status = card.status.clone();
-    let chip = move || match status.as_str() {
+    let status = query.status.clone();
+    let sort = query.sort.clone();
+    let status_option = move |value: &'static str, label: String| {
+        view! { <option value=value selected=status == value>{label}</option> }
+    };
+    let sort_option = move |value: &'static str, label: String| {
+        view! { <option value=value selected=sort == value>{label}</option> }
+    };
+    view! {
+        <Form method="GET" action="/backpack" attr:class="panel filters" attr:role="search">
+            <div class="field">
+                <label for="q">{t!(i18n, backpack.search)}</label>
+                <input id="q" name="q" type="search" value=query.q.clone() />
+            </div>
+            <div class="field">
+                <label for="status">{t!(i18n, backpack.status)}</label>
+                <select id="status" name="status">
+                    {status_option("", t_string!(i18n, backpack.any_status).to_string())}
+                    {status_option("verified", t_string!(i18n, status.verified).to_string())}
+                    {status_option("expired", t_string!(i18n, status.expired).to_string())}
+                    {status_option("revoked", t_string!(i18n, status.revoked).to_string())}
+                    {status_option("unchecked", t_string!(i18n, status.unchecked).to_string())}
+                </select>
+            </div>
+            <div class="field">
+                <label for="sort">{t!(i18n, backpack.sort)}</label>
+                <select id="sort" name="sort">
+                    {sort_option("received", t_string!(i18n, backpack.sort_received).to_string())}
+                    {sort_option("issued", t_string!(i18n, backpack.sort_issued).to_string())}
+                    {sort_option("name", t_string!(i18n, backpack.sort_name).to_string())}
+                    {sort_option("issuer", t_string!(i18n, backpack.sort_issuer).to_string())}
+                </select>
+            </div>
+            <button type="submit" class="button button-secondary">{t!(i18n, backpack.apply)}</button>
+        </Form>
+    }
+}
+
+/// The backpack URL for another page of the same filter.
+fn page_href(query: &BackpackQuery, page: u64) -> String {
+    format!(
+        "/backpack?q={}&status={}&sort={}&page={page}",
+        encode(&query.q),
+        encode(&query.status),
+        encode(&query.sort)
+    )
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn StatusChip(status: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = match status.as_str() {
+        "verified" => "chip chip-ok",
+        "expired" | "revoked" => "chip chip-bad",
+        _ => "chip chip-wait",
+    };
+    let text = move || match status.as_str() {
         "verified" => t_string!(i18n, status.verified).to_string(),
         "expired" => t_string!(i18n, status.expired).to_string(),
         "revoked" => t_string!(i18n, status.revoked).to_string(),
         _ => t_string!(i18n, status.unchecked).to_string(),
     };
-    let chip_class = match card.status.as_str() {
-        "verified" => "chip chip-ok",
-        "expired" | "revoked" => "chip chip-bad",
-        _ => "chip chip-wait",
-    };
+    view! { <span class=class>{text}</span> }
+}
+
+#[component]
+fn BadgeCardView(card: BadgeCard) -> impl IntoView {
+    let href = format!("/badges/{}", card.id);
     view! {
         <li class="badge-card">
-            <h2 class="badge-name">{card.name}</h2>
+            <BadgeImage src=card.image />
+            <h2 class="badge-name"><a href=href>{card.name}</a></h2>
             <p class="badge-issuer">{card.issuer}</p>
             {card.issued_on.map(|date| view! { <p class="badge-date"><time datetime=date.clone()>{date.clone()}</time></p> })}
-            <span class=chip_class>{chip}</span>
+            <StatusChip status=card.status />
         </li>
     }
+}
+
+/// A badge's picture, or a neutral placeholder when it has none. Decorative here: the
+/// badge's name is right beside it.
+#[component]
+pub fn BadgeImage(src: Option<String>, #[prop(default = 96)] size: u32) -> impl IntoView {
+    let src = src.unwrap_or_else(|| "/badge-placeholder.svg".to_owned());
+    view! { <img class="badge-image" src=src alt="" width=size height=size loading="lazy" decoding="async" /> }
 }
 
 #[component]
@@ -82,6 +198,7 @@ fn EmptyBackpack() -> impl IntoView {
                 <li>{t!(i18n, backpack.empty_step_2)}</li>
                 <li>{t!(i18n, backpack.empty_step_3)}</li>
             </ol>
+            <a class="button" href="/import">{t!(i18n, backpack.import)}</a>
         </section>
     }
 }

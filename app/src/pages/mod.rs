@@ -1,6 +1,8 @@
 //! One module per page.
 mod account_forms;
 mod backpack;
+mod badge;
+mod import;
 mod landing;
 mod not_found;
 mod settings;
@@ -8,6 +10,8 @@ mod verify_email;
 
 pub use account_forms::{Login, Signup};
 pub use backpack::Backpack;
+pub use badge::BadgePage;
+pub use import::Import;
 pub use landing::Landing;
 pub use not_found::NotFound;
 pub use settings::Settings;

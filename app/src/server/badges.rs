@@ -1,11 +1,17 @@
 //! Badges in a learner's backpack and how they get there: every import is verified against
 //! the learner's verified addresses, kept with its original bytes, and stored in one insert.
-use super::{emails, is_unique_violation, sha256_hex};
-use besace_badges::{verify_bytes, CheckId, Container, Fetcher, Lang, Report, VerifyOptions};
+use super::{blobs, emails, is_unique_violation, sha256_hex};
+use base64::Engine;
+use besace_badges::{
+    verify_bytes, CheckId, Container, FetchError, FetchKind, Fetcher, Lang, Report, VerifyOptions,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    entity::prelude::*, ActiveValue::Set, Condition, DatabaseConnection, DerivePartialModel, FromQueryResult,
-    QueryOrder,
+    entity::prelude::*,
+    sea_query::{Expr, Func, LikeExpr},
+    ActiveValue::Set,
+    Condition, ConnectionTrait, DatabaseConnection, DerivePartialModel, FromQueryResult, QueryOrder,
+    QuerySelect, TransactionError, TransactionTrait,
 };
 
 /// Largest file a learner may import.
@@ -34,6 +40,8 @@ pub mod entity {
         pub report: String,
         pub verified_at: DateTime<Utc>,
         pub created_at: DateTime<Utc>,
+        /// The image a JSON or JWT badge names (a baked original is its own image).
+        pub image_sha256: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -42,6 +50,28 @@ pub mod entity {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// Every verification a badge went through, oldest first: its history.
+pub mod check_entity {
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "badge_checks")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub badge_id: i64,
+        pub checked_at: DateTime<Utc>,
+        pub status: String,
+        pub report: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use check_entity::Model as BadgeCheck;
 pub use entity::Model as Badge;
 
 /// What happened to one imported file.
@@ -81,7 +111,57 @@ fn parse_date(raw: Option<&str>) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
-/// Verifies `bytes` for `user_id` and, if it is their genuine badge, stores it.
+/// Verifies `bytes` as the badge of `user_id`, against their verified addresses only.
+async fn verify_for(
+    db: &DatabaseConnection,
+    fetcher: &dyn Fetcher,
+    user_id: i64,
+    bytes: &[u8],
+) -> Result<Report, DbErr> {
+    let options = VerifyOptions {
+        recipients: emails::verified(db, user_id).await?,
+        now: None,
+        limits: Default::default(),
+    };
+    let mut report = verify_bytes(bytes, fetcher, &options).await;
+    // With no verified address the library skips the recipient check; for a backpack that
+    // means "not shown to be yours", so it fails.
+    if options.recipients.is_empty() && report.spec.is_some() && report.get(CheckId::Recipient).is_none() {
+        report.fail(CheckId::Recipient, "the learner has no verified address");
+    }
+    Ok(report)
+}
+
+/// Fetches the badge at `url` (through the one fetcher) and imports what it answers, so the
+/// stored original is the document the issuer serves.
+pub async fn import_url(
+    db: &DatabaseConnection,
+    fetcher: &dyn Fetcher,
+    user_id: i64,
+    url: &str,
+) -> Result<ImportOutcome, DbErr> {
+    let url = url.trim();
+    match fetcher.fetch(url, FetchKind::Badge).await {
+        Ok(response) if (200..300).contains(&response.status) => {
+            import_bytes(db, fetcher, user_id, &response.body).await
+        }
+        Ok(response) => Ok(refusal(
+            CheckId::HostedFetch,
+            format!("{url}: HTTP {}", response.status),
+        )),
+        Err(FetchError::TooLarge(_)) => Ok(ImportOutcome::TooLarge),
+        Err(err) => Ok(refusal(CheckId::HostedFetch, format!("{url}: {err}"))),
+    }
+}
+
+fn refusal(check: CheckId, detail: String) -> ImportOutcome {
+    let mut report = Report::default();
+    report.fail(check, detail);
+    ImportOutcome::Refused(Box::new(report))
+}
+
+/// Verifies `bytes` for `user_id` and, if it is their genuine badge, stores it with its
+/// image and first history entry, all in one transaction.
 pub async fn import_bytes(
     db: &DatabaseConnection,
     fetcher: &dyn Fetcher,
@@ -95,17 +175,7 @@ pub async fn import_bytes(
     if let Some(id) = find_duplicate(db, user_id, &sha256, None).await? {
         return Ok(ImportOutcome::AlreadyThere(id));
     }
-    let options = VerifyOptions {
-        recipients: emails::verified(db, user_id).await?,
-        now: None,
-        limits: Default::default(),
-    };
-    let mut report = verify_bytes(bytes, fetcher, &options).await;
-    // With no verified address the library skips the recipient check; for an import that
-    // means "not shown to be yours", so it fails.
-    if options.recipients.is_empty() && report.get(CheckId::Recipient).is_none() {
-        report.fail(CheckId::Recipient, "the learner has no verified address");
-    }
+    let report = verify_for(db, fetcher, user_id, bytes).await?;
     let Some(status) = keepable_status(&report) else {
         return Ok(ImportOutcome::Refused(Box::new(report)));
     };
@@ -113,12 +183,20 @@ pub async fn import_bytes(
     if let Some(id) = find_duplicate(db, user_id, &sha256, credential_id.as_deref()).await? {
         return Ok(ImportOutcome::AlreadyThere(id));
     }
+    let media_type = media_type(bytes);
+    // A baked image is its own picture; JSON and JWT badges name theirs.
+    let image = if media_type.starts_with("image/") {
+        None
+    } else {
+        fetch_image(fetcher, report.badge.image.as_deref()).await
+    };
     let now = Utc::now();
+    let report_json = report.to_json(Lang::En).to_string();
     let row = entity::ActiveModel {
         user_id: Set(user_id),
         credential_id: Set(credential_id.clone()),
         original_sha256: Set(sha256.clone()),
-        original_media_type: Set(media_type(bytes).to_owned()),
+        original_media_type: Set(media_type.to_owned()),
         original: Set(bytes.to_vec()),
         spec: Set(json_name(&report.spec)),
         method: Set(report.method.as_ref().map(|m| json_name(&Some(m)))),
@@ -127,21 +205,157 @@ pub async fn import_bytes(
         issued_on: Set(parse_date(report.badge.issued_on.as_deref())),
         expires_at: Set(parse_date(report.badge.expires.as_deref())),
         status: Set(status.to_owned()),
-        report: Set(report.to_json(Lang::En).to_string()),
+        report: Set(report_json.clone()),
         verified_at: Set(now),
         created_at: Set(now),
+        image_sha256: Set(None),
         ..Default::default()
     };
-    match row.insert(db).await {
+    let stored = db
+        .transaction::<_, Badge, DbErr>(|txn| {
+            Box::pin(async move {
+                let mut row = row;
+                if let Some((bytes, media_type)) = image {
+                    row.image_sha256 = Set(Some(blobs::put(txn, &bytes, media_type).await?));
+                }
+                let badge = row.insert(txn).await?;
+                record_check(txn, badge.id, now, status, report_json).await?;
+                Ok(badge)
+            })
+        })
+        .await;
+    match stored {
         Ok(badge) => Ok(ImportOutcome::Added(Box::new(badge))),
         // A concurrent import of the same badge won the race: same answer as above.
-        Err(err) if is_unique_violation(&err) => {
+        Err(TransactionError::Transaction(err)) if is_unique_violation(&err) => {
             match find_duplicate(db, user_id, &sha256, credential_id.as_deref()).await? {
                 Some(id) => Ok(ImportOutcome::AlreadyThere(id)),
                 None => Err(err),
             }
         }
-        Err(err) => Err(err),
+        Err(TransactionError::Transaction(err)) | Err(TransactionError::Connection(err)) => Err(err),
+    }
+}
+
+async fn record_check(
+    db: &impl ConnectionTrait,
+    badge_id: i64,
+    checked_at: DateTime<Utc>,
+    status: &str,
+    report: String,
+) -> Result<(), DbErr> {
+    check_entity::ActiveModel {
+        badge_id: Set(badge_id),
+        checked_at: Set(checked_at),
+        status: Set(status.to_owned()),
+        report: Set(report),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// The image a badge names: a `data:` URI, or an http(s) URL fetched once through the
+/// fetcher. Anything that is not an image, or cannot be read, leaves the badge without one.
+async fn fetch_image(fetcher: &dyn Fetcher, image: Option<&str>) -> Option<(Vec<u8>, &'static str)> {
+    let image = image?.trim();
+    let bytes = if let Some(data) = image.strip_prefix("data:") {
+        let (_, encoded) = data.split_once(";base64,")?;
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?
+    } else if image.starts_with("https://") || image.starts_with("http://") {
+        match fetcher.fetch(image, FetchKind::Badge).await {
+            Ok(response) if (200..300).contains(&response.status) => response.body,
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    let media_type = blobs::image_media_type(&bytes)?;
+    (bytes.len() <= MAX_IMPORT_BYTES).then_some((bytes, media_type))
+}
+
+/// Checks a stored badge again (revocation, expiry, keys) and records the result in its
+/// history. Never deletes: a badge that no longer checks out is marked, not dropped.
+pub async fn reverify(db: &DatabaseConnection, fetcher: &dyn Fetcher, badge: &Badge) -> Result<Badge, DbErr> {
+    let report = verify_for(db, fetcher, badge.user_id, &badge.original).await?;
+    let status = keepable_status(&report).unwrap_or("unchecked");
+    let now = Utc::now();
+    let report_json = report.to_json(Lang::En).to_string();
+    let mut row: entity::ActiveModel = badge.clone().into();
+    row.status = Set(status.to_owned());
+    row.report = Set(report_json.clone());
+    row.verified_at = Set(now);
+    let txn = db.begin().await?;
+    let updated = row.update(&txn).await?;
+    record_check(&txn, badge.id, now, status, report_json).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Re-verifies up to `batch` badges last checked before `checked_before`, oldest first;
+/// answers how many were checked (the background task calls it until none are due).
+pub async fn reverify_due(
+    db: &DatabaseConnection,
+    fetcher: &dyn Fetcher,
+    checked_before: DateTime<Utc>,
+    batch: u64,
+) -> Result<usize, DbErr> {
+    let due = entity::Entity::find()
+        .filter(entity::Column::VerifiedAt.lt(checked_before))
+        .order_by_asc(entity::Column::VerifiedAt)
+        .limit(batch)
+        .all(db)
+        .await?;
+    for badge in &due {
+        reverify(db, fetcher, badge).await?;
+    }
+    Ok(due.len())
+}
+
+/// The badge's verification history, newest first.
+pub async fn history(db: &DatabaseConnection, badge_id: i64) -> Result<Vec<BadgeCheck>, DbErr> {
+    check_entity::Entity::find()
+        .filter(check_entity::Column::BadgeId.eq(badge_id))
+        .order_by_desc(check_entity::Column::CheckedAt)
+        .order_by_desc(check_entity::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Deletes one of the learner's badges (its history goes with it; a shared image stays
+/// while another badge shows it). Answers whether there was such a badge.
+pub async fn delete(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<bool, DbErr> {
+    let Some(badge) = find_owned(db, user_id, id).await? else {
+        return Ok(false);
+    };
+    let txn = db.begin().await?;
+    entity::Entity::delete_by_id(badge.id).exec(&txn).await?;
+    if let Some(image) = &badge.image_sha256 {
+        let still_used = entity::Entity::find()
+            .filter(entity::Column::ImageSha256.eq(image.as_str()))
+            .count(&txn)
+            .await?;
+        if still_used == 0 {
+            blobs::delete(&txn, image).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// A badge's picture: its media type and bytes, from the original or the stored image.
+pub async fn image(db: &DatabaseConnection, badge: &Badge) -> Result<Option<(String, Vec<u8>)>, DbErr> {
+    if badge.original_media_type.starts_with("image/") {
+        return Ok(Some((badge.original_media_type.clone(), badge.original.clone())));
+    }
+    match &badge.image_sha256 {
+        Some(sha) => Ok(blobs::get(db, sha)
+            .await?
+            .map(|blob| (blob.media_type, blob.bytes))),
+        None => Ok(None),
     }
 }
 
@@ -201,7 +415,10 @@ pub struct BadgeSummary {
     pub status: String,
     pub spec: String,
     pub original_sha256: String,
+    pub original_media_type: String,
+    pub image_sha256: Option<String>,
     pub verified_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
 }
 
 impl From<&Badge> for BadgeSummary {
@@ -215,18 +432,182 @@ impl From<&Badge> for BadgeSummary {
             status: badge.status.clone(),
             spec: badge.spec.clone(),
             original_sha256: badge.original_sha256.clone(),
+            original_media_type: badge.original_media_type.clone(),
+            image_sha256: badge.image_sha256.clone(),
             verified_at: badge.verified_at,
+            created_at: badge.created_at,
         }
     }
 }
 
-/// The learner's badges, newest first, without loading the original files.
-pub async fn list(db: &DatabaseConnection, user_id: i64) -> Result<Vec<BadgeSummary>, DbErr> {
-    entity::Entity::find()
-        .filter(entity::Column::UserId.eq(user_id))
-        .order_by_desc(entity::Column::CreatedAt)
-        .order_by_desc(entity::Column::Id)
+impl BadgeSummary {
+    /// Where the owner's browser gets the picture. The hash in the path makes the URL
+    /// change whenever the bytes could, so it can be cached for a year.
+    pub fn image_url(&self) -> Option<String> {
+        let sha = if self.original_media_type.starts_with("image/") {
+            Some(&self.original_sha256)
+        } else {
+            self.image_sha256.as_ref()
+        };
+        sha.map(|sha| format!("/api/badges/{}/image/{}", self.id, &sha[..16]))
+    }
+}
+
+/// How the backpack is sorted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortBy {
+    /// Newest import first.
+    #[default]
+    Received,
+    /// Most recently issued first; badges without a date last.
+    Issued,
+    Name,
+    Issuer,
+}
+
+impl SortBy {
+    /// `received` (or anything unknown), `issued`, `name`, `issuer`.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "issued" => Self::Issued,
+            "name" => Self::Name,
+            "issuer" => Self::Issuer,
+            _ => Self::Received,
+        }
+    }
+}
+
+/// One page of the backpack: what to show, filtered and sorted.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    /// Words looked for in the badge and issuer names (case-insensitive).
+    pub text: Option<String>,
+    pub status: Option<String>,
+    pub sort: SortBy,
+    /// From 0.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// A page of the learner's badges and how many match in all, never loading the originals.
+pub async fn list_page(
+    db: &DatabaseConnection,
+    user_id: i64,
+    query: &ListQuery,
+) -> Result<(Vec<BadgeSummary>, u64), DbErr> {
+    use entity::Column;
+    let mut select = entity::Entity::find().filter(Column::UserId.eq(user_id));
+    if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
+        select = select.filter(Column::Status.eq(status));
+    }
+    for word in query
+        .text
+        .as_deref()
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(8)
+    {
+        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+        let lower = |column: Column| Expr::expr(Func::lower(Expr::col(column)));
+        select = select.filter(
+            Condition::any()
+                .add(lower(Column::Name).like(LikeExpr::new(pattern.clone()).escape('\\')))
+                .add(lower(Column::IssuerName).like(LikeExpr::new(pattern).escape('\\'))),
+        );
+    }
+    let total = select.clone().count(db).await?;
+    let select = match query.sort {
+        SortBy::Received => select.order_by_desc(Column::CreatedAt),
+        SortBy::Issued => select
+            .order_by(Expr::col(Column::IssuedOn).is_null(), sea_orm::Order::Asc)
+            .order_by_desc(Column::IssuedOn),
+        SortBy::Name => select.order_by_asc(Column::Name),
+        SortBy::Issuer => select.order_by_asc(Column::IssuerName).order_by_asc(Column::Name),
+    };
+    let per_page = query.per_page.clamp(1, 200);
+    let rows = select
+        .order_by_desc(Column::Id)
+        .offset(query.page * per_page)
+        .limit(per_page)
         .into_partial_model::<BadgeSummary>()
         .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// How many badges the learner has.
+pub async fn count(db: &DatabaseConnection, user_id: i64) -> Result<u64, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .count(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use besace_badges::{BoxFuture, FetchResponse};
+
+    /// Answers one URL with fixed bytes; every other fetch fails.
+    struct OneFile(&'static str, Vec<u8>);
+
+    impl Fetcher for OneFile {
+        fn fetch<'a>(
+            &'a self,
+            url: &'a str,
+            _kind: FetchKind,
+        ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+            Box::pin(async move {
+                if url == self.0 {
+                    Ok(FetchResponse {
+                        status: 200,
+                        url: url.to_owned(),
+                        content_type: Some("text/html".into()),
+                        body: self.1.clone(),
+                    })
+                } else {
+                    Err(FetchError::NotFound(url.to_owned()))
+                }
+            })
+        }
+    }
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+    #[tokio::test]
+    async fn a_named_image_is_fetched_once_and_typed_by_its_bytes() {
+        let fetcher = OneFile("https://issuer.example/badge.png", PNG.to_vec());
+        let image = fetch_image(&fetcher, Some("https://issuer.example/badge.png")).await;
+        assert_eq!(image, Some((PNG.to_vec(), "image/png")));
+        // Whatever the server claims, a page is not an image.
+        let page = OneFile("https://issuer.example/page", b"<html>hello</html>".to_vec());
+        assert_eq!(
+            fetch_image(&page, Some("https://issuer.example/page")).await,
+            None
+        );
+        assert_eq!(
+            fetch_image(&fetcher, Some("https://issuer.example/gone.png")).await,
+            None
+        );
+        assert_eq!(fetch_image(&fetcher, Some("javascript:alert(1)")).await, None);
+        assert_eq!(fetch_image(&fetcher, None).await, None);
+    }
+
+    #[tokio::test]
+    async fn a_data_uri_image_is_decoded() {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(PNG);
+        let uri = format!("data:image/png;base64,{encoded}");
+        assert_eq!(
+            fetch_image(&besace_badges::NoFetch, Some(&uri)).await,
+            Some((PNG.to_vec(), "image/png"))
+        );
+        assert_eq!(
+            fetch_image(&besace_badges::NoFetch, Some("data:image/png;base64,%%%")).await,
+            None
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! Server-only code: state, database layer, passwords, sessions and rate limits.
 //! Nothing here reaches the wasm bundle.
 pub mod badges;
+pub mod blobs;
 pub mod emails;
 pub mod mail;
 pub mod password;

@@ -106,3 +106,36 @@ pub fn check_mail_budget(user: &users::User) -> Result<(), AppError> {
         fail(AppError::RateLimited)
     }
 }
+
+/// The language of this request's page: the remembered choice, else the browser's.
+pub async fn request_lang() -> besace_badges::Lang {
+    match leptos_axum::extract::<http::HeaderMap>().await {
+        Ok(headers) => lang_of_request(&headers, None),
+        Err(_) => besace_badges::Lang::En,
+    }
+}
+
+/// The language cookie (the header switch), else the account's choice, else
+/// Accept-Language: the order the pages themselves follow.
+pub fn lang_of_request(headers: &http::HeaderMap, account: Option<&str>) -> besace_badges::Lang {
+    use besace_badges::Lang;
+    let cookie = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == crate::account::LANGUAGE_COOKIE)
+        .map(|(_, value)| value.to_owned());
+    let browser = || {
+        headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    cookie
+        .or_else(|| account.map(str::to_owned))
+        .or_else(browser)
+        .map(|tag| Lang::parse(&tag))
+        .unwrap_or_default()
+}

@@ -283,9 +283,10 @@ async fn verify_assertion(ctx: &Ctx<'_>, r: &mut Report, a: Value, jws: Option<C
     }
 
     check_dates(ctx, r, &a);
+    let legacy_salt = a.get("salt").and_then(Value::as_str);
+    let stated = recipient::from_ob2(a.get("recipient").unwrap_or(&Value::Null), legacy_salt);
+    r.recipient.stated_email = recipient::plain_email(&stated);
     if !ctx.opts.recipients.is_empty() {
-        let legacy_salt = a.get("salt").and_then(Value::as_str);
-        let stated = recipient::from_ob2(a.get("recipient").unwrap_or(&Value::Null), legacy_salt);
         match recipient::find_match(&stated, &ctx.opts.recipients) {
             Some(m) => {
                 r.recipient.matched = true;

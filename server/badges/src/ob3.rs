@@ -377,8 +377,9 @@ async fn verify_common(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &
         };
     }
     check_status(ctx, r, cred, issuer_id).await;
+    let stated = recipient::from_ob3(&subject);
+    r.recipient.stated_email = recipient::plain_email(&stated);
     if !ctx.opts.recipients.is_empty() {
-        let stated = recipient::from_ob3(&subject);
         match recipient::find_match(&stated, &ctx.opts.recipients) {
             Some(m) => {
                 r.recipient.matched = true;

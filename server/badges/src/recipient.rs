@@ -66,6 +66,17 @@ impl StatedIdentity {
 }
 
 /// The first of `candidates` matching any stated identity.
+/// The e-mail address the badge names, when it names one in clear (not hashed): what a
+/// learner is told to add to their account when the badge does not match them yet.
+pub fn plain_email(stated: &[StatedIdentity]) -> Option<String> {
+    stated
+        .iter()
+        .filter(|s| !s.hashed && !s.identity.contains('$'))
+        .filter(|s| s.kind.to_ascii_lowercase().starts_with("email") || s.identity.starts_with("mailto:"))
+        .map(|s| normalise(&s.identity))
+        .find(|e| e.contains('@'))
+}
+
 pub fn find_match(stated: &[StatedIdentity], candidates: &[String]) -> Option<String> {
     candidates
         .iter()
@@ -177,6 +188,21 @@ mod tests {
             Some("ana@example.ORG".into())
         );
         assert_eq!(find_match(&s, &["ana@example.com".into()]), None);
+    }
+
+    #[test]
+    fn only_a_clear_address_is_suggested_to_the_learner() {
+        let plain = from_ob2(&json!({"type": "email", "identity": "Marie@Ecole.fr"}), None);
+        assert_eq!(plain_email(&plain), Some("marie@ecole.fr".into()));
+        let hashed = from_ob2(
+            &json!({"type": "email", "hashed": true, "identity": hashed("sha256", "m@e.fr", "x")}),
+            None,
+        );
+        assert_eq!(plain_email(&hashed), None);
+        let ob3 = from_ob3(&json!({"identifier": [
+            {"identityType": "emailAddress", "identityHash": "marie@ecole.fr", "hashed": false}
+        ]}));
+        assert_eq!(plain_email(&ob3), Some("marie@ecole.fr".into()));
     }
 
     #[test]

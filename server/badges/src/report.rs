@@ -100,6 +100,11 @@ impl CheckId {
         CheckId::Image,
     ];
 
+    /// The check whose stable id is `id` (as stored in a JSON report).
+    pub fn parse(id: &str) -> Option<CheckId> {
+        CheckId::ALL.into_iter().find(|c| c.as_str() == id)
+    }
+
     /// The stable id used in the JSON report.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -229,6 +234,10 @@ pub struct RecipientResult {
     pub matched: bool,
     /// The learner's identity that matched (as the caller gave it), if any.
     pub identity: Option<String>,
+    /// The address the badge was issued to, when it states it in clear. Not part of the
+    /// JSON report (whose keys are stable); the import uses it to suggest the address.
+    #[serde(skip)]
+    pub stated_email: Option<String>,
 }
 
 /// Issuer as shown to the learner.

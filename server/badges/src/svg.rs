@@ -8,6 +8,8 @@ use quick_xml::NsReader;
 
 /// Namespace of the Open Badges SVG elements.
 pub const OB_NAMESPACE: &str = "http://openbadges.org";
+/// The namespace Open Badges 3.0 bakes `<openbadges:credential>` under.
+pub const OB3_NAMESPACE: &str = "https://purl.imsglobal.org/ob/v3p0";
 
 /// Why an SVG could not give badge data.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -41,7 +43,7 @@ fn is_ob_element(ns: &ResolveResult, qname: &[u8], local: &[u8], want: &[u8]) ->
     match ns {
         ResolveResult::Bound(n) => {
             let n = n.as_ref();
-            n == OB_NAMESPACE.as_bytes() || n == b"https://openbadges.org"
+            n == OB_NAMESPACE.as_bytes() || n == b"https://openbadges.org" || n == OB3_NAMESPACE.as_bytes()
         }
         // An undeclared `openbadges:` prefix is common in hand-made files.
         _ => qname.starts_with(b"openbadges:"),
@@ -188,6 +190,17 @@ mod tests {
         assert_eq!(b.text, r#"{"a":1}"#);
         assert!(b.credential);
         assert!(b.active_content);
+    }
+
+    #[test]
+    fn reads_the_open_badges_3_namespace() {
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential><![CDATA[{"a":1}]]></openbadges:credential></svg>"#;
+        let b = extract(svg, 1000).unwrap();
+        assert_eq!(b.text, r#"{"a":1}"#);
+        assert!(b.credential);
+        // Any other namespace bound to the prefix is not Open Badges.
+        let svg = br#"<svg xmlns:openbadges="https://example.org/not-badges"><openbadges:credential>{}</openbadges:credential></svg>"#;
+        assert!(extract(svg, 1000).is_err());
     }
 
     #[test]

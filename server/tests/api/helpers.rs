@@ -86,6 +86,7 @@ impl TestDb {
             smtp_url: None,
             mail_from: "Besace <besace@besace.test>".into(),
             allow_private_network: false,
+            reverify_every: std::time::Duration::from_secs(24 * 3600).into(),
         }
     }
 

@@ -1,0 +1,213 @@
+//! One badge in full: what it says, how it was checked and when, and what the learner can
+//! do with it (check again, download the original, delete).
+use super::backpack::{BadgeImage, StatusChip};
+use super::RequireUser;
+use crate::badges::{get_badge, http_link, BadgeDetail, DeleteBadge, VerifyBadgeAgain};
+use crate::error::ErrorMessage;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+#[component]
+pub fn BadgePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let verify = ServerAction::<VerifyBadgeAgain>::new();
+    // Outside RequireUser's Suspense; refetched after "verify again".
+    let badge = Resource::new(move || (id(), verify.version().get()), |(id, _)| get_badge(id));
+    view! {
+        <RequireUser children=move |_| view! {
+            <Transition fallback=|| ()>
+                {move || badge.get().map(|result| match result {
+                    Ok(detail) => view! { <BadgeView detail verify /> }.into_any(),
+                    Err(error) => view! {
+                        <Title text=move || t_string!(i18n, badge.not_found).to_string() />
+                        <section class="panel">
+                            <ErrorMessage error />
+                            <a href="/backpack">{t!(i18n, badge.back)}</a>
+                        </section>
+                    }.into_any(),
+                })}
+            </Transition>
+        } />
+    }
+}
+
+/// `2026-11-27T15:32:10+00:00` → `2026-11-27 15:32 UTC`.
+fn moment(rfc3339: &str) -> String {
+    format!(
+        "{} {} UTC",
+        rfc3339.get(..10).unwrap_or(rfc3339),
+        rfc3339.get(11..16).unwrap_or("")
+    )
+}
+
+#[component]
+fn BadgeView(detail: BadgeDetail, verify: ServerAction<VerifyBadgeAgain>) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = detail.name.clone();
+    let id = detail.id;
+    let verified_at = moment(&detail.verified_at);
+    let received_at = moment(&detail.received_at);
+    view! {
+        <Title text=name.clone() />
+        <p class="breadcrumb"><a href="/backpack">{t!(i18n, badge.back)}</a></p>
+        <article class="panel badge-detail">
+            <div class="badge-hero">
+                <BadgeImage src=detail.image.clone() size=160 />
+                <div>
+                    <h1>{detail.name.clone()}</h1>
+                    <p class="badge-issuer">
+                        {t!(i18n, badge.issued_by)} " "
+                        {match detail.issuer_url.clone() {
+                            Some(url) => view! { <a href=url rel="noopener nofollow ugc" target="_blank">{detail.issuer_name.clone()}</a> }.into_any(),
+                            None => view! { <strong>{detail.issuer_name.clone()}</strong> }.into_any(),
+                        }}
+                    </p>
+                    <StatusChip status=detail.status.clone() />
+                </div>
+            </div>
+            {detail.description.clone().map(|text| view! { <p class="prose">{text}</p> })}
+            <dl class="facts">
+                {detail.issued_on.clone().map(|date| view! {
+                    <dt>{t!(i18n, badge.issued_on)}</dt><dd><time datetime=date.clone()>{date.clone()}</time></dd>
+                })}
+                {detail.expires.clone().map(|date| view! {
+                    <dt>{t!(i18n, badge.expires)}</dt><dd><time datetime=date.clone()>{date.clone()}</time></dd>
+                })}
+                {detail.recipient.clone().map(|to| view! { <dt>{t!(i18n, badge.issued_to)}</dt><dd>{to}</dd> })}
+                <dt>{t!(i18n, badge.received)}</dt><dd>{received_at}</dd>
+                <dt>{t!(i18n, badge.format)}</dt>
+                <dd>{format_name(&detail.spec, detail.method.as_deref())}</dd>
+            </dl>
+            <Criteria url=detail.criteria_url.clone() narrative=detail.criteria_narrative.clone() />
+            {(!detail.evidence.is_empty()).then(|| view! {
+                <h2>{t!(i18n, badge.evidence)}</h2>
+                <ul>{detail.evidence.iter().cloned().map(|item| view! { <li>{link_or_text(item)}</li> }).collect_view()}</ul>
+            })}
+            {(!detail.tags.is_empty()).then(|| view! {
+                <h2>{t!(i18n, badge.tags)}</h2>
+                <ul class="tags">{detail.tags.iter().cloned().map(|tag| view! { <li>{tag}</li> }).collect_view()}</ul>
+            })}
+        </article>
+        <section class="panel" aria-labelledby="checks-title">
+            <h2 id="checks-title">{t!(i18n, badge.checks_title)}</h2>
+            <p>{t!(i18n, badge.checked_at, when = move || verified_at.clone())}</p>
+            <ul class="checks">
+                {detail.checks.iter().cloned().map(|check| view! {
+                    <li class=if check.ok { "check-ok" } else { "check-bad" }>
+                        <span aria-hidden="true">{if check.ok { "✓" } else { "✗" }}</span>
+                        " "
+                        <span class="visually-hidden">{if check.ok { t_string!(i18n, badge.check_passed) } else { t_string!(i18n, badge.check_failed) }}</span>
+                        {check.message}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <ActionForm action=verify>
+                <input type="hidden" name="id" value=id />
+                <button type="submit" class="button button-secondary" disabled=move || verify.pending().get()>
+                    {t!(i18n, badge.verify_again)}
+                </button>
+            </ActionForm>
+            {move || verify.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+            <details>
+                <summary>{t!(i18n, badge.history)}</summary>
+                <ul>
+                    {detail.history.iter().cloned().map(|line| view! {
+                        <li>{moment(&line.checked_at)} " — " <StatusChip status=line.status /></li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        </section>
+        <section class="panel" aria-labelledby="keep-title">
+            <h2 id="keep-title">{t!(i18n, badge.keep_title)}</h2>
+            <p>
+                <a class="button button-secondary" href=detail.original_url.clone() download="" rel="external">
+                    {t!(i18n, badge.download)}
+                </a>
+            </p>
+            <p class="hint">{t!(i18n, badge.sha256)} " " <code class="hash">{detail.original_sha256.clone()}</code></p>
+            <DeleteBadgeForm id />
+        </section>
+    }
+}
+
+fn format_name(spec: &str, method: Option<&str>) -> String {
+    let version = match spec {
+        "ob0.5" => "Open Badges 0.5",
+        "ob1" => "Open Badges 1.x",
+        "ob2" => "Open Badges 2.0",
+        "ob3" => "Open Badges 3.0",
+        other => other,
+    };
+    match method {
+        Some(method) => format!("{version} ({method})"),
+        None => version.to_owned(),
+    }
+}
+
+/// An http(s) URL becomes a link (to an outside page: no referrer, no follow); anything else
+/// stays text.
+fn link_or_text(item: String) -> AnyView {
+    match http_link(&item) {
+        Some(url) => {
+            let text = url.clone();
+            view! { <a href=url rel="noopener nofollow ugc" target="_blank">{text}</a> }.into_any()
+        }
+        None => view! { <span class="prose">{item}</span> }.into_any(),
+    }
+}
+
+#[component]
+fn Criteria(url: Option<String>, narrative: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    (url.is_some() || narrative.is_some()).then(|| {
+        view! {
+            <h2>{t!(i18n, badge.criteria)}</h2>
+            // The narrative is Markdown from the issuer: shown as plain text, never as HTML.
+            {narrative.map(|text| view! { <p class="prose">{text}</p> })}
+            {url.map(|url| view! {
+                <p><a href=url rel="noopener nofollow ugc" target="_blank">{t!(i18n, badge.criteria_link)}</a></p>
+            })}
+        }
+    })
+}
+
+/// Delete asks once more, in the page (no browser dialog), then goes back to the backpack.
+#[component]
+fn DeleteBadgeForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let delete = ServerAction::<DeleteBadge>::new();
+    let confirming = RwSignal::new(false);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate("/backpack", Default::default());
+        }
+    });
+    view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button type="button" class="button button-danger" on:click=move |_| confirming.set(true)>
+                    {t!(i18n, badge.delete)}
+                </button>
+            }
+        >
+            <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete">
+                <p id="confirm-delete"><strong>{t!(i18n, badge.delete_confirm)}</strong></p>
+                <ActionForm action=delete attr:class="inline-form">
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="button button-danger">{t!(i18n, badge.delete_yes)}</button>
+                </ActionForm>
+                " "
+                <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
+                    {t!(i18n, badge.delete_no)}
+                </button>
+            </div>
+        </Show>
+        {move || delete.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+    }
+}

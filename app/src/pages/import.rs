@@ -1,0 +1,472 @@
+//! Import: drop or pick files, give a link, or paste a badge. Each item is sent on its own
+//! to `POST /api/badges/import`, so each shows its own progress and result; a badge issued
+//! to an address the learner has not verified yet offers to add that address and retry.
+use super::backpack::{BadgeImage, StatusChip};
+use super::RequireUser;
+use crate::emails::{add_email, list_emails, resend_verification};
+use crate::error::ErrorMessage;
+use crate::i18n::*;
+use crate::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::Deserialize;
+
+/// Same cap as the server's: a bigger file is refused before it is sent.
+const MAX_FILE_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
+
+/// What one item is made of; kept in the page so "try again" can send it again.
+#[derive(Clone)]
+enum Source {
+    File(web_sys::File),
+    Url(String),
+    Text(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum ItemState {
+    Sending,
+    Added(AddedBadge),
+    Already(i64),
+    Refused {
+        messages: Vec<String>,
+        details: Vec<String>,
+        wrong_recipient: bool,
+        issued_to: Option<String>,
+    },
+    TooLarge,
+    /// The request itself failed (network, server error).
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Note {
+    AddressSent(String),
+    Error(AppError),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Item {
+    id: usize,
+    label: String,
+    state: ItemState,
+    note: Option<Note>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct AddedBadge {
+    id: i64,
+    name: String,
+    status: String,
+    image: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ImportResponse {
+    results: Vec<ImportResult>,
+}
+
+#[derive(Deserialize)]
+struct ImportResult {
+    outcome: String,
+    badge: Option<AddedBadge>,
+    badge_id: Option<i64>,
+    report: Option<RefusalReport>,
+    #[serde(default)]
+    wrong_recipient: bool,
+    issued_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RefusalReport {
+    #[serde(default)]
+    checks: Vec<CheckJson>,
+}
+
+#[derive(Deserialize)]
+struct CheckJson {
+    ok: bool,
+    message: String,
+    detail: Option<String>,
+}
+
+impl ImportResult {
+    fn into_state(self) -> ItemState {
+        match (self.outcome.as_str(), self.badge, self.badge_id) {
+            ("added", Some(badge), _) => ItemState::Added(badge),
+            ("already", _, Some(id)) => ItemState::Already(id),
+            ("too_large", ..) => ItemState::TooLarge,
+            ("refused", ..) => {
+                let failed: Vec<CheckJson> = self
+                    .report
+                    .map(|r| r.checks.into_iter().filter(|c| !c.ok).collect())
+                    .unwrap_or_default();
+                ItemState::Refused {
+                    messages: failed.iter().map(|c| c.message.clone()).collect(),
+                    details: failed.into_iter().filter_map(|c| c.detail).collect(),
+                    wrong_recipient: self.wrong_recipient,
+                    issued_to: self.issued_to,
+                }
+            }
+            _ => ItemState::Failed,
+        }
+    }
+}
+
+/// Sends one item as a one-field multipart request (the browser sets the boundary).
+async fn send(source: Source) -> ItemState {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    if let Source::File(file) = &source {
+        if file.size() > MAX_FILE_BYTES {
+            return ItemState::TooLarge;
+        }
+    }
+    let request = async move {
+        let form = web_sys::FormData::new()?;
+        match &source {
+            Source::File(file) => form.append_with_blob_and_filename("file", file, &file.name())?,
+            Source::Url(url) => form.append_with_str("url", url)?,
+            Source::Text(text) => form.append_with_str("text", text)?,
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&form);
+        let response: web_sys::Response =
+            JsFuture::from(window().fetch_with_str_and_init("/api/badges/import", &init))
+                .await?
+                .dyn_into()?;
+        let status = response.status();
+        let body = JsFuture::from(response.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
+        Ok::<_, wasm_bindgen::JsValue>((status, body))
+    };
+    match request.await {
+        Ok((200, body)) => serde_json::from_str::<ImportResponse>(&body)
+            .ok()
+            .and_then(|mut response| response.results.pop())
+            .map(ImportResult::into_state)
+            .unwrap_or(ItemState::Failed),
+        Ok((413, _)) => ItemState::TooLarge,
+        _ => ItemState::Failed,
+    }
+}
+
+/// The page's list of items and their sources.
+#[derive(Clone, Copy)]
+struct Imports {
+    items: RwSignal<Vec<Item>>,
+    sources: StoredValue<Vec<(usize, Source)>, LocalStorage>,
+    next_id: StoredValue<usize>,
+}
+
+impl Imports {
+    fn new() -> Self {
+        Self {
+            items: RwSignal::new(Vec::new()),
+            sources: StoredValue::new_local(Vec::new()),
+            next_id: StoredValue::new(0),
+        }
+    }
+
+    fn set_state(self, id: usize, state: ItemState) {
+        self.items.update(|items| {
+            if let Some(item) = items.iter_mut().find(|item| item.id == id) {
+                item.state = state;
+            }
+        });
+    }
+
+    fn set_note(self, id: usize, note: Option<Note>) {
+        self.items.update(|items| {
+            if let Some(item) = items.iter_mut().find(|item| item.id == id) {
+                item.note = note;
+            }
+        });
+    }
+
+    /// Adds the items at the top of the list and sends them one after the other.
+    fn add(self, new: Vec<(String, Source)>) {
+        let mut batch = Vec::new();
+        for (label, source) in new {
+            let id = self.next_id.get_value();
+            self.next_id.set_value(id + 1);
+            self.sources.update_value(|sources| sources.push((id, source)));
+            self.items.update(|items| {
+                items.insert(
+                    0,
+                    Item {
+                        id,
+                        label,
+                        state: ItemState::Sending,
+                        note: None,
+                    },
+                )
+            });
+            batch.push(id);
+        }
+        leptos::task::spawn_local(async move {
+            for id in batch {
+                self.send(id).await;
+            }
+        });
+    }
+
+    async fn send(self, id: usize) {
+        let source = self
+            .sources
+            .with_value(|sources| sources.iter().find(|(key, _)| *key == id).map(|(_, s)| s.clone()));
+        if let Some(source) = source {
+            self.set_state(id, ItemState::Sending);
+            let state = send(source).await;
+            self.set_state(id, state);
+        }
+    }
+
+    fn retry(self, id: usize) {
+        self.set_note(id, None);
+        leptos::task::spawn_local(async move { self.send(id).await });
+    }
+}
+
+#[component]
+pub fn Import() -> impl IntoView {
+    let i18n = use_i18n();
+    let imports = Imports::new();
+    view! {
+        <Title text=move || t_string!(i18n, import.title).to_string() />
+        <RequireUser children=move |_| view! {
+            <section class="panel">
+                <h1>{t!(i18n, import.title)}</h1>
+                <p class="lead">{t!(i18n, import.intro)}</p>
+            </section>
+            <FilePicker imports />
+            <div class="import-row">
+                <UrlForm imports />
+                <PasteForm imports />
+            </div>
+            <ImportList imports />
+        } />
+    }
+}
+
+fn files_of(list: Option<web_sys::FileList>) -> Vec<(String, Source)> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .map(|file| (file.name(), Source::File(file)))
+        .collect()
+}
+
+#[component]
+fn FilePicker(imports: Imports) -> impl IntoView {
+    let i18n = use_i18n();
+    let dragging = RwSignal::new(false);
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        imports.add(files_of(input.files()));
+        // The same file may be picked again later (after adding an address, say).
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        imports.add(files_of(ev.data_transfer().and_then(|data| data.files())));
+    };
+    view! {
+        <section
+            class="panel drop-zone"
+            class:dragging=move || dragging.get()
+            aria-labelledby="files-title"
+            on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <h2 id="files-title">{t!(i18n, import.files_title)}</h2>
+            <p>{t!(i18n, import.files_hint)}</p>
+            <label class="button" for="badge-files">{t!(i18n, import.pick)}</label>
+            <input
+                id="badge-files"
+                class="visually-hidden"
+                type="file"
+                multiple
+                accept=".png,.svg,.json,.jsonld,.jws,.jwt,.txt,image/png,image/svg+xml,application/json"
+                on:change=on_pick
+            />
+            <p class="hint">{t!(i18n, import.files_limit)}</p>
+        </section>
+    }
+}
+
+#[component]
+fn UrlForm(imports: Imports) -> impl IntoView {
+    let i18n = use_i18n();
+    let url = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = url.get_untracked().trim().to_owned();
+        if !value.is_empty() {
+            imports.add(vec![(value.clone(), Source::Url(value))]);
+            url.set(String::new());
+        }
+    };
+    view! {
+        <form class="panel" on:submit=submit aria-labelledby="url-title">
+            <h2 id="url-title">{t!(i18n, import.url_title)}</h2>
+            <div class="field">
+                <label for="badge-url">{t!(i18n, import.url_label)}</label>
+                <input id="badge-url" type="url" inputmode="url" placeholder="https://" required bind:value=url />
+            </div>
+            <button type="submit" class="button">{t!(i18n, import.url_submit)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn PasteForm(imports: Imports) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = text.get_untracked().trim().to_owned();
+        if !value.is_empty() {
+            let label = t_string!(i18n, import.pasted).to_string();
+            imports.add(vec![(label, Source::Text(value))]);
+            text.set(String::new());
+        }
+    };
+    view! {
+        <form class="panel" on:submit=submit aria-labelledby="paste-title">
+            <h2 id="paste-title">{t!(i18n, import.paste_title)}</h2>
+            <div class="field">
+                <label for="badge-text">{t!(i18n, import.paste_label)}</label>
+                <textarea id="badge-text" rows="4" spellcheck="false" required bind:value=text></textarea>
+            </div>
+            <button type="submit" class="button">{t!(i18n, import.paste_submit)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn ImportList(imports: Imports) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || imports.items.with(|items| !items.is_empty())>
+            <section class="panel" aria-labelledby="results-title">
+                <h2 id="results-title">{t!(i18n, import.results_title)}</h2>
+                <ul class="import-results" aria-live="polite">
+                    {move || imports.items.get().into_iter().map(|item| view! { <ImportItemView item imports /> }).collect_view()}
+                </ul>
+                <p><a href="/backpack">{t!(i18n, import.to_backpack)}</a></p>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn ImportItemView(item: Item, imports: Imports) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = item.id;
+    let body = match item.state {
+        ItemState::Sending => view! {
+            <p class="progress" role="status"><span class="spinner" aria-hidden="true"></span>{t!(i18n, import.sending)}</p>
+        }
+        .into_any(),
+        ItemState::Added(badge) => view! {
+            <div class="import-added">
+                <BadgeImage src=badge.image.clone() size=48 />
+                <p>
+                    <strong>{t!(i18n, import.added)}</strong> " "
+                    <a href=format!("/badges/{}", badge.id)>{badge.name.clone()}</a> " "
+                    <StatusChip status=badge.status.clone() />
+                </p>
+            </div>
+        }
+        .into_any(),
+        ItemState::Already(badge_id) => view! {
+            <p>{t!(i18n, import.already)} " " <a href=format!("/badges/{badge_id}")>{t!(i18n, import.see_it)}</a></p>
+        }
+        .into_any(),
+        ItemState::TooLarge => view! { <p class="alert alert-error">{t!(i18n, import.too_large)}</p> }.into_any(),
+        ItemState::Failed => view! {
+            <p class="alert alert-error">{t!(i18n, import.failed)}</p>
+            <button type="button" class="button button-secondary" on:click=move |_| imports.retry(id)>{t!(i18n, import.retry)}</button>
+        }
+        .into_any(),
+        ItemState::Refused { messages, details, wrong_recipient, issued_to } => view! {
+            <p class="alert alert-error"><strong>{t!(i18n, import.refused)}</strong></p>
+            <ul class="checks">
+                {messages.into_iter().map(|m| view! { <li class="check-bad">{m}</li> }).collect_view()}
+            </ul>
+            {match issued_to {
+                Some(email) => view! { <AddressHelp email id imports /> }.into_any(),
+                None if wrong_recipient => view! {
+                    <p>{t!(i18n, import.other_address)} " " <a href="/settings">{t!(i18n, import.to_settings)}</a></p>
+                }.into_any(),
+                None => ().into_any(),
+            }}
+            {(!details.is_empty()).then(|| view! {
+                <details>
+                    <summary>{t!(i18n, import.details)}</summary>
+                    <ul class="hint">{details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                </details>
+            })}
+            <button type="button" class="button button-secondary" on:click=move |_| imports.retry(id)>{t!(i18n, import.retry)}</button>
+        }
+        .into_any(),
+    };
+    let note = item.note.map(|note| match note {
+        Note::AddressSent(email) => view! {
+            <p class="alert alert-success" role="status">{t!(i18n, import.address_sent, email = move || email.clone())}</p>
+        }
+        .into_any(),
+        Note::Error(error) => view! { <ErrorMessage error /> }.into_any(),
+    });
+    view! {
+        <li class="import-item">
+            <p class="import-label">{item.label}</p>
+            {body}
+            {note}
+        </li>
+    }
+}
+
+/// "Issued to marie@ecole.fr — add and verify this address": adds it (a link is mailed),
+/// then the learner opens the link and presses "try again".
+#[component]
+fn AddressHelp(email: String, id: usize, imports: Imports) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = email.clone();
+    let add = move |_| {
+        let email = email.clone();
+        leptos::task::spawn_local(async move {
+            let note = match add_email(email.clone()).await {
+                Ok(()) => Note::AddressSent(email),
+                // Added earlier but not verified yet: send its link again.
+                Err(AppError::EmailAlreadyYours) => match resend_link(&email).await {
+                    Ok(()) => Note::AddressSent(email),
+                    Err(error) => Note::Error(error),
+                },
+                Err(error) => Note::Error(error),
+            };
+            imports.set_note(id, Some(note));
+        });
+    };
+    view! {
+        <p>{t!(i18n, import.issued_to, email = move || shown.clone())}</p>
+        <button type="button" class="button" on:click=add>{t!(i18n, import.add_address)}</button>
+    }
+}
+
+async fn resend_link(email: &str) -> Result<(), AppError> {
+    let addresses = list_emails().await?;
+    match addresses
+        .into_iter()
+        .find(|a| a.email.eq_ignore_ascii_case(email))
+    {
+        Some(address) if address.verified => Err(AppError::EmailAlreadyVerified),
+        Some(address) => resend_verification(address.id).await,
+        None => Err(AppError::NotFound),
+    }
+}

@@ -29,7 +29,7 @@ fn badges(count: usize) -> Vec<Vec<u8>> {
                 criteria: "Observé trois fois pendant la formation.",
                 image_url: "https://demo.besace.test/badges/parler-en-public.png",
                 recipient_email: LEARNER,
-                salt: "sel",
+                salt: Some("sel"),
                 valid_from: "2026-01-05T09:00:00Z",
                 tags: &["savoir-être"],
             };
@@ -176,6 +176,26 @@ async fn run(count: usize) {
         assert_eq!(body["results"][0]["outcome"], "already");
     }
 
+    // Reading the backpack once it is full: a page of cards, sorted and filtered in SQL.
+    let mut page_times = Vec::new();
+    for query in [
+        "",
+        "sort=name&page=20",
+        "sort=issued&status=verified&q=parler&page=30",
+    ] {
+        for _ in 0..20 {
+            let start = Instant::now();
+            let response = client
+                .get(format!("{base}/api/badges?per_page=24&{query}"))
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+            let _ = response.bytes().await.unwrap();
+            page_times.push(start.elapsed());
+        }
+    }
+
     let verify_median = median(verify_times.clone());
     let import_median = median(import_times.clone());
     println!(
@@ -208,6 +228,11 @@ async fn run(count: usize) {
     println!(
         "the same badge again (refused as a duplicate before verifying): median {:.2} ms",
         median(duplicate_times).as_secs_f64() * 1e3
+    );
+    println!(
+        "a page of 24 cards from {count} badges (GET /api/badges, sorted/filtered): median {:.2} ms, p95 {:.2} ms",
+        median(page_times.clone()).as_secs_f64() * 1e3,
+        percentile(page_times, 0.95).as_secs_f64() * 1e3
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -80,17 +80,19 @@ async fn import(
                 Err(err) => return (err.status(), Json(json!({"error": "BadUpload"}))).into_response(),
             }
         }
-        let outcome = match (&file, kind.as_str()) {
-            (None, "url") => {
-                let url = String::from_utf8_lossy(&bytes);
-                badges::import_url(&state.db, state.fetcher.as_ref(), user.id, &url).await
-            }
-            // Pasted text often carries spaces or a newline around a token.
-            (None, _) => {
-                badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, bytes.trim_ascii()).await
-            }
+        let outcome = if file.is_some() {
             // A file is kept byte for byte.
-            (Some(_), _) => badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, &bytes).await,
+            badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, &bytes).await
+        } else {
+            // Pasted text often carries spaces or a newline around a token; a pasted link is
+            // fetched, so the original kept is the issuer's document, not the link.
+            let text = bytes.trim_ascii();
+            if kind == "url" || text.starts_with(b"https://") || text.starts_with(b"http://") {
+                let url = String::from_utf8_lossy(text);
+                badges::import_url(&state.db, state.fetcher.as_ref(), user.id, &url).await
+            } else {
+                badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, text).await
+            }
         };
         let label = file.unwrap_or(kind);
         match outcome {

@@ -70,17 +70,34 @@ pub struct BadgeSpec<'a> {
     pub criteria: &'a str,
     pub image_url: &'a str,
     pub recipient_email: &'a str,
-    /// The salt of the recipient's hashed address.
-    pub salt: &'a str,
+    /// Hash the address with this salt (what issuers usually do), or state it in clear.
+    pub salt: Option<&'a str>,
     /// RFC 3339.
     pub valid_from: &'a str,
     pub tags: &'a [&'a str],
 }
 
-/// An unsigned Open Badges 3.0 credential (recipient as a salted SHA-256 of the address).
+/// An unsigned Open Badges 3.0 credential.
 pub fn ob3_credential(issuer: &DidKeyIssuer, badge: &BadgeSpec) -> Value {
-    let hash = Sha256::digest(format!("{}{}", badge.recipient_email, badge.salt).as_bytes());
-    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    let identifier = match badge.salt {
+        Some(salt) => {
+            let hash = Sha256::digest(format!("{}{salt}", badge.recipient_email).as_bytes());
+            let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+            json!({
+                "type": "IdentityObject",
+                "identityHash": format!("sha256${hex}"),
+                "identityType": "emailAddress",
+                "hashed": true,
+                "salt": salt
+            })
+        }
+        None => json!({
+            "type": "IdentityObject",
+            "identityHash": badge.recipient_email,
+            "identityType": "emailAddress",
+            "hashed": false
+        }),
+    };
     json!({
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -98,13 +115,7 @@ pub fn ob3_credential(issuer: &DidKeyIssuer, badge: &BadgeSpec) -> Value {
         "name": badge.name,
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [{
-                "type": "IdentityObject",
-                "identityHash": format!("sha256${hex}"),
-                "identityType": "emailAddress",
-                "hashed": true,
-                "salt": badge.salt
-            }],
+            "identifier": [identifier],
             "achievement": {
                 "id": badge.achievement_id,
                 "type": ["Achievement"],
@@ -218,7 +229,7 @@ mod tests {
             criteria: "Observé pendant quatre semaines de stage.",
             image_url: "https://demo.besace.test/badges/etre-ponctuel.png",
             recipient_email: LEARNER,
-            salt: "gros-sel",
+            salt: Some("gros-sel"),
             valid_from: "2026-03-02T09:00:00Z",
             tags: &["savoir-être"],
         }

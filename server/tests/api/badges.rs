@@ -273,12 +273,14 @@ on_both_databases!(import_by_url_and_by_pasted_text, |db: TestDb| async move {
             ("url", format!("{site}/big")),
             ("text", format!("\n  {}\n", jwt.trim())),
             ("text", "{ not a badge".to_owned()),
+            // A link pasted in the text box is fetched like one given as a link.
+            ("text", format!(" {site}/badges/parler.json\n")),
         ])
         .await;
     assert_eq!(status, 200);
     assert_eq!(
         outcomes(&body),
-        ["added", "refused", "too_large", "added", "refused"],
+        ["added", "refused", "too_large", "added", "refused", "already"],
         "{body}"
     );
     assert_eq!(failed_checks(&body["results"][1]), ["hosted.fetch"]);
@@ -529,5 +531,58 @@ on_both_databases!(
             html.contains(">Verified<") && html.contains(">Expired<"),
             "{html}"
         );
+    }
+);
+
+/// A genuine OB 3.0 badge (eddsa-rdfc-2022, did:key: verifiable offline) naming its
+/// recipient's address in clear, as some issuers do.
+fn badge_issued_in_clear_to(email: &str) -> Vec<u8> {
+    use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer};
+    let issuer = DidKeyIssuer::from_seed([3; 32]);
+    let spec = BadgeSpec {
+        id: "urn:uuid:7a2b0c1d-0000-4000-8000-000000000010",
+        issuer_name: "Lycée professionnel Démo",
+        issuer_url: "https://lycee.besace.test",
+        achievement_id: "https://lycee.besace.test/badges/remplir-un-formulaire",
+        name: "Remplir un formulaire",
+        description: "Remplit un formulaire administratif sans aide.",
+        criteria: "Trois formulaires remplis sans erreur.",
+        image_url: "https://lycee.besace.test/badges/remplir-un-formulaire.png",
+        recipient_email: email,
+        salt: None,
+        valid_from: "2026-02-02T09:00:00Z",
+        tags: &[],
+    };
+    let credential = issuer
+        .sign(ob3_credential(&issuer, &spec), "2026-02-02T09:00:00Z")
+        .unwrap();
+    serde_json::to_vec(&credential).unwrap()
+}
+
+on_both_databases!(
+    a_badge_for_another_address_goes_in_once_that_address_is_verified,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        let badge = badge_issued_in_clear_to("Marie@Ecole.fr");
+        let (_, body) = app.import(&[("marie.json", badge.clone())]).await;
+        assert_eq!(outcomes(&body), ["refused"], "{body}");
+        assert_eq!(failed_checks(&body["results"][0]), ["recipient"]);
+        assert_eq!(body["results"][0]["issued_to"], "marie@ecole.fr");
+
+        // What the import page's button does: add the address; the learner follows the link.
+        let response = app.add_email("marie@ecole.fr").await;
+        assert!(response.status().is_success(), "{}", response.status());
+        let (_, body) = app.import(&[("marie.json", badge.clone())]).await;
+        assert_eq!(
+            outcomes(&body),
+            ["refused"],
+            "an unverified address does not count"
+        );
+        let link = app.next_link("marie@ecole.fr").await;
+        assert_eq!(app.get_html(&link).await.0, 200);
+        let (_, body) = app.import(&[("marie.json", badge)]).await;
+        assert_eq!(outcomes(&body), ["added"], "{body}");
+        assert_eq!(body["results"][0]["badge"]["name"], "Remplir un formulaire");
     }
 );

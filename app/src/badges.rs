@@ -145,6 +145,7 @@ pub fn http_link(url: &str) -> Option<String> {
 mod ssr {
     use super::*;
     use crate::server::badges::{self, Badge, BadgeSummary};
+    use crate::server::{request::*, AppState};
     use besace_badges::{CheckId, Lang};
     use serde_json::Value;
 
@@ -167,7 +168,27 @@ mod ssr {
             .unwrap_or_default()
     }
 
-    pub fn detail(badge: &Badge, history: Vec<badges::BadgeCheck>, lang: Lang) -> BadgeDetail {
+    /// The logged-in learner's badge `id` (401 without a session, 404 when not theirs).
+    pub async fn owned_badge(id: i64) -> Result<(AppState, Badge), AppError> {
+        let state = state();
+        let user = require_user().await?;
+        match badges::find_owned(&state.db, user.id, id)
+            .await
+            .map_err(internal)?
+        {
+            Some(badge) => Ok((state, badge)),
+            None => fail(AppError::NotFound),
+        }
+    }
+
+    /// The badge page's data, with its history and the checks in the page's language.
+    pub async fn detail_now(state: &AppState, badge: &Badge) -> Result<BadgeDetail, AppError> {
+        let lang = request_lang().await;
+        let history = badges::history(&state.db, badge.id).await.map_err(internal)?;
+        Ok(detail(badge, history, lang))
+    }
+
+    fn detail(badge: &Badge, history: Vec<badges::BadgeCheck>, lang: Lang) -> BadgeDetail {
         let report: Value = serde_json::from_str(&badge.report).unwrap_or_default();
         let info = &report["badge"];
         let checks = report["checks"]
@@ -223,38 +244,19 @@ mod ssr {
 
 #[server(prefix = "/api", endpoint = "badge")]
 pub async fn get_badge(id: i64) -> Result<BadgeDetail, AppError> {
-    use crate::server::{badges, request::*};
-    let state = state();
-    let user = require_user().await?;
-    let lang = request_lang().await;
-    let Some(badge) = badges::find_owned(&state.db, user.id, id)
-        .await
-        .map_err(internal)?
-    else {
-        return fail(AppError::NotFound);
-    };
-    let history = badges::history(&state.db, badge.id).await.map_err(internal)?;
-    Ok(ssr::detail(&badge, history, lang))
+    let (state, badge) = ssr::owned_badge(id).await?;
+    ssr::detail_now(&state, &badge).await
 }
 
 /// Checks the badge again now (revocation, expiry, keys) and answers the new result.
 #[server(prefix = "/api", endpoint = "verify_badge_again")]
 pub async fn verify_badge_again(id: i64) -> Result<BadgeDetail, AppError> {
-    use crate::server::{badges, request::*};
-    let state = state();
-    let user = require_user().await?;
-    let lang = request_lang().await;
-    let Some(badge) = badges::find_owned(&state.db, user.id, id)
-        .await
-        .map_err(internal)?
-    else {
-        return fail(AppError::NotFound);
-    };
+    use crate::server::{badges, request::internal};
+    let (state, badge) = ssr::owned_badge(id).await?;
     let badge = badges::reverify(&state.db, state.fetcher.as_ref(), &badge)
         .await
         .map_err(internal)?;
-    let history = badges::history(&state.db, badge.id).await.map_err(internal)?;
-    Ok(ssr::detail(&badge, history, lang))
+    ssr::detail_now(&state, &badge).await
 }
 
 #[server(prefix = "/api", endpoint = "delete_badge")]

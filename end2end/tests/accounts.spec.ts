@@ -1,11 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
+import { hydrated } from './helpers';
 
 const password = 'Mon vélo rouge a trois roues';
-
-// Clicks before hydration are lost: the layout sets this marker once the wasm runs.
-async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-}
 
 function uniqueEmail(prefix: string) {
   return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@ecole.fr`;

@@ -1,35 +1,14 @@
 import { test, expect, Page } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { mailDir, hydrated, linkMailedTo } from './helpers';
 
-const mailDir = process.env.BESACE_E2E_MAIL_DIR ?? '';
 const fixtures = '../server/badges/fixtures/ob3';
 // The address the OB 3.0 fixtures are issued to (made by @digitalbazaar/vc, see server/badges).
 // Verified addresses are unique across accounts: only this test may verify it.
 const learner = 'ana.martin@example.org';
 const password = 'Mon vélo rouge a trois roues';
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-}
-
-async function linkMailedTo(address: string): Promise<string> {
-  let link = '';
-  await expect
-    .poll(() => {
-      for (const file of readdirSync(mailDir).sort().reverse()) {
-        const mail = JSON.parse(readFileSync(`${mailDir}/${file}`, 'utf8'));
-        if (mail.to.includes(address)) {
-          link = mail.text.match(/https?:\/\/\S+\/verify-email\?token=\S+/)?.[0] ?? '';
-          return link;
-        }
-      }
-      return '';
-    }, { message: `a mail to ${address}` })
-    .not.toBe('');
-  return link;
-}
 
 // An issuer's web site on 127.0.0.1 (the e2e server runs with BESACE_ALLOW_PRIVATE_NETWORK).
 async function issuerSite(files: Record<string, Buffer>): Promise<{ server: Server; url: string }> {

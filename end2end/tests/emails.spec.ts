@@ -1,30 +1,7 @@
-import { test, expect, Page } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { mailDir, hydrated, linkMailedTo } from './helpers';
 
 const password = 'Mon vélo rouge a trois roues';
-const mailDir = process.env.BESACE_E2E_MAIL_DIR ?? '';
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-}
-
-// The verification link of the latest mail delivered to `address` by the SMTP sink.
-async function linkMailedTo(address: string): Promise<string> {
-  let link = '';
-  await expect
-    .poll(() => {
-      for (const file of readdirSync(mailDir).sort().reverse()) {
-        const mail = JSON.parse(readFileSync(`${mailDir}/${file}`, 'utf8'));
-        if (mail.to.includes(address)) {
-          link = mail.text.match(/https?:\/\/\S+\/verify-email\?token=\S+/)?.[0] ?? '';
-          return link;
-        }
-      }
-      return '';
-    }, { message: `a mail to ${address}` })
-    .not.toBe('');
-  return link;
-}
 
 test('a learner adds a second address and confirms it from the mail', async ({ page }) => {
   expect(mailDir, 'scripts/e2e starts the SMTP sink').not.toBe('');

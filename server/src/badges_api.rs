@@ -42,6 +42,20 @@ async fn learner(state: &AppState, session: &Session) -> Result<User, Response> 
     }
 }
 
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, Json(json!({"error": "NotFound"}))).into_response()
+}
+
+/// The logged-in learner's badge `id`: 401 without a session, 404 when it is not theirs.
+async fn owned_badge(state: &AppState, session: &Session, id: i64) -> Result<badges::Badge, Response> {
+    let user = learner(state, session).await?;
+    match badges::find_owned(&state.db, user.id, id).await {
+        Ok(Some(badge)) => Ok(badge),
+        Ok(None) => Err(not_found()),
+        Err(err) => Err(internal(err)),
+    }
+}
+
 fn internal(err: impl std::fmt::Debug) -> Response {
     tracing::error!(error = ?err, "badge request failed");
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -188,14 +202,9 @@ async fn list(State(state): State<AppState>, session: Session, Query(params): Qu
 /// `GET /api/badges/{id}/original`: the file exactly as imported, as a download. Never
 /// rendered inline, and sandboxed if a browser tries (uploaded SVG is hostile input).
 async fn original(State(state): State<AppState>, session: Session, Path(id): Path<i64>) -> Response {
-    let user = match learner(&state, &session).await {
-        Ok(user) => user,
+    let badge = match owned_badge(&state, &session, id).await {
+        Ok(badge) => badge,
         Err(response) => return response,
-    };
-    let badge = match badges::find_owned(&state.db, user.id, id).await {
-        Ok(Some(badge)) => badge,
-        Ok(None) => return (StatusCode::NOT_FOUND, Json(json!({"error": "NotFound"}))).into_response(),
-        Err(err) => return internal(err),
     };
     let extension = match badge.original_media_type.as_str() {
         "image/png" => "png",
@@ -226,15 +235,9 @@ async fn image(
     session: Session,
     Path((id, version)): Path<(i64, String)>,
 ) -> Response {
-    let user = match learner(&state, &session).await {
-        Ok(user) => user,
+    let badge = match owned_badge(&state, &session, id).await {
+        Ok(badge) => badge,
         Err(response) => return response,
-    };
-    let not_found = || (StatusCode::NOT_FOUND, Json(json!({"error": "NotFound"}))).into_response();
-    let badge = match badges::find_owned(&state.db, user.id, id).await {
-        Ok(Some(badge)) => badge,
-        Ok(None) => return not_found(),
-        Err(err) => return internal(err),
     };
     let summary = badges::BadgeSummary::from(&badge);
     if summary.image_url().as_deref() != Some(&format!("/api/badges/{id}/image/{version}")) {

@@ -18,27 +18,21 @@ fn fixture(name: &str) -> Vec<u8> {
 impl TestClient {
     /// Imports files in one request; answers the status and the per-file results.
     pub async fn import(&self, files: &[(&str, Vec<u8>)]) -> (u16, Value) {
-        let mut form = Form::new();
-        for (name, bytes) in files {
-            form = form.part("file", Part::bytes(bytes.clone()).file_name(name.to_string()));
-        }
-        let response = self
-            .client
-            .post(self.url("/api/badges/import"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        let form = files.iter().fold(Form::new(), |form, (name, bytes)| {
+            form.part("file", Part::bytes(bytes.clone()).file_name(name.to_string()))
+        });
+        self.post_import(form).await
     }
 
     /// Imports URLs (`url`) and pasted text (`text`) in one request.
     pub async fn import_fields(&self, fields: &[(&str, String)]) -> (u16, Value) {
-        let mut form = Form::new();
-        for (name, value) in fields {
-            form = form.text(name.to_string(), value.clone());
-        }
+        let form = fields.iter().fold(Form::new(), |form, (name, value)| {
+            form.text(name.to_string(), value.clone())
+        });
+        self.post_import(form).await
+    }
+
+    async fn post_import(&self, form: Form) -> (u16, Value) {
         let response = self
             .client
             .post(self.url("/api/badges/import"))

@@ -1,0 +1,28 @@
+import { expect, Page } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/// Where scripts/e2e's SMTP sink writes each delivered mail as JSON.
+export const mailDir = process.env.BESACE_E2E_MAIL_DIR ?? '';
+
+/// Clicks before hydration would be lost: the layout sets this marker once the wasm runs.
+export async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+/// The verification link of the latest mail delivered to `address`.
+export async function linkMailedTo(address: string): Promise<string> {
+  let link = '';
+  await expect
+    .poll(() => {
+      for (const file of readdirSync(mailDir).sort().reverse()) {
+        const mail = JSON.parse(readFileSync(`${mailDir}/${file}`, 'utf8'));
+        if (mail.to.includes(address)) {
+          link = mail.text.match(/https?:\/\/\S+\/verify-email\?token=\S+/)?.[0] ?? '';
+          return link;
+        }
+      }
+      return '';
+    }, { message: `a mail to ${address}` })
+    .not.toBe('');
+  return link;
+}

@@ -59,6 +59,7 @@ impl DidKeyIssuer {
 }
 
 /// What an issued badge says.
+#[derive(Default)]
 pub struct BadgeSpec<'a> {
     /// `urn:uuid:…` or an https URL: the credential's own id.
     pub id: &'a str,
@@ -75,6 +76,17 @@ pub struct BadgeSpec<'a> {
     /// RFC 3339.
     pub valid_from: &'a str,
     pub tags: &'a [&'a str],
+    pub issuer_email: Option<&'a str>,
+    pub alignments: &'a [Target<'a>],
+}
+
+/// A skill or standard an achievement is aligned to.
+#[derive(Default)]
+pub struct Target<'a> {
+    pub name: &'a str,
+    pub url: &'a str,
+    pub framework: &'a str,
+    pub code: &'a str,
 }
 
 /// An unsigned Open Badges 3.0 credential.
@@ -98,19 +110,36 @@ pub fn ob3_credential(issuer: &DidKeyIssuer, badge: &BadgeSpec) -> Value {
             "hashed": false
         }),
     };
-    json!({
+    let mut issuer_profile = json!({
+        "id": issuer.did(),
+        "type": ["Profile"],
+        "name": badge.issuer_name,
+        "url": badge.issuer_url
+    });
+    if let Some(email) = badge.issuer_email {
+        issuer_profile["email"] = json!(email);
+    }
+    let alignments: Vec<Value> = badge
+        .alignments
+        .iter()
+        .map(|t| {
+            json!({
+                "type": ["Alignment"],
+                "targetName": t.name,
+                "targetUrl": t.url,
+                "targetFramework": t.framework,
+                "targetCode": t.code
+            })
+        })
+        .collect();
+    let mut credential = json!({
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
         ],
         "id": badge.id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {
-            "id": issuer.did(),
-            "type": ["Profile"],
-            "name": badge.issuer_name,
-            "url": badge.issuer_url
-        },
+        "issuer": issuer_profile,
         "validFrom": badge.valid_from,
         "name": badge.name,
         "credentialSubject": {
@@ -126,7 +155,11 @@ pub fn ob3_credential(issuer: &DidKeyIssuer, badge: &BadgeSpec) -> Value {
                 "tag": badge.tags
             }
         }
-    })
+    });
+    if !alignments.is_empty() {
+        credential["credentialSubject"]["achievement"]["alignment"] = json!(alignments);
+    }
+    credential
 }
 
 /// Bakes `credential` into a PNG: an `iTXt` chunk `openbadgecredential` before `IEND`.
@@ -232,6 +265,13 @@ mod tests {
             salt: Some("gros-sel"),
             valid_from: "2026-03-02T09:00:00Z",
             tags: &["savoir-être"],
+            issuer_email: Some("contact@demo.besace.test"),
+            alignments: &[Target {
+                name: "Respecter les horaires",
+                url: "https://demo.besace.test/referentiel/savoir-etre#ponctualite",
+                framework: "Référentiel savoir-être Démo",
+                code: "SE-04",
+            }],
         }
     }
 
@@ -254,6 +294,14 @@ mod tests {
         let report = verify_bytes(&json, &NoFetch, &options()).await;
         assert!(report.valid(), "{:#?}", report.errors(crate::Lang::En));
         assert_eq!(report.badge.name.as_deref(), Some("Être ponctuel"));
+        assert_eq!(
+            report.badge.issuer.email.as_deref(),
+            Some("contact@demo.besace.test")
+        );
+        let aligned = &report.badge.alignments;
+        assert_eq!(aligned.len(), 1, "{aligned:?}");
+        assert_eq!(aligned[0].name.as_deref(), Some("Respecter les horaires"));
+        assert_eq!(aligned[0].code.as_deref(), Some("SE-04"));
 
         let png = bake_png(&disc_png(64, [47, 93, 80]), &credential).unwrap();
         assert!(verify_bytes(&png, &NoFetch, &options()).await.valid());

@@ -77,3 +77,27 @@ pub(crate) fn text_of(v: Option<&Value>) -> Option<String> {
         _ => None,
     }
 }
+
+/// `alignment` of a BadgeClass (2.0) or an Achievement (3.0): both use the same keys.
+pub(crate) fn alignments_of(v: Option<&Value>) -> Vec<crate::report::Alignment> {
+    let text = |a: &Value, key: &str| text_of(a.get(key)).filter(|s| !s.trim().is_empty());
+    as_list(v)
+        .into_iter()
+        .filter(|a| a.is_object())
+        .map(|a| crate::report::Alignment {
+            name: text(a, "targetName"),
+            url: str_of(a, "targetUrl").map(str::to_string),
+            description: text(a, "targetDescription"),
+            framework: text(a, "targetFramework"),
+            code: text(a, "targetCode"),
+        })
+        .filter(|a| a.name.is_some() || a.url.is_some())
+        .collect()
+}
+
+/// The issuer's contact address, without a `mailto:` prefix.
+pub(crate) fn email_of(issuer: &Value) -> Option<String> {
+    let email = str_of(issuer, "email")?.trim();
+    let email = email.strip_prefix("mailto:").unwrap_or(email);
+    email.contains('@').then(|| email.to_string())
+}

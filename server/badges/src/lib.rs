@@ -34,5 +34,7 @@ pub use context::VerifyOptions;
 pub use extract::{extract, Container, Extracted, Payload};
 pub use fetch::{BoxFuture, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch};
 pub use limits::Limits;
-pub use report::{BadgeInfo, Check, CheckId, IssuerInfo, Lang, Method, RecipientResult, Report, Spec};
+pub use report::{
+    Alignment, BadgeInfo, Check, CheckId, IssuerInfo, Lang, Method, RecipientResult, Report, Spec,
+};
 pub use verify::{verify_bytes, verify_url};

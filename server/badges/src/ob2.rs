@@ -6,7 +6,9 @@ use serde_json::Value;
 use crate::context::Ctx;
 use crate::dates;
 use crate::fetch::FetchKind;
-use crate::json::{as_list, has_type, id_of, is_http_url, origin_of, same_origin, str_of, text_of};
+use crate::json::{
+    alignments_of, as_list, email_of, has_type, id_of, is_http_url, origin_of, same_origin, str_of, text_of,
+};
 use crate::jws::CompactJws;
 use crate::keys::PublicKey;
 use crate::limits::parse_json;
@@ -481,10 +483,12 @@ fn fill_info(r: &mut Report, a: &Value, badge: &Value, issuer: &Value) {
             id: id_of(issuer).map(str::to_string),
             name: text_of(issuer.get("name")),
             url: str_of(issuer, "url").map(str::to_string),
+            email: email_of(issuer),
         },
         issued_on: a.get("issuedOn").and_then(dates::parse).map(|d| d.to_rfc3339()),
         expires: a.get("expires").and_then(dates::parse).map(|d| d.to_rfc3339()),
         evidence,
         tags,
+        alignments: alignments_of(badge.get("alignment")),
     };
 }

@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 use crate::context::{without_fragment, Ctx};
 use crate::data_integrity;
 use crate::dates;
-use crate::json::{as_list, contexts_of, has_type, id_of, is_http_url, same_origin, str_of, text_of};
+use crate::json::{
+    alignments_of, as_list, contexts_of, email_of, has_type, id_of, is_http_url, same_origin, str_of, text_of,
+};
 use crate::jws::{CompactJws, B64URL};
 use crate::keys::PublicKey;
 use crate::limits::parse_json;
@@ -410,6 +412,7 @@ async fn verify_common(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &
             id: (!issuer_id.is_empty()).then(|| issuer_id.to_string()),
             name: text_of(issuer.get("name")),
             url: str_of(&issuer, "url").map(str::to_string),
+            email: email_of(&issuer),
         },
         issued_on: valid_from.and_then(dates::parse).map(|d| d.to_rfc3339()),
         expires: valid_until.and_then(dates::parse).map(|d| d.to_rfc3339()),
@@ -421,6 +424,7 @@ async fn verify_common(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &
             .into_iter()
             .filter_map(|t| t.as_str().map(str::to_string))
             .collect(),
+        alignments: alignments_of(achievement.get("alignment")),
     };
     if r.badge.criteria.is_some() || r.badge.criteria_narrative.is_some() {
         r.pass(CheckId::Criteria);

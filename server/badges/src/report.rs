@@ -246,6 +246,19 @@ pub struct IssuerInfo {
     pub id: Option<String>,
     pub name: Option<String>,
     pub url: Option<String>,
+    /// The issuer's contact address (public by the issuer's choice, unlike a recipient's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// A skill, competency or standard the badge is aligned to (`alignment` in 2.0 and 3.0).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Alignment {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub framework: Option<String>,
+    pub code: Option<String>,
 }
 
 /// The badge as shown to the learner (text is untrusted: escape it when rendering).
@@ -262,6 +275,8 @@ pub struct BadgeInfo {
     pub expires: Option<String>,
     pub evidence: Vec<String>,
     pub tags: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alignments: Vec<Alignment>,
 }
 
 /// The outcome of verifying one badge.

@@ -154,6 +154,7 @@ pub async fn set_language(language: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     use self::ssr::*;
+    let state = state();
     let user = require_user().await?;
     let email = Email::parse(&user.email).map_err(|_| AppError::Internal)?;
     check_account_budget(&email)?;
@@ -163,7 +164,8 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     {
         return fail(AppError::WrongPassword);
     }
-    users::delete(&state().db, user.id).await.map_err(internal)?;
+    users::delete(&state.db, user.id).await.map_err(internal)?;
+    state.public_pages.forget_user(user.id);
     log_out(&session().await?).await?;
     tracing::info!(user_id = user.id, "account deleted");
     leptos_axum::redirect("/");

@@ -117,10 +117,12 @@ pub struct BadgeDetail {
     pub criteria_narrative: Option<String>,
     pub issuer_name: String,
     pub issuer_url: Option<String>,
+    pub issuer_email: Option<String>,
     pub issued_on: Option<String>,
     pub expires: Option<String>,
     pub evidence: Vec<String>,
     pub tags: Vec<String>,
+    pub alignments: Vec<AlignmentLine>,
     pub status: String,
     /// ob2, ob3…, and how it was checked (signed, hosted, eddsa-rdfc-2022, vc-jwt).
     pub spec: String,
@@ -134,6 +136,17 @@ pub struct BadgeDetail {
     pub original_sha256: String,
 }
 
+/// A skill or standard the badge is aligned to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlignmentLine {
+    pub name: String,
+    /// http(s) only.
+    pub url: Option<String>,
+    pub description: Option<String>,
+    /// "framework · code", when the issuer gives them.
+    pub reference: Option<String>,
+}
+
 /// A link worth rendering: http(s) only (no `javascript:`, `data:`…).
 pub fn http_link(url: &str) -> Option<String> {
     let url = url.trim();
@@ -142,7 +155,7 @@ pub fn http_link(url: &str) -> Option<String> {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub mod ssr {
     use super::*;
     use crate::server::badges::{self, Badge, BadgeSummary};
     use crate::server::{request::*, AppState};
@@ -188,6 +201,40 @@ mod ssr {
         Ok(detail(badge, history, lang))
     }
 
+    /// What anyone may see of the badge: no recipient, no issuer address, no history, no
+    /// link to the original file.
+    pub fn public_detail(badge: &Badge, lang: Lang) -> BadgeDetail {
+        BadgeDetail {
+            recipient: None,
+            issuer_email: None,
+            original_url: String::new(),
+            ..detail(badge, Vec::new(), lang)
+        }
+    }
+
+    fn alignments(list: &Value) -> Vec<AlignmentLine> {
+        let Some(list) = list.as_array() else {
+            return Vec::new();
+        };
+        list.iter()
+            .filter_map(|target| {
+                let url = text(&target["url"]).and_then(|url| http_link(&url));
+                let name = text(&target["name"]).or_else(|| url.clone())?;
+                let reference = [text(&target["framework"]), text(&target["code"])]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                Some(AlignmentLine {
+                    name,
+                    url,
+                    description: text(&target["description"]),
+                    reference: (!reference.is_empty()).then_some(reference),
+                })
+            })
+            .collect()
+    }
+
     fn detail(badge: &Badge, history: Vec<badges::BadgeCheck>, lang: Lang) -> BadgeDetail {
         let report: Value = serde_json::from_str(&badge.report).unwrap_or_default();
         let info = &report["badge"];
@@ -218,10 +265,12 @@ mod ssr {
             issuer_url: text(&info["issuer"]["url"])
                 .or_else(|| text(&info["issuer"]["id"]))
                 .and_then(|url| http_link(&url)),
+            issuer_email: text(&info["issuer"]["email"]),
             issued_on: date(&info["issued_on"]),
             expires: date(&info["expires"]),
             evidence: strings(&info["evidence"]),
             tags: strings(&info["tags"]),
+            alignments: alignments(&info["alignments"]),
             status: badge.status.clone(),
             spec: badge.spec.clone(),
             method: badge.method.clone(),
@@ -256,6 +305,7 @@ pub async fn verify_badge_again(id: i64) -> Result<BadgeDetail, AppError> {
     let badge = badges::reverify(&state.db, state.fetcher.as_ref(), &badge)
         .await
         .map_err(internal)?;
+    state.public_pages.forget_user(badge.user_id);
     ssr::detail_now(&state, &badge).await
 }
 
@@ -267,6 +317,7 @@ pub async fn delete_badge(id: i64) -> Result<(), AppError> {
     if !badges::delete(&state.db, user.id, id).await.map_err(internal)? {
         return fail(AppError::NotFound);
     }
+    state.public_pages.forget_user(user.id);
     tracing::info!(user_id = user.id, badge_id = id, "badge deleted");
     Ok(())
 }

@@ -46,6 +46,8 @@ pub enum AppError {
     InvalidLink,
     #[error("the mail could not be sent")]
     MailNotSent,
+    #[error("a collection needs a name (at most 100 characters; description at most 2000)")]
+    InvalidCollectionName,
     #[error("not found")]
     NotFound,
     #[error("internal error")]
@@ -104,6 +106,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::PrimaryEmailCannotBeRemoved => t_string!(i18n, errors.primary_email).to_string(),
         AppError::InvalidLink => t_string!(i18n, errors.invalid_link).to_string(),
         AppError::MailNotSent => t_string!(i18n, errors.mail_not_sent).to_string(),
+        AppError::InvalidCollectionName => t_string!(i18n, errors.invalid_collection_name).to_string(),
         AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
         AppError::Internal | AppError::Transport(_) => t_string!(i18n, errors.internal).to_string(),
     };

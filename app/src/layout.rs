@@ -51,6 +51,7 @@ fn NavLinks(user: Option<CurrentUser>) -> impl IntoView {
             let logout = ServerAction::<Logout>::new();
             view! {
                 <A href="/backpack">{t!(i18n, nav.backpack)}</A>
+                <A href="/collections">{t!(i18n, nav.collections)}</A>
                 <A href="/settings">{t!(i18n, nav.settings)}</A>
                 <ActionForm action=logout attr:class="inline-form">
                     <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>

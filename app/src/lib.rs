@@ -8,12 +8,15 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod account;
 pub mod badges;
+pub mod collections;
 pub mod domain;
 pub mod emails;
 pub mod error;
 pub use error::AppError;
 mod layout;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod public;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -67,6 +70,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/backpack") view=pages::Backpack ssr=SsrMode::Async />
                         <Route path=path!("/import") view=pages::Import ssr=SsrMode::Async />
                         <Route path=path!("/badges/:id") view=pages::BadgePage ssr=SsrMode::Async />
+                        <Route path=path!("/collections") view=pages::Collections ssr=SsrMode::Async />
+                        <Route path=path!("/collections/:id") view=pages::CollectionPage ssr=SsrMode::Async />
                         <Route path=path!("/settings") view=pages::Settings ssr=SsrMode::Async />
                         // Async too: the answer's status (410 for a dead link) is known first.
                         <Route path=path!("/verify-email") view=pages::VerifyEmail ssr=SsrMode::Async />

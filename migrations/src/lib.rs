@@ -5,6 +5,7 @@ mod m20261127_000001_users;
 mod m20261127_000002_user_emails;
 mod m20261127_000003_badges;
 mod m20261127_000004_badge_images_and_checks;
+mod m20261127_000005_collections;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_user_emails::Migration),
             Box::new(m20261127_000003_badges::Migration),
             Box::new(m20261127_000004_badge_images_and_checks::Migration),
+            Box::new(m20261127_000005_collections::Migration),
         ]
     }
 }

@@ -32,6 +32,7 @@ fn badges(count: usize) -> Vec<Vec<u8>> {
                 salt: Some("sel"),
                 valid_from: "2026-01-05T09:00:00Z",
                 tags: &["savoir-être"],
+                ..Default::default()
             };
             let credential = issuer
                 .sign(ob3_credential(&issuer, &spec), "2026-01-05T09:00:00Z")
@@ -119,6 +120,7 @@ async fn run(count: usize) {
         mail_from: "Besace <besace@localhost>".into(),
         allow_private_network: false,
         reverify_every: Duration::ZERO.into(),
+        public_recheck_after: Duration::from_secs(3600).into(),
     };
     let app = Application::build(&args).await.expect("the app starts");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -154,6 +154,7 @@ fn badge_summary(badge: &badges::BadgeSummary) -> Value {
         "status": badge.status,
         "spec": badge.spec,
         "sha256": badge.original_sha256,
+        "media_type": badge.original_media_type,
         "image": badge.image_url(),
         "verified_at": badge.verified_at,
         "received_at": badge.created_at,

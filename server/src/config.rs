@@ -22,6 +22,18 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Verify one badge exactly as the import does (exit 0 valid, 1 invalid, 2 unreadable).
     Verify(besace_badges::VerifyArgs),
+    /// Create (or find again) a demo learner with a realistic backpack and a published
+    /// collection; prints the login and the public gallery link.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// External base URL the printed gallery link starts with.
+    #[arg(long, env = "BESACE_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    pub public_url: Url,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -92,6 +104,10 @@ pub struct ServeArgs {
     /// `0s` turns the background check off).
     #[arg(long, env = "BESACE_REVERIFY_EVERY", default_value = "24h")]
     pub reverify_every: humantime::Duration,
+    /// A badge shown on a public gallery whose last check is older than this is checked
+    /// again in the background when someone views it.
+    #[arg(long, env = "BESACE_PUBLIC_RECHECK_AFTER", default_value = "1h")]
+    pub public_recheck_after: humantime::Duration,
 }
 
 impl ServeArgs {

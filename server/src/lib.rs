@@ -2,6 +2,9 @@
 pub mod badges_api;
 pub mod config;
 pub mod csrf;
+pub mod demo;
+pub mod gallery;
 pub mod session_store;
+pub mod share;
 pub mod startup;
 pub mod telemetry;

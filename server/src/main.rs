@@ -20,6 +20,10 @@ async fn main() -> ExitCode {
             telemetry::init(args.log_format);
             serve(*args).await
         }
+        Command::Demo(args) => {
+            telemetry::init(LogFormat::Text);
+            demo(args).await
+        }
         Command::Migrate(args) => {
             telemetry::init(LogFormat::Text);
             open_database(&args)
@@ -35,6 +39,19 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn demo(args: besace_server::config::DemoArgs) -> anyhow::Result<()> {
+    let db = open_database(&args.database).await?;
+    let demo = besace_server::demo::create(&db, args.public_url.as_str())
+        .await
+        .context("could not create the demo learner")?;
+    println!("Demo learner ready: {} badges.", demo.badges);
+    println!("  Log in at {}login", args.public_url);
+    println!("    e-mail:   {}", demo.email);
+    println!("    password: {}", demo.password);
+    println!("  Public gallery: {}", demo.gallery_url);
+    Ok(())
 }
 
 async fn serve(args: besace_server::config::ServeArgs) -> anyhow::Result<()> {

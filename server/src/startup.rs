@@ -119,13 +119,14 @@ impl Application {
         if args.allow_private_network {
             tracing::warn!("BESACE_ALLOW_PRIVATE_NETWORK is set: badge fetches may reach private addresses");
         }
-        let app_state = AppState::new(
+        let mut app_state = AppState::new(
             db.clone(),
             public_url.as_str(),
             rate_limits,
             mailer,
             args.allow_private_network,
         );
+        app_state.public_recheck_after = *args.public_recheck_after;
         spawn_rate_limit_cleanup(app_state.rate_limits.clone());
 
         let sessions = SessionManagerLayer::new(store)
@@ -161,6 +162,10 @@ impl Application {
             .layer(sessions)
             .layer(middleware::from_fn_with_state(allowed, csrf::check_origin))
             .layer(TraceLayer::new_for_http())
+            // Public galleries need no session nor CSRF check: they stay outside those
+            // layers, which keeps each view to a cache lookup.
+            .merge(crate::gallery::routes())
+            .merge(crate::share::routes())
             .with_state(state);
 
         Ok(Self {
@@ -224,10 +229,17 @@ async fn reverify_forever(state: AppState, every: Duration) -> std::convert::Inf
             match app::server::badges::reverify_due(&state.db, state.fetcher.as_ref(), checked_before, BATCH)
                 .await
             {
-                Ok(checked) if checked as u64 == BATCH => continue,
-                Ok(0) => break,
-                Ok(checked) => {
-                    tracing::info!(checked, "badges checked again");
+                Ok(owners) => {
+                    // Their public pages show the time of the check: build them afresh.
+                    for owner in &owners {
+                        state.public_pages.forget_user(*owner);
+                    }
+                    if owners.len() as u64 == BATCH {
+                        continue;
+                    }
+                    if !owners.is_empty() {
+                        tracing::info!(checked = owners.len(), "badges checked again");
+                    }
                     break;
                 }
                 Err(err) => {

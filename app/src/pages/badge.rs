@@ -2,7 +2,8 @@
 //! do with it (check again, download the original, delete).
 use super::backpack::{BadgeImage, StatusChip};
 use super::RequireUser;
-use crate::badges::{get_badge, http_link, BadgeDetail, DeleteBadge, VerifyBadgeAgain};
+use crate::badges::{get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, VerifyBadgeAgain};
+use crate::collections::{badge_collections, SetCollectionBadge};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -78,6 +79,7 @@ fn BadgeView(detail: BadgeDetail, verify: ServerAction<VerifyBadgeAgain>) -> imp
                     <dt>{t!(i18n, badge.expires)}</dt><dd><time datetime=date.clone()>{date.clone()}</time></dd>
                 })}
                 {detail.recipient.clone().map(|to| view! { <dt>{t!(i18n, badge.issued_to)}</dt><dd>{to}</dd> })}
+                {detail.issuer_email.clone().map(|email| view! { <dt>{t!(i18n, badge.issuer_email)}</dt><dd>{email}</dd> })}
                 <dt>{t!(i18n, badge.received)}</dt><dd>{received_at}</dd>
                 <dt>{t!(i18n, badge.format)}</dt>
                 <dd>{format_name(&detail.spec, detail.method.as_deref())}</dd>
@@ -87,6 +89,7 @@ fn BadgeView(detail: BadgeDetail, verify: ServerAction<VerifyBadgeAgain>) -> imp
                 <h2>{t!(i18n, badge.evidence)}</h2>
                 <ul>{detail.evidence.iter().cloned().map(|item| view! { <li>{link_or_text(item)}</li> }).collect_view()}</ul>
             })}
+            <Alignments targets=detail.alignments.clone() />
             {(!detail.tags.is_empty()).then(|| view! {
                 <h2>{t!(i18n, badge.tags)}</h2>
                 <ul class="tags">{detail.tags.iter().cloned().map(|tag| view! { <li>{tag}</li> }).collect_view()}</ul>
@@ -121,6 +124,7 @@ fn BadgeView(detail: BadgeDetail, verify: ServerAction<VerifyBadgeAgain>) -> imp
                 </ul>
             </details>
         </section>
+        <InCollections badge_id=id />
         <section class="panel" aria-labelledby="keep-title">
             <h2 id="keep-title">{t!(i18n, badge.keep_title)}</h2>
             <p>
@@ -161,6 +165,28 @@ fn link_or_text(item: String) -> AnyView {
 }
 
 #[component]
+fn Alignments(targets: Vec<AlignmentLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!targets.is_empty()).then(|| {
+        view! {
+            <h2>{t!(i18n, badge.alignments)}</h2>
+            <ul class="alignments">
+                {targets.into_iter().map(|target| view! {
+                    <li>
+                        {match target.url {
+                            Some(url) => view! { <a href=url rel="noopener nofollow ugc" target="_blank">{target.name}</a> }.into_any(),
+                            None => view! { <strong>{target.name}</strong> }.into_any(),
+                        }}
+                        {target.reference.map(|reference| view! { " " <small>{reference}</small> })}
+                        {target.description.map(|text| view! { <br /><span>{text}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+#[component]
 fn Criteria(url: Option<String>, narrative: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     (url.is_some() || narrative.is_some()).then(|| {
@@ -173,6 +199,49 @@ fn Criteria(url: Option<String>, narrative: Option<String>) -> impl IntoView {
             })}
         }
     })
+}
+
+/// The learner's collections, each with a box ticked when it holds this badge.
+#[component]
+fn InCollections(badge_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let set_badge = ServerAction::<SetCollectionBadge>::new();
+    let memberships = Resource::new(
+        move || set_badge.version().get(),
+        move |_| badge_collections(badge_id),
+    );
+    view! {
+        <section class="panel" aria-labelledby="in-collections">
+            <h2 id="in-collections">{t!(i18n, collections.in_collections)}</h2>
+            <Transition fallback=|| ()>
+                {move || memberships.get().map(|result| match result {
+                    Ok(list) if list.is_empty() => view! {
+                        <p>{t!(i18n, collections.none_yet)} " " <a href="/collections">{t!(i18n, collections.create_one)}</a></p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="memberships">
+                            {list.into_iter().map(|line| {
+                                let input_id = format!("in-collection-{}", line.id);
+                                let collection_id = line.id;
+                                let open = line.name.clone();
+                                view! {
+                                    <li>
+                                        <input type="checkbox" id=input_id.clone() checked=line.holds on:change=move |ev| {
+                                            set_badge.dispatch(SetCollectionBadge { id: collection_id, badge_id, holds: event_target_checked(&ev) });
+                                        } />
+                                        <label for=input_id>{line.name}</label>
+                                        " " <a href=format!("/collections/{collection_id}") class="hint" aria-label=open>"→"</a>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                })}
+            </Transition>
+            {move || set_badge.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+        </section>
+    }
 }
 
 /// Delete asks once more, in the page (no browser dialog), then goes back to the backpack.

@@ -2,6 +2,7 @@
 mod account_forms;
 mod backpack;
 mod badge;
+mod collections;
 mod import;
 mod landing;
 mod not_found;
@@ -11,6 +12,7 @@ mod verify_email;
 pub use account_forms::{Login, Signup};
 pub use backpack::Backpack;
 pub use badge::BadgePage;
+pub use collections::{CollectionPage, Collections};
 pub use import::Import;
 pub use landing::Landing;
 pub use not_found::NotFound;

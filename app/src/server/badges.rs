@@ -302,7 +302,7 @@ pub async fn reverify_due(
     fetcher: &dyn Fetcher,
     checked_before: DateTime<Utc>,
     batch: u64,
-) -> Result<usize, DbErr> {
+) -> Result<Vec<i64>, DbErr> {
     let due = entity::Entity::find()
         .filter(entity::Column::VerifiedAt.lt(checked_before))
         .order_by_asc(entity::Column::VerifiedAt)
@@ -312,7 +312,7 @@ pub async fn reverify_due(
     for badge in &due {
         reverify(db, fetcher, badge).await?;
     }
-    Ok(due.len())
+    Ok(due.iter().map(|badge| badge.user_id).collect())
 }
 
 /// The badge's verification history, newest first.
@@ -403,6 +403,27 @@ pub async fn find_owned(db: &DatabaseConnection, user_id: i64, id: i64) -> Resul
         .await
 }
 
+/// Whether badge `id` is in this learner's backpack (reads nothing else).
+pub async fn owns(db: &impl ConnectionTrait, user_id: i64, id: i64) -> Result<bool, DbErr> {
+    let count = entity::Entity::find_by_id(id)
+        .filter(entity::Column::UserId.eq(user_id))
+        .count(db)
+        .await?;
+    Ok(count > 0)
+}
+
+/// These badges without their originals, in no particular order.
+pub async fn summaries(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<BadgeSummary>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    entity::Entity::find()
+        .filter(entity::Column::Id.is_in(ids.iter().copied()))
+        .into_partial_model::<BadgeSummary>()
+        .all(db)
+        .await
+}
+
 /// A badge without its original file: what lists show.
 #[derive(Clone, Debug, PartialEq, Eq, DerivePartialModel, FromQueryResult)]
 #[sea_orm(entity = "entity::Entity")]
@@ -444,12 +465,18 @@ impl BadgeSummary {
     /// Where the owner's browser gets the picture. The hash in the path makes the URL
     /// change whenever the bytes could, so it can be cached for a year.
     pub fn image_url(&self) -> Option<String> {
+        self.image_version()
+            .map(|version| format!("/api/badges/{}/image/{version}", self.id))
+    }
+
+    /// The start of the picture's SHA-256: what makes an image URL immutable.
+    pub fn image_version(&self) -> Option<&str> {
         let sha = if self.original_media_type.starts_with("image/") {
             Some(&self.original_sha256)
         } else {
             self.image_sha256.as_ref()
         };
-        sha.map(|sha| format!("/api/badges/{}/image/{}", self.id, &sha[..16]))
+        sha.and_then(|sha| sha.get(..16))
     }
 }
 

@@ -2,9 +2,11 @@
 //! Nothing here reaches the wasm bundle.
 pub mod badges;
 pub mod blobs;
+pub mod collections;
 pub mod emails;
 pub mod mail;
 pub mod password;
+pub mod public_pages;
 pub mod rate_limit;
 pub mod request;
 pub mod users;
@@ -24,6 +26,10 @@ pub struct AppState {
     /// The only way out to the network for badge verification (refuses private addresses
     /// unless the operator allows them for tests).
     pub fetcher: Arc<besace_badges::HttpFetcher>,
+    /// Rendered public galleries and badge views (see `public_pages`).
+    pub public_pages: Arc<public_pages::PublicPages>,
+    /// A public badge view older than this is re-checked in the background.
+    pub public_recheck_after: std::time::Duration,
 }
 
 impl AppState {
@@ -43,6 +49,8 @@ impl AppState {
                 allow_private_network,
                 besace_badges::Limits::default(),
             )),
+            public_pages: Default::default(),
+            public_recheck_after: std::time::Duration::from_secs(3600),
         }
     }
 }

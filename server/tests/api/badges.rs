@@ -531,7 +531,7 @@ on_both_databases!(
 /// A genuine OB 3.0 badge (eddsa-rdfc-2022, did:key: verifiable offline) naming its
 /// recipient's address in clear, as some issuers do.
 fn badge_issued_in_clear_to(email: &str) -> Vec<u8> {
-    use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer};
+    use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer, Target};
     let issuer = DidKeyIssuer::from_seed([3; 32]);
     let spec = BadgeSpec {
         id: "urn:uuid:7a2b0c1d-0000-4000-8000-000000000010",
@@ -545,7 +545,14 @@ fn badge_issued_in_clear_to(email: &str) -> Vec<u8> {
         recipient_email: email,
         salt: None,
         valid_from: "2026-02-02T09:00:00Z",
-        tags: &[],
+        issuer_email: Some("contact@lycee.besace.test"),
+        alignments: &[Target {
+            name: "Compléter un document administratif",
+            url: "https://lycee.besace.test/referentiel#formulaires",
+            framework: "Référentiel Démo",
+            code: "ADM-2",
+        }],
+        ..Default::default()
     };
     let credential = issuer
         .sign(ob3_credential(&issuer, &spec), "2026-02-02T09:00:00Z")
@@ -578,5 +585,18 @@ on_both_databases!(
         let (_, body) = app.import(&[("marie.json", badge)]).await;
         assert_eq!(outcomes(&body), ["added"], "{body}");
         assert_eq!(body["results"][0]["badge"]["name"], "Remplir un formulaire");
+
+        // Its page tells who to contact at the issuer and which skill it stands for.
+        let id = body["results"][0]["badge"]["id"].to_string();
+        let (status, html) = app.get_html(&format!("/badges/{id}")).await;
+        assert_eq!(status, 200);
+        for shown in [
+            "contact@lycee.besace.test",
+            "Compléter un document administratif",
+            "Référentiel Démo · ADM-2",
+            "https://lycee.besace.test/referentiel#formulaires",
+        ] {
+            assert!(html.contains(shown), "{shown} missing from the badge page");
+        }
     }
 );

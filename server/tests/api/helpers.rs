@@ -87,6 +87,7 @@ impl TestDb {
             mail_from: "Besace <besace@besace.test>".into(),
             allow_private_network: false,
             reverify_every: std::time::Duration::from_secs(24 * 3600).into(),
+            public_recheck_after: std::time::Duration::from_secs(3600).into(),
         }
     }
 

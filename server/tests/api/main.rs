@@ -4,6 +4,7 @@ mod smtp;
 
 mod accounts;
 mod badges;
+mod collections;
 mod emails;
 mod operations;
 mod pages;

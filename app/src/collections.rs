@@ -1,0 +1,411 @@
+//! Collections as the pages see them, and what a learner can do with them: create, rename,
+//! fill, order, publish under a link and unpublish.
+use crate::badges::BadgeCard;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One collection in the learner's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionCard {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub badge_count: u64,
+    /// RFC 3339, while published.
+    pub published_at: Option<String>,
+}
+
+/// A collection in full, for its owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionDetail {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub published_at: Option<String>,
+    /// The public link, while published.
+    pub share_url: Option<String>,
+    pub allow_indexing: bool,
+    pub badges: Vec<BadgeCard>,
+    /// Ready-made share links, while published.
+    pub share: Option<ShareLinks>,
+}
+
+/// Where and how a published collection can be shared (built on the server, in the
+/// learner's language).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareLinks {
+    pub email: String,
+    pub twitter: String,
+    pub linkedin: String,
+    pub facebook: String,
+    /// An iframe for web pages and e-portfolios.
+    pub embed: String,
+    /// Badge thumbnails linking to their public views, for an e-mail signature.
+    pub signature: String,
+    pub qr_svg: String,
+    pub qr_png: String,
+    pub json: String,
+    /// "Add to profile" links (LinkedIn certifications), per badge id.
+    pub linkedin_add: Vec<(i64, String)>,
+}
+
+/// Whether one of the learner's collections holds a given badge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub id: i64,
+    pub name: String,
+    pub holds: bool,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::i18n::Locale;
+    use crate::server::badges::BadgeSummary;
+    use crate::server::collections::{self, Collection, CollectionText};
+    use crate::server::{request::*, users::User, AppState};
+    use leptos_i18n::td_string;
+
+    pub fn card(badge: BadgeSummary) -> BadgeCard {
+        BadgeCard {
+            image: badge.image_url(),
+            id: badge.id,
+            name: badge.name,
+            issuer: badge.issuer_name,
+            issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
+            status: badge.status,
+        }
+    }
+
+    pub fn text(name: &str, description: &str) -> Result<CollectionText, AppError> {
+        match CollectionText::parse(name, description) {
+            Some(text) => Ok(text),
+            None => fail(AppError::InvalidCollectionName),
+        }
+    }
+
+    /// The caller and their collection `id` (401 without a session, 404 when not theirs).
+    pub async fn owned(id: i64) -> Result<(AppState, User, Collection), AppError> {
+        let state = state();
+        let user = require_user().await?;
+        match collections::find_owned(&state.db, user.id, id)
+            .await
+            .map_err(internal)?
+        {
+            Some(collection) => Ok((state, user, collection)),
+            None => fail(AppError::NotFound),
+        }
+    }
+
+    pub async fn detail(
+        state: &AppState,
+        user: &User,
+        collection: Collection,
+    ) -> Result<CollectionDetail, AppError> {
+        let locale = match request_lang().await {
+            besace_badges::Lang::Fr => Locale::fr,
+            _ => Locale::en,
+        };
+        let badges = collections::badges_of(&state.db, collection.id)
+            .await
+            .map_err(internal)?;
+        let share = collection
+            .share_token
+            .as_ref()
+            .map(|token| share_links(state, user, &collection, token, &badges, locale));
+        Ok(CollectionDetail {
+            id: collection.id,
+            share_url: collection
+                .share_token
+                .as_ref()
+                .map(|token| format!("{}/g/{token}", state.public_url)),
+            name: collection.name,
+            description: collection.description,
+            published_at: collection.published_at.map(|at| at.to_rfc3339()),
+            allow_indexing: collection.allow_indexing,
+            badges: badges.into_iter().map(card).collect(),
+            share,
+        })
+    }
+
+    fn encode(text: &str) -> String {
+        url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+    }
+
+    fn escape(text: &str) -> String {
+        text.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+
+    fn share_links(
+        state: &AppState,
+        user: &User,
+        collection: &Collection,
+        token: &str,
+        badges: &[BadgeSummary],
+        locale: Locale,
+    ) -> ShareLinks {
+        let link = format!("{}/g/{token}", state.public_url);
+        let title = collection.name.as_str();
+        let subject = td_string!(locale, share.mail_subject, title).to_string();
+        let body = td_string!(
+            locale,
+            share.mail_body,
+            link = link.as_str(),
+            name = user.display_name.as_str()
+        )
+        .to_string();
+        let post = td_string!(locale, share.post_text, title).to_string();
+        let thumbnails: String = badges
+            .iter()
+            .filter_map(|badge| {
+                let version = badge.image_version()?;
+                Some(format!(
+                    r#"<a href="{link}/badges/{id}"><img src="{link}/images/{id}/{version}" alt="{alt}" width="48" height="48" style="border:0;margin-right:4px"></a>"#,
+                    id = badge.id,
+                    alt = escape(&badge.name),
+                ))
+            })
+            .collect();
+        ShareLinks {
+            email: format!(
+                "mailto:?subject={}&body={}",
+                encode(&subject).replace('+', "%20"),
+                encode(&body).replace('+', "%20")
+            ),
+            twitter: format!(
+                "https://twitter.com/intent/tweet?text={}&url={}",
+                encode(&post),
+                encode(&link)
+            ),
+            linkedin: format!(
+                "https://www.linkedin.com/sharing/share-offsite/?url={}",
+                encode(&link)
+            ),
+            facebook: format!("https://www.facebook.com/sharer/sharer.php?u={}", encode(&link)),
+            embed: format!(
+                r#"<iframe src="{link}" width="640" height="720" style="border:0;max-width:100%" loading="lazy" title="{}"></iframe>"#,
+                escape(title)
+            ),
+            signature: format!(r#"<p>{thumbnails}<br><a href="{link}">{}</a></p>"#, escape(title)),
+            qr_svg: format!("{link}/qr.svg"),
+            qr_png: format!("{link}/qr.png"),
+            json: format!("{link}/collection.json"),
+            linkedin_add: badges
+                .iter()
+                .map(|badge| (badge.id, linkedin_certification(&link, badge)))
+                .collect(),
+        }
+    }
+
+    /// LinkedIn's "add a licence or certification" form, filled in.
+    fn linkedin_certification(link: &str, badge: &BadgeSummary) -> String {
+        let mut url = format!(
+            "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}&organizationName={}&certUrl={}&certId={}",
+            encode(&badge.name),
+            encode(&badge.issuer_name),
+            encode(&format!("{link}/badges/{}", badge.id)),
+            badge.id
+        );
+        if let Some(issued) = badge.issued_on {
+            url.push_str(&format!(
+                "&issueYear={}&issueMonth={}",
+                issued.format("%Y"),
+                issued.format("%-m")
+            ));
+        }
+        url
+    }
+
+    /// The answer for a write that found nothing of the learner's to change.
+    pub fn found(changed: bool) -> Result<(), AppError> {
+        if changed {
+            Ok(())
+        } else {
+            fail(AppError::NotFound)
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "my_collections")]
+pub async fn my_collections() -> Result<Vec<CollectionCard>, AppError> {
+    use crate::server::{collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let list = collections::list(&state.db, user.id).await.map_err(internal)?;
+    Ok(list
+        .into_iter()
+        .map(|summary| CollectionCard {
+            id: summary.collection.id,
+            name: summary.collection.name,
+            description: summary.collection.description,
+            badge_count: summary.badge_count,
+            published_at: summary.collection.published_at.map(|at| at.to_rfc3339()),
+        })
+        .collect())
+}
+
+/// Creates a private collection and answers its id.
+#[server(prefix = "/api", endpoint = "create_collection")]
+pub async fn create_collection(name: String, description: String) -> Result<i64, AppError> {
+    use crate::server::{collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let text = ssr::text(&name, &description)?;
+    let collection = collections::create(&state.db, user.id, text)
+        .await
+        .map_err(internal)?;
+    tracing::info!(
+        user_id = user.id,
+        collection_id = collection.id,
+        "collection created"
+    );
+    Ok(collection.id)
+}
+
+#[server(prefix = "/api", endpoint = "collection")]
+pub async fn get_collection(id: i64) -> Result<CollectionDetail, AppError> {
+    let (state, user, collection) = ssr::owned(id).await?;
+    ssr::detail(&state, &user, collection).await
+}
+
+#[server(prefix = "/api", endpoint = "update_collection")]
+pub async fn update_collection(id: i64, name: String, description: String) -> Result<(), AppError> {
+    use crate::server::{collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let text = ssr::text(&name, &description)?;
+    let changed = collections::update(&state.db, user.id, id, text)
+        .await
+        .map_err(internal)?;
+    state.public_pages.forget_user(user.id);
+    ssr::found(changed)
+}
+
+/// Deletes the collection (its badges stay in the backpack; its link dies with it).
+#[server(prefix = "/api", endpoint = "delete_collection")]
+pub async fn delete_collection(id: i64) -> Result<(), AppError> {
+    use crate::server::{collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let deleted = collections::delete(&state.db, user.id, id)
+        .await
+        .map_err(internal)?;
+    state.public_pages.forget_user(user.id);
+    if deleted {
+        tracing::info!(user_id = user.id, collection_id = id, "collection deleted");
+    }
+    ssr::found(deleted)
+}
+
+/// Publishes under a new link (`publish = true`) or makes private again at once.
+#[server(prefix = "/api", endpoint = "publish_collection")]
+pub async fn publish_collection(id: i64, publish: bool) -> Result<CollectionDetail, AppError> {
+    use crate::server::{collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let changed = if publish {
+        collections::publish(&state.db, user.id, id).await
+    } else {
+        collections::unpublish(&state.db, user.id, id).await
+    }
+    .map_err(internal)?;
+    // Before answering: the old link must not be served from the cache even once more.
+    state.public_pages.forget_user(user.id);
+    let Some(collection) = changed else {
+        return fail(AppError::NotFound);
+    };
+    tracing::info!(
+        user_id = user.id,
+        collection_id = id,
+        publish,
+        "collection visibility changed"
+    );
+    ssr::detail(&state, &user, collection).await
+}
+
+/// Puts a badge in a collection or takes it out (`holds`).
+#[server(prefix = "/api", endpoint = "set_collection_badge")]
+pub async fn set_collection_badge(id: i64, badge_id: i64, holds: bool) -> Result<(), AppError> {
+    use crate::server::{collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let changed = if holds {
+        collections::add_badge(&state.db, user.id, id, badge_id).await
+    } else {
+        collections::remove_badge(&state.db, user.id, id, badge_id).await
+    }
+    .map_err(internal)?;
+    state.public_pages.forget_user(user.id);
+    ssr::found(changed)
+}
+
+/// Moves a badge one place earlier (`up`) or later in the collection.
+#[server(prefix = "/api", endpoint = "move_collection_badge")]
+pub async fn move_collection_badge(id: i64, badge_id: i64, up: bool) -> Result<(), AppError> {
+    use crate::server::{collections, request::*};
+    let (state, user, _) = ssr::owned(id).await?;
+    let mut order: Vec<i64> = collections::badges_of(&state.db, id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|badge| badge.id)
+        .collect();
+    let Some(at) = order.iter().position(|b| *b == badge_id) else {
+        return fail(AppError::NotFound);
+    };
+    let to = if up {
+        at.checked_sub(1)
+    } else {
+        Some(at + 1).filter(|to| *to < order.len())
+    };
+    if let Some(to) = to {
+        order.swap(at, to);
+        collections::reorder(&state.db, user.id, id, &order)
+            .await
+            .map_err(internal)?;
+        state.public_pages.forget_user(user.id);
+    }
+    Ok(())
+}
+
+/// Puts the collection's badges in this order (drag and drop): it must name each once.
+#[server(prefix = "/api", endpoint = "reorder_collection")]
+pub async fn reorder_collection(id: i64, order: Vec<i64>) -> Result<(), AppError> {
+    use crate::server::{collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let changed = collections::reorder(&state.db, user.id, id, &order)
+        .await
+        .map_err(internal)?;
+    state.public_pages.forget_user(user.id);
+    ssr::found(changed)
+}
+
+/// The learner's collections and whether each holds the badge (for the badge page).
+#[server(prefix = "/api", endpoint = "badge_collections")]
+pub async fn badge_collections(badge_id: i64) -> Result<Vec<Membership>, AppError> {
+    use crate::server::{badges, collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    if !badges::owns(&state.db, user.id, badge_id)
+        .await
+        .map_err(internal)?
+    {
+        return fail(AppError::NotFound);
+    }
+    let list = collections::memberships(&state.db, user.id, badge_id)
+        .await
+        .map_err(internal)?;
+    Ok(list
+        .into_iter()
+        .map(|(collection, holds)| Membership {
+            id: collection.id,
+            name: collection.name,
+            holds,
+        })
+        .collect())
+}

@@ -1,0 +1,465 @@
+//! Collections: the learner's list, and one collection to fill, order, publish and share.
+use super::backpack::{BadgeImage, StatusChip};
+use super::{action_error, RequireUser};
+use crate::badges::{my_badges, BackpackQuery, BadgeCard};
+use crate::collections::*;
+use crate::error::ErrorMessage;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// `2026-11-27T15:32:10+00:00` → `2026-11-27`.
+fn day(rfc3339: &str) -> String {
+    rfc3339.chars().take(10).collect()
+}
+
+#[component]
+pub fn Collections() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateCollection>::new();
+    let list = Resource::new(move || create.version().get(), |_| my_collections());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            navigate(&format!("/collections/{id}"), Default::default());
+        }
+    });
+    view! {
+        <Title text=move || t_string!(i18n, collections.title).to_string() />
+        <RequireUser children=move |_| view! {
+            <section class="panel">
+                <h1>{t!(i18n, collections.title)}</h1>
+                <p class="lead">{t!(i18n, collections.intro)}</p>
+            </section>
+            <Transition fallback=|| ()>
+                {move || list.get().map(|result| match result {
+                    Ok(cards) if cards.is_empty() => view! { <p class="panel">{t!(i18n, collections.empty)}</p> }.into_any(),
+                    Ok(cards) => view! {
+                        <ul class="collection-list">
+                            {cards.into_iter().map(|card| view! { <CollectionCardView card /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                })}
+            </Transition>
+            <section class="panel" aria-labelledby="new-collection">
+                <h2 id="new-collection">{t!(i18n, collections.create_title)}</h2>
+                <ActionForm action=create>
+                    <CollectionFields name=String::new() description=String::new() />
+                    <button type="submit" class="button" disabled=move || create.pending().get()>{t!(i18n, collections.create)}</button>
+                </ActionForm>
+                {action_error(create)}
+            </section>
+        } />
+    }
+}
+
+#[component]
+fn CollectionCardView(card: CollectionCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = card.badge_count;
+    view! {
+        <li class="panel collection-card">
+            <h2><a href=format!("/collections/{}", card.id)>{card.name}</a></h2>
+            {(!card.description.is_empty()).then(|| view! { <p>{card.description}</p> })}
+            <p class="hint">
+                {t!(i18n, collections.badge_count, count = move || count)} " · "
+                {match card.published_at {
+                    Some(at) => {
+                        let when = day(&at);
+                        view! { <span class="chip chip-ok">{t!(i18n, collections.public_since, when = move || when.clone())}</span> }.into_any()
+                    }
+                    None => view! { <span class="chip chip-wait">{t!(i18n, collections.private)}</span> }.into_any(),
+                }}
+            </p>
+        </li>
+    }
+}
+
+/// The name and description inputs (create and edit share them).
+#[component]
+fn CollectionFields(name: String, description: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for="collection-name">{t!(i18n, collections.name)}</label>
+            <input id="collection-name" name="name" required maxlength="100" value=name />
+        </div>
+        <div class="field">
+            <label for="collection-description">{t!(i18n, collections.description)}</label>
+            <textarea id="collection-description" name="description" maxlength="2000" rows="3">{description}</textarea>
+        </div>
+    }
+}
+
+/// Every action of the collection page: any of them done refetches the page's data.
+#[derive(Clone, Copy)]
+struct Actions {
+    update: ServerAction<UpdateCollection>,
+    publish: ServerAction<PublishCollection>,
+    set_badge: ServerAction<SetCollectionBadge>,
+    move_badge: ServerAction<MoveCollectionBadge>,
+    reorder: ServerAction<ReorderCollection>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Self {
+            update: ServerAction::new(),
+            publish: ServerAction::new(),
+            set_badge: ServerAction::new(),
+            move_badge: ServerAction::new(),
+            reorder: ServerAction::new(),
+        }
+    }
+
+    fn version(&self) -> (usize, usize, usize, usize, usize) {
+        (
+            self.update.version().get(),
+            self.publish.version().get(),
+            self.set_badge.version().get(),
+            self.move_badge.version().get(),
+            self.reorder.version().get(),
+        )
+    }
+}
+
+#[component]
+pub fn CollectionPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let actions = Actions::new();
+    let collection = Resource::new(move || (id(), actions.version()), |(id, _)| get_collection(id));
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let backpack = Resource::new(
+        move || (search(), actions.set_badge.version().get()),
+        |(q, _)| {
+            my_badges(BackpackQuery {
+                q,
+                ..Default::default()
+            })
+        },
+    );
+    view! {
+        <RequireUser children=move |_| view! {
+            <Transition fallback=|| ()>
+                {move || collection.get().map(|result| match result {
+                    Ok(detail) => view! { <CollectionView detail actions backpack /> }.into_any(),
+                    Err(error) => view! {
+                        <Title text=move || t_string!(i18n, collections.not_found).to_string() />
+                        <section class="panel">
+                            <ErrorMessage error />
+                            <a href="/collections">{t!(i18n, collections.back)}</a>
+                        </section>
+                    }.into_any(),
+                })}
+            </Transition>
+        } />
+    }
+}
+
+#[component]
+fn CollectionView(
+    detail: CollectionDetail,
+    actions: Actions,
+    backpack: Resource<Result<crate::badges::BadgePage, crate::AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = detail.id;
+    let held: Vec<i64> = detail.badges.iter().map(|b| b.id).collect();
+    view! {
+        <Title text=detail.name.clone() />
+        <p class="breadcrumb"><a href="/collections">{t!(i18n, collections.back)}</a></p>
+        <section class="panel">
+            <h1>{detail.name.clone()}</h1>
+            {(!detail.description.is_empty()).then(|| view! { <p class="prose">{detail.description.clone()}</p> })}
+        </section>
+        <Sharing detail=detail.clone() publish=actions.publish />
+        <section class="panel" aria-labelledby="collection-badges">
+            <h2 id="collection-badges">{t!(i18n, collections.badges_title)}</h2>
+            <OrderedBadges
+                id
+                badges=detail.badges.clone()
+                actions
+                linkedin=detail.share.as_ref().map(|links| links.linkedin_add.clone()).unwrap_or_default()
+            />
+        </section>
+        <section class="panel" aria-labelledby="add-badges">
+            <h2 id="add-badges">{t!(i18n, collections.add_title)}</h2>
+            <form method="GET" role="search" class="inline-search">
+                <label for="add-q" class="visually-hidden">{t!(i18n, backpack.search)}</label>
+                <input id="add-q" name="q" type="search" placeholder=move || t_string!(i18n, backpack.search).to_string() />
+                <button type="submit" class="button button-secondary">{t!(i18n, backpack.apply)}</button>
+            </form>
+            <Transition fallback=|| ()>
+                {move || {
+                    let held = held.clone();
+                    backpack.get().map(move |result| match result {
+                        Ok(page) => {
+                            let addable: Vec<BadgeCard> = page.cards.into_iter().filter(|c| !held.contains(&c.id)).collect();
+                            if addable.is_empty() {
+                                view! { <p>{t!(i18n, collections.all_added)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="pick-list">
+                                        {addable.into_iter().map(|card| view! {
+                                            <li>
+                                                <BadgeImage src=card.image.clone() size=48 />
+                                                <span class="pick-name">{card.name.clone()}<br /><small>{card.issuer.clone()}</small></span>
+                                                <ActionForm action=actions.set_badge attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=id />
+                                                    <input type="hidden" name="badge_id" value=card.id />
+                                                    <input type="hidden" name="holds" value="true" />
+                                                    <button type="submit" class="button button-small">{t!(i18n, collections.add)}<span class="visually-hidden">" : "{card.name.clone()}</span></button>
+                                                </ActionForm>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                        }
+                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                    })
+                }}
+            </Transition>
+            {action_error(actions.set_badge)}
+        </section>
+        <section class="panel" aria-labelledby="edit-collection">
+            <h2 id="edit-collection">{t!(i18n, collections.edit_title)}</h2>
+            <ActionForm action=actions.update>
+                <input type="hidden" name="id" value=id />
+                <CollectionFields name=detail.name.clone() description=detail.description.clone() />
+                <button type="submit" class="button button-secondary">{t!(i18n, collections.save)}</button>
+            </ActionForm>
+            {action_error(actions.update)}
+            <DeleteCollectionForm id />
+        </section>
+    }
+}
+
+/// Private or public, the link, and the switch between the two.
+#[component]
+fn Sharing(detail: CollectionDetail, publish: ServerAction<PublishCollection>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = detail.id;
+    let copied = RwSignal::new(false);
+    view! {
+        <section class="panel sharing" aria-labelledby="sharing">
+            <h2 id="sharing">{t!(i18n, collections.sharing_title)}</h2>
+            {match (detail.share_url.clone(), detail.published_at.clone()) {
+                (Some(url), Some(at)) => {
+                    let when = day(&at);
+                    let to_copy = url.clone();
+                    view! {
+                        <p><span class="chip chip-ok">{t!(i18n, collections.public_since, when = move || when.clone())}</span></p>
+                        <p>{t!(i18n, collections.public_text)}</p>
+                        <label for="share-url">{t!(i18n, collections.link_label)}</label>
+                        <div class="share-link">
+                            <input id="share-url" readonly value=url.clone() on:focus=|ev| select_all(&ev) />
+                            <button type="button" class="button button-secondary" on:click=move |_| {
+                                copy_text(&to_copy);
+                                copied.set(true);
+                            }>{t!(i18n, collections.copy)}</button>
+                        </div>
+                        <p role="status">{move || copied.get().then_some(t!(i18n, collections.copied))}</p>
+                        <p><a href=url rel="external" target="_blank">{t!(i18n, collections.open_public)}</a></p>
+                        {detail.share.clone().map(|links| view! { <ShareOptions links /> })}
+                        <ActionForm action=publish attr:class="inline-form">
+                            <input type="hidden" name="id" value=id />
+                            <input type="hidden" name="publish" value="false" />
+                            <button type="submit" class="button button-secondary">{t!(i18n, collections.unpublish)}</button>
+                        </ActionForm>
+                    }.into_any()
+                }
+                _ => view! {
+                    <p><span class="chip chip-wait">{t!(i18n, collections.private)}</span></p>
+                    <p>{t!(i18n, collections.private_text)}</p>
+                    <ActionForm action=publish attr:class="inline-form">
+                        <input type="hidden" name="id" value=id />
+                        <input type="hidden" name="publish" value="true" />
+                        <button type="submit" class="button">{t!(i18n, collections.publish)}</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+            {action_error(publish)}
+        </section>
+    }
+}
+
+/// Share buttons, embed code, e-mail signature, QR code and public data of a published
+/// collection (every link is built by the server).
+#[component]
+fn ShareOptions(links: ShareLinks) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h3>{t!(i18n, share.title)}</h3>
+        <ul class="share-buttons">
+            <li><a class="button button-secondary" href=links.email>{t!(i18n, share.email)}</a></li>
+            <li><a class="button button-secondary" href=links.linkedin target="_blank" rel="noopener">{t!(i18n, share.linkedin)}</a></li>
+            <li><a class="button button-secondary" href=links.twitter target="_blank" rel="noopener">{t!(i18n, share.twitter)}</a></li>
+            <li><a class="button button-secondary" href=links.facebook target="_blank" rel="noopener">{t!(i18n, share.facebook)}</a></li>
+        </ul>
+        <details>
+            <summary>{t!(i18n, share.embed_title)}</summary>
+            <label for="embed-code" class="hint">{t!(i18n, share.embed_hint)}</label>
+            <textarea id="embed-code" class="code" readonly rows="3">{links.embed}</textarea>
+        </details>
+        <details>
+            <summary>{t!(i18n, share.signature_title)}</summary>
+            <label for="signature-code" class="hint">{t!(i18n, share.signature_hint)}</label>
+            <textarea id="signature-code" class="code" readonly rows="3">{links.signature}</textarea>
+        </details>
+        <details>
+            <summary>{t!(i18n, share.qr_title)}</summary>
+            <p><img src=links.qr_svg.clone() alt="" width="160" height="160" /></p>
+            <p>
+                <a href=links.qr_svg download="">{t!(i18n, share.qr_svg)}</a>" · "
+                <a href=links.qr_png download="">{t!(i18n, share.qr_png)}</a>
+            </p>
+        </details>
+        <p><a href=links.json rel="external">{t!(i18n, share.json)}</a></p>
+    }
+}
+
+/// The collection's badges in order: move buttons for keyboards, drag and drop for pointers.
+#[component]
+fn OrderedBadges(
+    id: i64,
+    badges: Vec<BadgeCard>,
+    actions: Actions,
+    linkedin: Vec<(i64, String)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if badges.is_empty() {
+        return view! { <p>{t!(i18n, collections.no_badges)}</p> }.into_any();
+    }
+    let count = badges.len();
+    let order: Vec<i64> = badges.iter().map(|b| b.id).collect();
+    let dragged = RwSignal::new(None::<i64>);
+    let drop_on = move |target: i64| {
+        let Some(moving) = dragged.get_untracked() else {
+            return;
+        };
+        dragged.set(None);
+        if moving == target {
+            return;
+        }
+        let mut order = order.clone();
+        order.retain(|b| *b != moving);
+        let at = order.iter().position(|b| *b == target).unwrap_or(order.len());
+        order.insert(at, moving);
+        actions.reorder.dispatch(ReorderCollection { id, order });
+    };
+    view! {
+        <ol class="ordered-badges">
+            {badges.into_iter().enumerate().map(|(index, card)| {
+                let badge_id = card.id;
+                let name = card.name.clone();
+                let drop_on = drop_on.clone();
+                let mover = move |up: bool, label: String, disabled: bool| view! {
+                    <ActionForm action=actions.move_badge attr:class="inline-form">
+                        <input type="hidden" name="id" value=id />
+                        <input type="hidden" name="badge_id" value=badge_id />
+                        <input type="hidden" name="up" value=up.to_string() />
+                        <button type="submit" class="icon-button" disabled=disabled aria-label=label>{if up { "↑" } else { "↓" }}</button>
+                    </ActionForm>
+                };
+                let up_label = format!("{} : {}", t_string!(i18n, collections.move_up), name);
+                let down_label = format!("{} : {}", t_string!(i18n, collections.move_down), name);
+                view! {
+                    <li
+                        draggable="true"
+                        on:dragstart=move |_| dragged.set(Some(badge_id))
+                        on:dragover=|ev| ev.prevent_default()
+                        on:drop=move |ev| { ev.prevent_default(); drop_on(badge_id) }
+                    >
+                        <span class="drag-handle" aria-hidden="true">"⠿"</span>
+                        <BadgeImage src=card.image.clone() size=48 />
+                        <span class="pick-name"><a href=format!("/badges/{badge_id}")>{card.name.clone()}</a><br /><small>{card.issuer.clone()}</small></span>
+                        <StatusChip status=card.status.clone() />
+                        {linkedin.iter().find(|(b, _)| *b == badge_id).map(|(_, url)| view! {
+                            <a class="hint" href=url.clone() target="_blank" rel="noopener">{t!(i18n, share.linkedin_add)}</a>
+                        })}
+                        <span class="row-actions">
+                            {mover(true, up_label, index == 0)}
+                            {mover(false, down_label, index + 1 == count)}
+                            <ActionForm action=actions.set_badge attr:class="inline-form">
+                                <input type="hidden" name="id" value=id />
+                                <input type="hidden" name="badge_id" value=badge_id />
+                                <input type="hidden" name="holds" value="false" />
+                                <button type="submit" class="button button-small button-secondary">{t!(i18n, collections.remove)}<span class="visually-hidden">" : "{name.clone()}</span></button>
+                            </ActionForm>
+                        </span>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        {action_error(actions.move_badge)}
+        {action_error(actions.reorder)}
+    }
+    .into_any()
+}
+
+#[component]
+fn DeleteCollectionForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let delete = ServerAction::<DeleteCollection>::new();
+    let confirming = RwSignal::new(false);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate("/collections", Default::default());
+        }
+    });
+    view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <p><button type="button" class="button button-danger" on:click=move |_| confirming.set(true)>
+                    {t!(i18n, collections.delete)}
+                </button></p>
+            }
+        >
+            <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-collection">
+                <p id="confirm-delete-collection"><strong>{t!(i18n, collections.delete_confirm)}</strong></p>
+                <ActionForm action=delete attr:class="inline-form">
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="button button-danger">{t!(i18n, collections.delete_yes)}</button>
+                </ActionForm>
+                " "
+                <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
+                    {t!(i18n, collections.delete_no)}
+                </button>
+            </div>
+        </Show>
+        {action_error(delete)}
+    }
+}
+
+/// Selects the whole link when the field gets focus (easy to copy by hand on a phone).
+fn select_all(ev: &leptos::ev::FocusEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            input.select();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
+fn copy_text(text: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
+}

@@ -1,0 +1,378 @@
+//! The pages anyone with a gallery link sees: whole HTML documents rendered on the server,
+//! readable without JavaScript and with no wasm to download, with the tags that make a
+//! link unfold in mail clients, X and LinkedIn. Badge text is the issuer's: the views
+//! escape it, and only http(s) links are rendered. No e-mail address ever appears here.
+use crate::badges::{http_link, AlignmentLine, BadgeDetail};
+use crate::i18n::Locale;
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+
+/// One badge of a public gallery.
+#[derive(Clone, Debug)]
+pub struct GalleryBadge {
+    pub href: String,
+    pub image: Option<String>,
+    pub name: String,
+    pub issuer: String,
+    pub issued_on: Option<String>,
+    pub status: String,
+}
+
+/// What a public gallery shows.
+#[derive(Clone, Debug)]
+pub struct Gallery {
+    pub owner: String,
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of this page.
+    pub url: String,
+    /// Absolute URL of the picture link previews show.
+    pub preview_image: Option<String>,
+    pub allow_indexing: bool,
+    /// Absolute URLs of the oEmbed and JSON documents about this gallery.
+    pub oembed_url: String,
+    pub json_url: String,
+    pub badges: Vec<GalleryBadge>,
+}
+
+/// One badge seen from a public gallery.
+#[derive(Clone, Debug)]
+pub struct PublicBadge {
+    pub owner: String,
+    pub gallery_title: String,
+    pub gallery_href: String,
+    pub url: String,
+    /// Token-scoped, relative and absolute.
+    pub image: Option<String>,
+    pub preview_image: Option<String>,
+    pub allow_indexing: bool,
+    pub detail: BadgeDetail,
+}
+
+/// Head tags shared by the public pages.
+struct Head {
+    title: String,
+    description: String,
+    url: String,
+    image: Option<String>,
+    allow_indexing: bool,
+    /// (media type, absolute URL) of machine-readable versions of the page.
+    alternates: Vec<(&'static str, String)>,
+}
+
+fn lang_code(locale: Locale) -> &'static str {
+    match locale {
+        Locale::fr => "fr",
+        _ => "en",
+    }
+}
+
+/// Escapes text for an HTML attribute value or element content.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The `<head>`: written out here because Open Graph needs `property` attributes, which the
+/// view macro does not know on `<meta>`.
+fn head_html(locale: Locale, head: &Head) -> String {
+    let mut tags = vec![
+        format!("<title>{} · Besace</title>", escape(&head.title)),
+        format!(
+            r#"<meta name="description" content="{}">"#,
+            escape(&head.description)
+        ),
+        format!(
+            r#"<meta name="robots" content="{}">"#,
+            if head.allow_indexing {
+                "index, follow"
+            } else {
+                "noindex, nofollow"
+            }
+        ),
+        format!(r#"<link rel="canonical" href="{}">"#, escape(&head.url)),
+        r#"<meta property="og:type" content="website">"#.to_owned(),
+        r#"<meta property="og:site_name" content="Besace">"#.to_owned(),
+        format!(
+            r#"<meta property="og:locale" content="{}">"#,
+            if lang_code(locale) == "fr" {
+                "fr_FR"
+            } else {
+                "en_GB"
+            }
+        ),
+        format!(r#"<meta property="og:title" content="{}">"#, escape(&head.title)),
+        format!(
+            r#"<meta property="og:description" content="{}">"#,
+            escape(&head.description)
+        ),
+        format!(r#"<meta property="og:url" content="{}">"#, escape(&head.url)),
+        format!(
+            r#"<meta name="twitter:card" content="{}">"#,
+            if head.image.is_some() {
+                "summary_large_image"
+            } else {
+                "summary"
+            }
+        ),
+        format!(r#"<meta name="twitter:title" content="{}">"#, escape(&head.title)),
+        format!(
+            r#"<meta name="twitter:description" content="{}">"#,
+            escape(&head.description)
+        ),
+    ];
+    if let Some(image) = &head.image {
+        tags.push(format!(
+            r#"<meta property="og:image" content="{}">"#,
+            escape(image)
+        ));
+        tags.push(format!(
+            r#"<meta name="twitter:image" content="{}">"#,
+            escape(image)
+        ));
+    }
+    for (kind, href) in &head.alternates {
+        tags.push(format!(
+            r#"<link rel="alternate" type="{kind}" href="{}">"#,
+            escape(href)
+        ));
+    }
+    tags.join("")
+}
+
+fn document(locale: Locale, head: Head, body: impl IntoView + 'static) -> String {
+    let body = view! {
+        <header class="site-header">
+            <div class="bar">
+                <span class="brand"><img src="/favicon.svg" alt="" width="28" height="28" />" Besace"</span>
+            </div>
+        </header>
+        <main id="main" class="public-main">{body}</main>
+        <footer class="site-footer">
+            <p>{td_string!(locale, gallery.about)}</p>
+            <p>{td_string!(locale, gallery.made_with)}</p>
+        </footer>
+    };
+    format!(
+        r##"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{head}<link rel="stylesheet" href="/pkg/besace.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><meta name="theme-color" content="#2f5d50"></head><body class="public">{body}</body></html>"##,
+        lang = lang_code(locale),
+        head = head_html(locale, &head),
+        body = body.to_html(),
+    )
+}
+
+fn status_text(locale: Locale, status: &str) -> &'static str {
+    match status {
+        "verified" => td_string!(locale, status.verified),
+        "expired" => td_string!(locale, status.expired),
+        "revoked" => td_string!(locale, status.revoked),
+        _ => td_string!(locale, status.unchecked),
+    }
+}
+
+fn status_explained(locale: Locale, status: &str) -> &'static str {
+    match status {
+        "verified" => td_string!(locale, gallery.verified),
+        "expired" => td_string!(locale, gallery.expired),
+        "revoked" => td_string!(locale, gallery.revoked),
+        _ => td_string!(locale, gallery.unchecked),
+    }
+}
+
+fn chip(locale: Locale, status: &str) -> impl IntoView {
+    let class = match status {
+        "verified" => "chip chip-ok",
+        "expired" | "revoked" => "chip chip-bad",
+        _ => "chip chip-wait",
+    };
+    view! { <span class=class>{status_text(locale, status)}</span> }
+}
+
+fn picture(src: Option<String>, size: u32, lazy: bool) -> impl IntoView {
+    let src = src.unwrap_or_else(|| "/badge-placeholder.svg".to_owned());
+    let loading = if lazy { "lazy" } else { "eager" };
+    view! { <img class="badge-image" src=src alt="" width=size height=size loading=loading decoding="async" /> }
+}
+
+/// `2026-11-27T15:32:10+00:00` → `2026-11-27 15:32 UTC`.
+fn moment(rfc3339: &str) -> String {
+    format!(
+        "{} {} UTC",
+        rfc3339.get(..10).unwrap_or(rfc3339),
+        rfc3339.get(11..16).unwrap_or("")
+    )
+}
+
+/// An outside link: no referrer, no follow.
+fn outside_link(url: String, text: String) -> impl IntoView {
+    view! { <a href=url rel="noopener nofollow ugc">{text}</a> }
+}
+
+pub fn render_gallery(locale: Locale, gallery: Gallery) -> String {
+    let owner = gallery.owner.clone();
+    let head = Head {
+        title: format!("{} — {}", gallery.title, owner),
+        description: if gallery.description.is_empty() {
+            td_string!(locale, gallery.shared_by, name = owner.as_str()).to_string()
+        } else {
+            gallery.description.clone()
+        },
+        url: gallery.url,
+        image: gallery.preview_image,
+        allow_indexing: gallery.allow_indexing,
+        alternates: vec![
+            ("application/json+oembed", gallery.oembed_url),
+            ("application/json", gallery.json_url),
+        ],
+    };
+    let empty = gallery.badges.is_empty();
+    let cards = gallery
+        .badges
+        .into_iter()
+        .enumerate()
+        .map(|(index, badge)| {
+            view! {
+                <li class="badge-card">
+                    {picture(badge.image, 96, index >= 6)}
+                    <h2 class="badge-name"><a href=badge.href>{badge.name}</a></h2>
+                    <p class="badge-issuer">{badge.issuer}</p>
+                    {badge.issued_on.map(|date| view! { <p class="badge-date"><time datetime=date.clone()>{date.clone()}</time></p> })}
+                    {chip(locale, &badge.status)}
+                </li>
+            }
+        })
+        .collect_view();
+    let body = view! {
+        <section class="gallery-intro">
+            <p class="gallery-owner">{td_string!(locale, gallery.title, name = owner.as_str()).to_string()}</p>
+            <h1>{gallery.title}</h1>
+            {(!gallery.description.is_empty()).then(|| view! { <p class="prose">{gallery.description}</p> })}
+        </section>
+        {if empty {
+            view! { <p class="panel">{td_string!(locale, gallery.empty)}</p> }.into_any()
+        } else {
+            view! { <ul class="badge-grid">{cards}</ul> }.into_any()
+        }}
+    };
+    document(locale, head, body)
+}
+
+pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
+    let detail = page.detail;
+    let head = Head {
+        title: format!("{} — {}", detail.name, page.owner),
+        description: detail
+            .description
+            .clone()
+            .unwrap_or_else(|| td_string!(locale, gallery.shared_by, name = page.owner.as_str()).to_string()),
+        url: page.url,
+        image: page.preview_image,
+        allow_indexing: page.allow_indexing,
+        alternates: Vec::new(),
+    };
+    let issuer = match detail.issuer_url.clone() {
+        Some(url) => outside_link(url, detail.issuer_name.clone()).into_any(),
+        None => view! { <strong>{detail.issuer_name.clone()}</strong> }.into_any(),
+    };
+    let checked = td_string!(locale, gallery.checked_at, when = moment(&detail.verified_at)).to_string();
+    let body = view! {
+        <p class="breadcrumb"><a href=page.gallery_href>{td_string!(locale, gallery.back)}</a>" · "{page.gallery_title}</p>
+        <article class="panel badge-detail">
+            <div class="badge-hero">
+                {picture(page.image, 160, false)}
+                <div>
+                    <h1>{detail.name.clone()}</h1>
+                    <p class="badge-issuer">{td_string!(locale, badge.issued_by)} " " {issuer}</p>
+                    {chip(locale, &detail.status)}
+                </div>
+            </div>
+            <p class="verification-note">{status_explained(locale, &detail.status)} " " <small>{checked}</small></p>
+            {detail.description.clone().map(|text| view! { <p class="prose">{text}</p> })}
+            <dl class="facts">
+                {detail.issued_on.clone().map(|date| view! {
+                    <dt>{td_string!(locale, badge.issued_on)}</dt><dd><time datetime=date.clone()>{date.clone()}</time></dd>
+                })}
+                {detail.expires.clone().map(|date| view! {
+                    <dt>{td_string!(locale, badge.expires)}</dt><dd><time datetime=date.clone()>{date.clone()}</time></dd>
+                })}
+            </dl>
+            {criteria(locale, detail.criteria_url.clone(), detail.criteria_narrative.clone())}
+            {alignments(locale, detail.alignments.clone())}
+            {(!detail.evidence.is_empty()).then(|| view! {
+                <h2>{td_string!(locale, badge.evidence)}</h2>
+                <ul>{detail.evidence.iter().cloned().map(|item| view! { <li>{link_or_text(item)}</li> }).collect_view()}</ul>
+            })}
+            {(!detail.tags.is_empty()).then(|| view! {
+                <h2>{td_string!(locale, badge.tags)}</h2>
+                <ul class="tags">{detail.tags.iter().cloned().map(|tag| view! { <li>{tag}</li> }).collect_view()}</ul>
+            })}
+        </article>
+    };
+    document(locale, head, body)
+}
+
+fn criteria(locale: Locale, url: Option<String>, narrative: Option<String>) -> impl IntoView {
+    (url.is_some() || narrative.is_some()).then(|| {
+        view! {
+            <h2>{td_string!(locale, badge.criteria)}</h2>
+            {narrative.map(|text| view! { <p class="prose">{text}</p> })}
+            {url.map(|url| view! { <p>{outside_link(url, td_string!(locale, badge.criteria_link).to_string())}</p> })}
+        }
+    })
+}
+
+fn alignments(locale: Locale, targets: Vec<AlignmentLine>) -> impl IntoView {
+    (!targets.is_empty()).then(|| {
+        view! {
+            <h2>{td_string!(locale, badge.alignments)}</h2>
+            <ul class="alignments">
+                {targets.into_iter().map(|target| view! {
+                    <li>
+                        {match target.url {
+                            Some(url) => outside_link(url, target.name).into_any(),
+                            None => view! { <strong>{target.name}</strong> }.into_any(),
+                        }}
+                        {target.reference.map(|reference| view! { " " <small>{reference}</small> })}
+                        {target.description.map(|text| view! { <br /><span>{text}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+fn link_or_text(item: String) -> AnyView {
+    match http_link(&item) {
+        Some(url) => outside_link(url.clone(), url).into_any(),
+        None => view! { <span>{item}</span> }.into_any(),
+    }
+}
+
+/// The page a dead or wrong link answers (with a 404).
+pub fn render_not_found(locale: Locale, url: String) -> String {
+    let head = Head {
+        title: td_string!(locale, gallery.not_found_title).to_string(),
+        description: td_string!(locale, gallery.not_found_text).to_string(),
+        url,
+        image: None,
+        allow_indexing: false,
+        alternates: Vec::new(),
+    };
+    let body = view! {
+        <section class="panel">
+            <h1>{td_string!(locale, gallery.not_found_title)}</h1>
+            <p>{td_string!(locale, gallery.not_found_text)}</p>
+        </section>
+    };
+    document(locale, head, body)
+}

@@ -1,0 +1,85 @@
+import { test, expect, Page } from '@playwright/test';
+import { hydrated } from './helpers';
+
+// scripts/e2e runs `besace demo` first: this learner has 14 real badges and chose French.
+const demoEmail = 'camille.durand@example.org';
+const demoPassword = 'Besace démo 2026';
+
+async function screenshots(page: Page, name: string) {
+  for (const size of [{ name: 'phone', width: 360, height: 780 }, { name: 'desktop', width: 1280, height: 900 }]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.screenshot({ path: `screenshots/${name}-${size.name}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+function badgeNames(page: Page) {
+  return page.locator('.ordered-badges .pick-name a').allTextContents();
+}
+
+test('a learner fills a collection, orders it, publishes it, and a recruiter opens the link', async ({ page, browser }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('E-mail address').fill(demoEmail);
+  await page.getByLabel('Password').fill(demoPassword);
+  await page.getByRole('button', { name: 'Log in' }).last().click();
+  await expect(page).toHaveURL(/\/backpack$/);
+
+  // The demo learner's account speaks French.
+  await page.goto('/collections');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mes collections');
+  const name = `Pour le garage ${Date.now()}`;
+  await page.getByLabel('Nom').fill(name);
+  await page.getByLabel('Description (facultative)').fill('Mes savoir-être pour un poste de mécanicien.');
+  await page.getByRole('button', { name: 'Créer la collection' }).click();
+  await expect(page).toHaveURL(/\/collections\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+
+  // Three badges from the backpack.
+  for (let added = 1; added <= 3; added++) {
+    await page.locator('.pick-list li').first().getByRole('button', { name: /^Ajouter/ }).click();
+    await expect(page.locator('.ordered-badges li')).toHaveCount(added);
+  }
+  const [first, second, third] = await badgeNames(page);
+
+  // Keyboard-friendly order: the third goes up one.
+  await page.getByRole('button', { name: `Monter : ${third}` }).click();
+  await expect.poll(() => badgeNames(page)).toEqual([first, third, second]);
+  // Drag and drop: the last one onto the first place.
+  await page.locator('.ordered-badges li').nth(2).dragTo(page.locator('.ordered-badges li').nth(0));
+  await expect.poll(() => badgeNames(page)).toEqual([second, first, third]);
+
+  // Private until published; then a link to copy and share.
+  await expect(page.getByText('Vous seul voyez cette collection.')).toBeVisible();
+  await page.getByRole('button', { name: 'Publier et obtenir un lien' }).click();
+  const link = await page.getByLabel('Lien public').inputValue();
+  expect(link).toMatch(/\/g\/[A-Za-z0-9_-]{32}$/);
+  await expect(page.getByRole('link', { name: 'LinkedIn', exact: true })).toHaveAttribute('href', /linkedin\.com/);
+  await screenshots(page, 'collection-published');
+
+  // A recruiter: another browser, no cookies, no account, no JavaScript needed.
+  const recruiter = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
+  const visitor = await recruiter.newPage();
+  const response = await visitor.goto(link);
+  expect(response?.status()).toBe(200);
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(visitor.getByText('Badges of Camille Durand')).toBeVisible();
+  await expect(visitor.locator('.badge-card')).toHaveCount(3);
+  await expect(visitor.locator('.badge-card h2').first()).toHaveText(second);
+  expect(await visitor.content()).not.toContain('@');
+  await screenshots(visitor, 'gallery');
+  await visitor.locator('.badge-card a').first().click();
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(second);
+  await expect(visitor.getByText(/Checked on \d{4}-\d{2}-\d{2}/)).toBeVisible();
+  await expect(visitor.getByText('Centre de formation Démo')).toBeVisible();
+  await screenshots(visitor, 'gallery-badge');
+
+  // Unpublished: the same link is dead at once.
+  await page.getByRole('button', { name: 'Rendre privée' }).click();
+  await expect(page.getByText('Vous seul voyez cette collection.')).toBeVisible();
+  const gone = await visitor.goto(link);
+  expect(gone?.status()).toBe(404);
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('This link leads nowhere');
+  await recruiter.close();
+});

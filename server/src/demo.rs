@@ -1,0 +1,363 @@
+//! `besace demo`: a demo learner with a realistic backpack, so a newcomer sees the whole
+//! product in one command. The badges are real: Open Badges 3.0 credentials signed with
+//! `eddsa-rdfc-2022` by a `did:key` issuer (verifiable offline), baked into PNG and SVG
+//! or kept as JSON, and imported through the same verification as a learner's upload.
+//! Running it again changes nothing: same seed, same bytes, same learner.
+use anyhow::{bail, Context};
+use app::domain::{DisplayName, Email, Language};
+use app::server::{
+    badges::{self, ImportOutcome},
+    collections::{self, CollectionText},
+    emails, password, users,
+};
+use besace_badges::issue::{bake_png, bake_svg, disc_png, ob3_credential, BadgeSpec, DidKeyIssuer, Target};
+use besace_badges::NoFetch;
+use sea_orm::DatabaseConnection;
+
+pub const DEMO_EMAIL: &str = "camille.durand@example.org";
+/// A second, verified address: badges from a work placement often go there.
+pub const DEMO_WORK_EMAIL: &str = "c.durand@atelier-demo.example";
+pub const DEMO_PASSWORD: &str = "Besace démo 2026";
+const DEMO_NAME: &str = "Camille Durand";
+
+const ISSUER_NAME: &str = "Centre de formation Démo";
+const ISSUER_URL: &str = "https://formation-demo.example";
+const ISSUER_EMAIL: &str = "contact@formation-demo.example";
+const FRAMEWORK: &str = "Référentiel des savoir-être professionnels (démo)";
+
+/// The soft-skill badges of DESIGN §6: name, slug, description, criteria.
+const SOFT_SKILLS: [(&str, &str, &str, &str); 14] = [
+    (
+        "Demander de l'aide",
+        "demander-de-l-aide",
+        "Sait reconnaître quand il ou elle a besoin d'aide et la demande à la bonne personne.",
+        "Observé en atelier : demande d'aide formulée clairement, au bon moment, à trois reprises.",
+    ),
+    (
+        "Apporter de l'aide",
+        "apporter-de-l-aide",
+        "Propose son aide à un collègue en difficulté sans faire à sa place.",
+        "Aide apportée à un pair pendant deux séances pratiques, confirmée par le formateur.",
+    ),
+    (
+        "Être ponctuel",
+        "etre-ponctuel",
+        "Arrive à l'heure et prévient en cas de retard.",
+        "Aucun retard non prévenu pendant quatre semaines de formation.",
+    ),
+    (
+        "Organiser son temps",
+        "organiser-son-temps",
+        "Planifie ses tâches et tient les délais fixés.",
+        "Planning hebdomadaire tenu pendant un mois ; travaux rendus à temps.",
+    ),
+    (
+        "Présentation adaptée",
+        "presentation-adaptee",
+        "Adopte une tenue et une attitude adaptées au lieu de travail.",
+        "Tenue et attitude adaptées lors de deux visites en entreprise.",
+    ),
+    (
+        "Parler en public",
+        "parler-en-public",
+        "Prend la parole devant un groupe de façon claire et structurée.",
+        "Présentation orale de cinq minutes devant le groupe, évaluée avec une grille.",
+    ),
+    (
+        "Respecter des consignes",
+        "respecter-des-consignes",
+        "Comprend et applique des consignes orales et écrites.",
+        "Trois exercices réalisés en suivant des consignes écrites, sans erreur.",
+    ),
+    (
+        "Capacité de persuasion",
+        "capacite-de-persuasion",
+        "Présente ses arguments avec calme pour convaincre.",
+        "Jeu de rôle de négociation réussi devant un jury.",
+    ),
+    (
+        "Remplir un formulaire",
+        "remplir-un-formulaire",
+        "Remplit un formulaire administratif complet et sans erreur.",
+        "Trois formulaires réels remplis seul, vérifiés par le formateur.",
+    ),
+    (
+        "Organiser l'espace de travail",
+        "organiser-l-espace-de-travail",
+        "Range et prépare son poste pour travailler efficacement et en sécurité.",
+        "Poste de travail rangé et sûr à chaque fin de séance pendant deux semaines.",
+    ),
+    (
+        "Précision",
+        "precision",
+        "Travaille avec soin et vérifie son travail.",
+        "Relevé de mesures exact à 1 mm près sur dix pièces.",
+    ),
+    (
+        "Rendre compte d'une activité",
+        "rendre-compte-d-une-activite",
+        "Fait un compte rendu clair, oral ou écrit, de ce qui a été fait.",
+        "Compte rendu écrit d'une journée de stage, clair et complet.",
+    ),
+    (
+        "Compréhension de la hiérarchie",
+        "comprehension-de-la-hierarchie",
+        "Sait à qui s'adresser dans l'entreprise et respecte les rôles de chacun.",
+        "Organigramme de l'entreprise de stage expliqué au tuteur.",
+    ),
+    (
+        "Discrétion",
+        "discretion",
+        "Respecte la confidentialité des informations de l'entreprise et des personnes.",
+        "Aucune information confidentielle divulguée pendant le stage, attesté par le tuteur.",
+    ),
+];
+
+/// Colours of the badge pictures (all readable on white, as the grid shows them).
+const COLOURS: [[u8; 3]; 7] = [
+    [47, 93, 80],
+    [160, 44, 44],
+    [31, 78, 140],
+    [130, 80, 20],
+    [95, 60, 130],
+    [20, 110, 110],
+    [150, 60, 100],
+];
+
+pub struct DemoLearner {
+    pub email: &'static str,
+    pub password: &'static str,
+    pub badges: usize,
+    pub gallery_url: String,
+}
+
+/// Creates (or finds) the demo learner, their badges and collections.
+pub async fn create(db: &DatabaseConnection, public_url: &str) -> anyhow::Result<DemoLearner> {
+    let user = demo_user(db).await?;
+    let ids = import_badges(db, user.id, SOFT_SKILLS.len()).await?;
+    let stage = collection(
+        db,
+        user.id,
+        "Savoir-être pour mon stage",
+        "Les savoir-être validés pendant ma formation au Centre de formation Démo, pour mon futur employeur.",
+        &[ids[2], ids[3], ids[6], ids[0], ids[10], ids[13]],
+    )
+    .await?;
+    collection(
+        db,
+        user.id,
+        "Communication",
+        "Prendre la parole, convaincre et rendre compte.",
+        &[ids[5], ids[7], ids[11]],
+    )
+    .await?;
+    let published = match stage.share_token {
+        Some(_) => stage,
+        None => collections::publish(db, user.id, stage.id)
+            .await?
+            .context("the demo collection vanished")?,
+    };
+    let token = published.share_token.context("the demo collection has no link")?;
+    Ok(DemoLearner {
+        email: DEMO_EMAIL,
+        password: DEMO_PASSWORD,
+        badges: ids.len(),
+        gallery_url: format!("{}/g/{token}", public_url.trim_end_matches('/')),
+    })
+}
+
+/// Imports the first `count` demo badges (the soft skills, then the same at higher levels)
+/// and answers their ids.
+async fn import_badges(db: &DatabaseConnection, user_id: i64, count: usize) -> anyhow::Result<Vec<i64>> {
+    let issuer = DidKeyIssuer::from_seed(*b"besace-demo-training-centre-2026");
+    let mut ids = Vec::with_capacity(count);
+    for index in 0..count {
+        let bytes = badge_file(&issuer, index)?;
+        let id = match badges::import_bytes(db, &NoFetch, user_id, &bytes).await? {
+            ImportOutcome::Added(badge) => badge.id,
+            ImportOutcome::AlreadyThere(id) => id,
+            ImportOutcome::Refused(report) => {
+                bail!(
+                    "demo badge {index} did not verify: {:?}",
+                    report.errors(besace_badges::Lang::En)
+                )
+            }
+            ImportOutcome::TooLarge => bail!("demo badge {index} is too large"),
+        };
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// A published collection of `count` badges of the demo learner, for load benchmarks of
+/// the public gallery; answers its link.
+pub async fn large_gallery(
+    db: &DatabaseConnection,
+    public_url: &str,
+    count: usize,
+) -> anyhow::Result<String> {
+    let user = demo_user(db).await?;
+    let ids = import_badges(db, user.id, count).await?;
+    let name = format!("Tous mes savoir-être ({count})");
+    let gallery = collection(
+        db,
+        user.id,
+        &name,
+        "Chaque badge obtenu pendant la formation.",
+        &ids,
+    )
+    .await?;
+    let gallery = match gallery.share_token {
+        Some(_) => gallery,
+        None => collections::publish(db, user.id, gallery.id)
+            .await?
+            .context("the gallery vanished")?,
+    };
+    let token = gallery.share_token.context("the gallery has no link")?;
+    Ok(format!("{}/g/{token}", public_url.trim_end_matches('/')))
+}
+
+async fn demo_user(db: &DatabaseConnection) -> anyhow::Result<users::User> {
+    let email = Email::parse(DEMO_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = match users::find_by_email(db, &email).await? {
+        Some(user) => user,
+        None => {
+            let name = DisplayName::parse(DEMO_NAME).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+            users::create(db, &email, &name, hash, Some(Language::Fr))
+                .await?
+                .0
+        }
+    };
+    let work = Email::parse(DEMO_WORK_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?;
+    match emails::add(db, user.id, &work, false).await {
+        Ok(_) | Err(emails::EmailError::AlreadyYours) => {}
+        Err(err) => return Err(err.into()),
+    }
+    // Verified through the same single-use links a learner follows from the mail.
+    for address in emails::list(db, user.id).await? {
+        if address.verified_at.is_none() {
+            let token = emails::new_link_token(db, address.id).await?;
+            emails::confirm(db, &token, chrono::Utc::now()).await?;
+        }
+    }
+    Ok(user)
+}
+
+/// One badge, in the format its place in the list gives: a baked PNG, a baked SVG, or the
+/// bare credential (JSON) whose picture travels inside it as a data: URI.
+fn badge_file(issuer: &DidKeyIssuer, index: usize) -> anyhow::Result<Vec<u8>> {
+    let (skill, slug, description, criteria) = SOFT_SKILLS[index % SOFT_SKILLS.len()];
+    let level = index / SOFT_SKILLS.len();
+    let named = if level == 0 {
+        skill.to_owned()
+    } else {
+        format!("{skill} — niveau {}", level + 1)
+    };
+    let name = named.as_str();
+    let colour = COLOURS[index % COLOURS.len()];
+    let svg = picture_svg(skill, colour);
+    let data_uri = format!(
+        "data:image/svg+xml;base64,{}",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, svg.as_bytes())
+    );
+    let id = format!("urn:uuid:de300000-0000-4000-8000-{index:012}");
+    let achievement_id = format!("{ISSUER_URL}/badges/{slug}-{}", level + 1);
+    let image_url = if index % 3 == 2 {
+        data_uri
+    } else {
+        format!("{achievement_id}.png")
+    };
+    // Badges of the work placement went to the work address, the rest to the personal one.
+    let recipient = if index % SOFT_SKILLS.len() >= 11 {
+        DEMO_WORK_EMAIL
+    } else {
+        DEMO_EMAIL
+    };
+    let month = 1 + index % 9;
+    let valid_from = format!("2026-{month:02}-{:02}T09:00:00Z", 3 + index % 25);
+    let code = format!("SE-{:02}", index % SOFT_SKILLS.len() + 1);
+    let target_url = format!("{ISSUER_URL}/referentiel#{slug}");
+    let alignments = [Target {
+        name: skill,
+        url: &target_url,
+        framework: FRAMEWORK,
+        code: &code,
+    }];
+    let spec = BadgeSpec {
+        id: &id,
+        issuer_name: ISSUER_NAME,
+        issuer_url: ISSUER_URL,
+        achievement_id: &achievement_id,
+        name,
+        description,
+        criteria,
+        image_url: &image_url,
+        recipient_email: recipient,
+        salt: Some("sel-de-demo"),
+        valid_from: &valid_from,
+        tags: &["savoir-être", "formation professionnelle"],
+        issuer_email: Some(ISSUER_EMAIL),
+        alignments: &alignments,
+    };
+    let credential = issuer
+        .sign(ob3_credential(issuer, &spec), &valid_from)
+        .map_err(|e| anyhow::anyhow!("signing {skill}: {e:?}"))?;
+    Ok(match index % 3 {
+        0 => bake_png(&disc_png(256, colour), &credential).context("baking a PNG")?,
+        1 => bake_svg(&svg, &credential).context("baking an SVG")?.into_bytes(),
+        _ => serde_json::to_vec_pretty(&credential)?,
+    })
+}
+
+/// A round badge with the skill's initials: plain SVG, no script, no external reference.
+fn picture_svg(name: &str, [r, g, b]: [u8; 3]) -> String {
+    let initials: String = name
+        .split([' ', '\''])
+        .filter(|word| word.chars().count() > 2)
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256" width="256" height="256"><circle cx="128" cy="128" r="124" fill="#f6f1e7"/><circle cx="128" cy="128" r="104" fill="rgb({r},{g},{b})"/><text x="128" y="150" font-family="sans-serif" font-size="72" font-weight="700" text-anchor="middle" fill="#ffffff">{initials}</text></svg>"##
+    )
+}
+
+/// The learner's collection of that name, created if missing, holding at least `badges`.
+async fn collection(
+    db: &DatabaseConnection,
+    user_id: i64,
+    name: &str,
+    description: &str,
+    badges: &[i64],
+) -> anyhow::Result<collections::Collection> {
+    let existing = collections::list(db, user_id)
+        .await?
+        .into_iter()
+        .map(|summary| summary.collection)
+        .find(|c| c.name == name);
+    let collection = match existing {
+        Some(collection) => collection,
+        None => {
+            let text = CollectionText::parse(name, description).context("a demo collection name")?;
+            collections::create(db, user_id, text).await?
+        }
+    };
+    for badge in badges {
+        collections::add_badge(db, user_id, collection.id, *badge).await?;
+    }
+    Ok(collection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pictures_carry_initials_and_no_script() {
+        let svg = picture_svg("Organiser l'espace de travail", [1, 2, 3]);
+        assert!(svg.contains(">OE<"), "{svg}");
+        assert!(!svg.contains("<script"));
+    }
+}

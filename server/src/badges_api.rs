@@ -34,7 +34,7 @@ pub fn routes() -> Router<ServerState> {
         .route("/api/badges/{id}/image/{version}", get(image))
 }
 
-async fn learner(state: &AppState, session: &Session) -> Result<User, Response> {
+pub(crate) async fn learner(state: &AppState, session: &Session) -> Result<User, Response> {
     match session_user(&state.db, session).await {
         Ok(Some(user)) => Ok(user),
         Ok(None) => Err((StatusCode::UNAUTHORIZED, Json(json!({"error": "NotLoggedIn"}))).into_response()),
@@ -42,7 +42,7 @@ async fn learner(state: &AppState, session: &Session) -> Result<User, Response> 
     }
 }
 
-fn not_found() -> Response {
+pub(crate) fn not_found() -> Response {
     (StatusCode::NOT_FOUND, Json(json!({"error": "NotFound"}))).into_response()
 }
 

@@ -3,6 +3,7 @@ pub mod badges_api;
 pub mod config;
 pub mod csrf;
 pub mod demo;
+pub mod export;
 pub mod gallery;
 pub mod session_store;
 pub mod share;

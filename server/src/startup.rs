@@ -154,6 +154,7 @@ impl Application {
         let router = Router::new()
             .route("/healthz", get(healthz))
             .merge(crate::badges_api::routes())
+            .merge(crate::export::routes())
             .leptos_routes_with_context(&state, routes, context.clone(), {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())

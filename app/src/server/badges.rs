@@ -412,6 +412,19 @@ pub async fn owns(db: &impl ConnectionTrait, user_id: i64, id: i64) -> Result<bo
     Ok(count > 0)
 }
 
+/// Ids of all the learner's badges, oldest import first.
+pub async fn ids_of_user(db: &DatabaseConnection, user_id: i64) -> Result<Vec<i64>, DbErr> {
+    entity::Entity::find()
+        .select_only()
+        .column(entity::Column::Id)
+        .filter(entity::Column::UserId.eq(user_id))
+        .order_by_asc(entity::Column::CreatedAt)
+        .order_by_asc(entity::Column::Id)
+        .into_tuple::<i64>()
+        .all(db)
+        .await
+}
+
 /// These badges without their originals, in no particular order.
 pub async fn summaries(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<BadgeSummary>, DbErr> {
     if ids.is_empty() {

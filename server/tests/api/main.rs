@@ -6,5 +6,6 @@ mod accounts;
 mod badges;
 mod collections;
 mod emails;
+mod export;
 mod operations;
 mod pages;

@@ -1,0 +1,272 @@
+//! A learner takes their data with them: the whole backpack or one collection as a zip of
+//! the original badge files (byte for byte, as imported) plus `index.json`, and everything
+//! Besace holds about them as one JSON document. Session required; only one's own data.
+use crate::badges_api::{learner, not_found};
+use crate::startup::ServerState;
+use app::server::{
+    badges::{self, Badge},
+    collections, emails, AppState,
+};
+use axum::{
+    extract::{Path, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use serde_json::{json, Value};
+use std::io::Write;
+use tower_sessions::Session;
+
+pub fn routes() -> Router<ServerState> {
+    Router::new()
+        .route("/api/export/backpack.zip", get(backpack_zip))
+        .route("/api/export/account.json", get(account_json))
+        .route("/api/collections/{id}/export.zip", get(collection_zip))
+}
+
+async fn backpack_zip(State(state): State<AppState>, session: Session) -> Response {
+    let user = match learner(&state, &session).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    match badges::ids_of_user(&state.db, user.id).await {
+        Ok(ids) => zip_of(&state, user.id, &ids, "besace-backpack.zip").await,
+        Err(err) => internal(err),
+    }
+}
+
+async fn collection_zip(State(state): State<AppState>, session: Session, Path(id): Path<i64>) -> Response {
+    let user = match learner(&state, &session).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let collection = match collections::find_owned(&state.db, user.id, id).await {
+        Ok(Some(collection)) => collection,
+        Ok(None) => return not_found(),
+        Err(err) => return internal(err),
+    };
+    match collections::badges_of(&state.db, collection.id).await {
+        Ok(list) => {
+            let ids: Vec<i64> = list.iter().map(|badge| badge.id).collect();
+            let name = format!("besace-{}.zip", slug(&collection.name));
+            zip_of(&state, user.id, &ids, &name).await
+        }
+        Err(err) => internal(err),
+    }
+}
+
+/// The badges' original files and an index, one badge read at a time.
+async fn zip_of(state: &AppState, user_id: i64, ids: &[i64], file_name: &str) -> Response {
+    let mut files = Vec::with_capacity(ids.len());
+    for (index, id) in ids.iter().enumerate() {
+        match badges::find_owned(&state.db, user_id, *id).await {
+            Ok(Some(badge)) => files.push((
+                format!("{:03}-{}.{}", index + 1, slug(&badge.name), extension(&badge)),
+                badge,
+            )),
+            Ok(None) => {}
+            Err(err) => return internal(err),
+        }
+    }
+    let archive = tokio::task::spawn_blocking(move || write_zip(&files)).await;
+    match archive {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file_name}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(err)) => internal(err),
+        Err(err) => internal(err),
+    }
+}
+
+fn write_zip(files: &[(String, Badge)]) -> zip::result::ZipResult<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    // PNG is compressed already.
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut index = Vec::with_capacity(files.len());
+    for (name, badge) in files {
+        let options = if badge.original_media_type == "image/png" {
+            stored
+        } else {
+            deflated
+        };
+        writer.start_file(name.as_str(), options)?;
+        writer.write_all(&badge.original)?;
+        let mut entry = badge_facts(badge);
+        entry["file"] = json!(name);
+        index.push(entry);
+    }
+    writer.start_file("index.json", deflated)?;
+    let index = json!({ "format": "besace-export", "version": 1, "badges": index });
+    writer.write_all(&serde_json::to_vec_pretty(&index).unwrap_or_default())?;
+    Ok(writer.finish()?.into_inner())
+}
+
+/// What Besace knows of a badge, beside its file: the stored facts and the last report.
+fn badge_facts(badge: &Badge) -> Value {
+    json!({
+        "id": badge.id,
+        "name": badge.name,
+        "issuer": badge.issuer_name,
+        "issued_on": badge.issued_on,
+        "expires": badge.expires_at,
+        "status": badge.status,
+        "spec": badge.spec,
+        "method": badge.method,
+        "credential_id": badge.credential_id,
+        "sha256": badge.original_sha256,
+        "media_type": badge.original_media_type,
+        "received_at": badge.created_at,
+        "verified_at": badge.verified_at,
+        "report": serde_json::from_str::<Value>(&badge.report).unwrap_or(Value::Null),
+    })
+}
+
+/// Everything about the learner: account, addresses, badges with their whole history,
+/// collections. The password hash is not data about the learner and stays out; the files
+/// themselves are in the backpack zip.
+async fn account_json(State(state): State<AppState>, session: Session) -> Response {
+    let user = match learner(&state, &session).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let document = async {
+        let addresses = emails::list(&state.db, user.id).await?;
+        let mut listed = Vec::new();
+        for id in badges::ids_of_user(&state.db, user.id).await? {
+            let Some(badge) = badges::find_owned(&state.db, user.id, id).await? else {
+                continue;
+            };
+            let mut facts = badge_facts(&badge);
+            facts["history"] = badges::history(&state.db, badge.id)
+                .await?
+                .into_iter()
+                .map(|check| json!({ "checked_at": check.checked_at, "status": check.status }))
+                .collect();
+            listed.push(facts);
+        }
+        let mut kept = Vec::new();
+        for summary in collections::list(&state.db, user.id).await? {
+            let collection = summary.collection;
+            let held: Vec<i64> = collections::badges_of(&state.db, collection.id)
+                .await?
+                .into_iter()
+                .map(|badge| badge.id)
+                .collect();
+            kept.push(json!({
+                "name": collection.name,
+                "description": collection.description,
+                "created_at": collection.created_at,
+                "published_at": collection.published_at,
+                "public_url": collection.share_token.map(|token| format!("{}/g/{token}", state.public_url)),
+                "badges": held,
+            }));
+        }
+        Ok::<_, sea_orm::DbErr>(json!({
+            "format": "besace-account",
+            "version": 1,
+            "exported_at": chrono::Utc::now(),
+            "account": {
+                "email": user.email,
+                "display_name": user.display_name,
+                "locale": user.locale,
+                "created_at": user.created_at,
+                "password_changed_at": user.password_changed_at,
+            },
+            "email_addresses": addresses.into_iter().map(|a| json!({
+                "email": a.email,
+                "primary": a.is_primary,
+                "verified_at": a.verified_at,
+                "added_at": a.created_at,
+            })).collect::<Vec<_>>(),
+            "badges": listed,
+            "collections": kept,
+        }))
+    }
+    .await;
+    match document {
+        Ok(document) => (
+            [
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"besace-account.json\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            Json(document),
+        )
+            .into_response(),
+        Err(err) => internal(err),
+    }
+}
+
+fn extension(badge: &Badge) -> &'static str {
+    match badge.original_media_type.as_str() {
+        "image/png" => "png",
+        "image/svg+xml" => "svg",
+        "application/json" | "application/ld+json" => "json",
+        _ => "txt",
+    }
+}
+
+/// A file-name-safe version of a badge or collection name; French accents are folded
+/// first, so `Être ponctuel` gives `etre-ponctuel`.
+fn slug(name: &str) -> String {
+    let folded: String = name
+        .chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'À' | 'Â' | 'Ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+            'î' | 'ï' | 'Î' | 'Ï' => 'i',
+            'ô' | 'ö' | 'Ô' | 'Ö' => 'o',
+            'ù' | 'û' | 'ü' | 'Ù' | 'Û' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            c => c,
+        })
+        .collect();
+    let mut out = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out: String = out.trim_end_matches('-').chars().take(60).collect();
+    if out.is_empty() {
+        "badge".to_owned()
+    } else {
+        out
+    }
+}
+
+fn internal(err: impl std::fmt::Debug) -> Response {
+    tracing::error!(error = ?err, "export failed");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_keep_the_letters_of_french_names() {
+        assert_eq!(slug("Être ponctuel"), "etre-ponctuel");
+        assert_eq!(
+            slug("Organiser l'espace de travail"),
+            "organiser-l-espace-de-travail"
+        );
+        assert_eq!(slug("???"), "badge");
+    }
+}

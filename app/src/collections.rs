@@ -327,6 +327,19 @@ pub async fn publish_collection(id: i64, publish: bool) -> Result<CollectionDeta
     ssr::detail(&state, &user, collection).await
 }
 
+/// Lets search engines index the public gallery, or not (the default).
+#[server(prefix = "/api", endpoint = "set_collection_indexing")]
+pub async fn set_collection_indexing(id: i64, allow: bool) -> Result<(), AppError> {
+    use crate::server::{collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let changed = collections::set_allow_indexing(&state.db, user.id, id, allow)
+        .await
+        .map_err(internal)?;
+    state.public_pages.forget_user(user.id);
+    ssr::found(changed)
+}
+
 /// Puts a badge in a collection or takes it out (`holds`).
 #[server(prefix = "/api", endpoint = "set_collection_badge")]
 pub async fn set_collection_badge(id: i64, badge_id: i64, holds: bool) -> Result<(), AppError> {

@@ -101,6 +101,7 @@ struct Actions {
     set_badge: ServerAction<SetCollectionBadge>,
     move_badge: ServerAction<MoveCollectionBadge>,
     reorder: ServerAction<ReorderCollection>,
+    indexing: ServerAction<SetCollectionIndexing>,
 }
 
 impl Actions {
@@ -111,17 +112,19 @@ impl Actions {
             set_badge: ServerAction::new(),
             move_badge: ServerAction::new(),
             reorder: ServerAction::new(),
+            indexing: ServerAction::new(),
         }
     }
 
-    fn version(&self) -> (usize, usize, usize, usize, usize) {
-        (
+    fn version(&self) -> [usize; 6] {
+        [
             self.update.version().get(),
             self.publish.version().get(),
             self.set_badge.version().get(),
             self.move_badge.version().get(),
             self.reorder.version().get(),
-        )
+            self.indexing.version().get(),
+        ]
     }
 }
 
@@ -177,7 +180,7 @@ fn CollectionView(
             <h1>{detail.name.clone()}</h1>
             {(!detail.description.is_empty()).then(|| view! { <p class="prose">{detail.description.clone()}</p> })}
         </section>
-        <Sharing detail=detail.clone() publish=actions.publish />
+        <Sharing detail=detail.clone() publish=actions.publish indexing=actions.indexing />
         <section class="panel" aria-labelledby="collection-badges">
             <h2 id="collection-badges">{t!(i18n, collections.badges_title)}</h2>
             <OrderedBadges
@@ -235,6 +238,7 @@ fn CollectionView(
                 <button type="submit" class="button button-secondary">{t!(i18n, collections.save)}</button>
             </ActionForm>
             {action_error(actions.update)}
+            <p><a href=format!("/api/collections/{id}/export.zip") download="" rel="external">{t!(i18n, collections.download)}</a></p>
             <DeleteCollectionForm id />
         </section>
     }
@@ -242,7 +246,11 @@ fn CollectionView(
 
 /// Private or public, the link, and the switch between the two.
 #[component]
-fn Sharing(detail: CollectionDetail, publish: ServerAction<PublishCollection>) -> impl IntoView {
+fn Sharing(
+    detail: CollectionDetail,
+    publish: ServerAction<PublishCollection>,
+    indexing: ServerAction<SetCollectionIndexing>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = detail.id;
     let copied = RwSignal::new(false);
@@ -266,6 +274,7 @@ fn Sharing(detail: CollectionDetail, publish: ServerAction<PublishCollection>) -
                         </div>
                         <p role="status">{move || copied.get().then_some(t!(i18n, collections.copied))}</p>
                         <p><a href=url rel="external" target="_blank">{t!(i18n, collections.open_public)}</a></p>
+                        <IndexingSwitch id allowed=detail.allow_indexing indexing />
                         {detail.share.clone().map(|links| view! { <ShareOptions links /> })}
                         <ActionForm action=publish attr:class="inline-form">
                             <input type="hidden" name="id" value=id />
@@ -286,6 +295,22 @@ fn Sharing(detail: CollectionDetail, publish: ServerAction<PublishCollection>) -
             }}
             {action_error(publish)}
         </section>
+    }
+}
+
+/// Search engines may list the public page only if the learner says so.
+#[component]
+fn IndexingSwitch(id: i64, allowed: bool, indexing: ServerAction<SetCollectionIndexing>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="switch">
+            <input type="checkbox" id="allow-indexing" checked=allowed on:change=move |ev| {
+                indexing.dispatch(SetCollectionIndexing { id, allow: event_target_checked(&ev) });
+            } />
+            <label for="allow-indexing">{t!(i18n, collections.indexing)}</label>
+            <br /><small class="hint">{t!(i18n, collections.indexing_hint)}</small>
+        </p>
+        {action_error(indexing)}
     }
 }
 

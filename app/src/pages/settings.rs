@@ -25,6 +25,14 @@ pub fn Settings() -> impl IntoView {
                 <EmailsSection state=emails />
                 <PasswordForm />
                 <LanguageForm />
+                <section class="panel" aria-labelledby="data-title">
+                    <h2 id="data-title">{t!(i18n, settings.data_title)}</h2>
+                    <p>{t!(i18n, settings.data_text)}</p>
+                    <ul class="downloads">
+                        <li><a href="/api/export/backpack.zip" download="" rel="external">{t!(i18n, settings.download_backpack)}</a></li>
+                        <li><a href="/api/export/account.json" download="" rel="external">{t!(i18n, settings.download_account)}</a></li>
+                    </ul>
+                </section>
                 <DeleteForm />
             }
         } />

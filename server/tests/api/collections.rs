@@ -238,6 +238,20 @@ on_both_databases!(
         assert_eq!(compressed.headers()[header::CONTENT_ENCODING], "br");
         assert!(compressed.bytes().await.unwrap().len() < html.len() / 2);
 
+        // Search engines only when the learner says so, effective at once.
+        app.call("set_collection_indexing", &[("id", &id), ("allow", "true")])
+            .await;
+        let indexed = visit(&app, &link).await;
+        assert!(indexed.headers().get("x-robots-tag").is_none());
+        assert!(indexed
+            .text()
+            .await
+            .unwrap()
+            .contains("content=\"index, follow\""));
+        app.call("set_collection_indexing", &[("id", &id), ("allow", "false")])
+            .await;
+        assert_eq!(visit(&app, &link).await.headers()["x-robots-tag"], "noindex");
+
         // One badge, public view: checked status and time, no address, its picture.
         let badge_path = format!("{link}/badges/{}", badges[0]);
         let (status, page) = app.new_browser().get_html(&badge_path).await;

@@ -48,6 +48,10 @@ pub enum AppError {
     MailNotSent,
     #[error("a collection needs a name (at most 100 characters; description at most 2000)")]
     InvalidCollectionName,
+    #[error("a handle has 3 to 30 lower-case letters, digits or hyphens")]
+    InvalidHandle,
+    #[error("another learner uses this handle")]
+    HandleTaken,
     #[error("not found")]
     NotFound,
     #[error("internal error")]
@@ -72,7 +76,9 @@ impl AppError {
             Self::NotLoggedIn => 401,
             Self::Forbidden => 403,
             Self::WrongCredentials | Self::WrongPassword => 401,
-            Self::EmailTaken | Self::EmailAlreadyYours | Self::EmailAlreadyVerified => 409,
+            Self::EmailTaken | Self::EmailAlreadyYours | Self::EmailAlreadyVerified | Self::HandleTaken => {
+                409
+            }
             Self::NotFound => 404,
             Self::InvalidLink => 410,
             Self::MailNotSent => 502,
@@ -107,6 +113,8 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::InvalidLink => t_string!(i18n, errors.invalid_link).to_string(),
         AppError::MailNotSent => t_string!(i18n, errors.mail_not_sent).to_string(),
         AppError::InvalidCollectionName => t_string!(i18n, errors.invalid_collection_name).to_string(),
+        AppError::InvalidHandle => t_string!(i18n, errors.invalid_handle).to_string(),
+        AppError::HandleTaken => t_string!(i18n, errors.handle_taken).to_string(),
         AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
         AppError::Internal | AppError::Transport(_) => t_string!(i18n, errors.internal).to_string(),
     };

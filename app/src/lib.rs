@@ -12,6 +12,7 @@ pub mod collections;
 pub mod domain;
 pub mod emails;
 pub mod error;
+pub mod profile;
 pub use error::AppError;
 mod layout;
 mod pages;

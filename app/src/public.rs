@@ -35,6 +35,26 @@ pub struct Gallery {
     pub badges: Vec<GalleryBadge>,
 }
 
+/// A published collection on a public profile.
+#[derive(Clone, Debug)]
+pub struct ProfileCollection {
+    pub name: String,
+    pub description: String,
+    pub href: String,
+    pub badge_count: u64,
+    pub image: Option<String>,
+}
+
+/// What a learner's public profile shows.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub owner: String,
+    pub url: String,
+    pub collections: Vec<ProfileCollection>,
+    /// Every badge, when the learner shows the whole backpack.
+    pub badges: Vec<GalleryBadge>,
+}
+
 /// One badge seen from a public gallery.
 #[derive(Clone, Debug)]
 pub struct PublicBadge {
@@ -236,8 +256,24 @@ pub fn render_gallery(locale: Locale, gallery: Gallery) -> String {
         ],
     };
     let empty = gallery.badges.is_empty();
-    let cards = gallery
-        .badges
+    let cards = badge_cards(locale, gallery.badges);
+    let body = view! {
+        <section class="gallery-intro">
+            <p class="gallery-owner">{td_string!(locale, gallery.title, name = owner.as_str()).to_string()}</p>
+            <h1>{gallery.title}</h1>
+            {(!gallery.description.is_empty()).then(|| view! { <p class="prose">{gallery.description}</p> })}
+        </section>
+        {if empty {
+            view! { <p class="panel">{td_string!(locale, gallery.empty)}</p> }.into_any()
+        } else {
+            cards.into_any()
+        }}
+    };
+    document(locale, head, body)
+}
+
+fn badge_cards(locale: Locale, badges: Vec<GalleryBadge>) -> impl IntoView {
+    let cards = badges
         .into_iter()
         .enumerate()
         .map(|(index, badge)| {
@@ -252,17 +288,55 @@ pub fn render_gallery(locale: Locale, gallery: Gallery) -> String {
             }
         })
         .collect_view();
+    view! { <ul class="badge-grid">{cards}</ul> }
+}
+
+pub fn render_profile(locale: Locale, profile: Profile) -> String {
+    let owner = profile.owner.clone();
+    let title = td_string!(locale, profile.title, name = owner.as_str()).to_string();
+    let head = Head {
+        title: title.clone(),
+        description: td_string!(locale, gallery.shared_by, name = owner.as_str()).to_string(),
+        url: profile.url,
+        image: None,
+        allow_indexing: false,
+        alternates: Vec::new(),
+    };
+    let empty = profile.collections.is_empty() && profile.badges.is_empty();
+    let collections = (!profile.collections.is_empty()).then(|| {
+        let items = profile
+            .collections
+            .into_iter()
+            .map(|collection| {
+                let count = collection.badge_count;
+                view! {
+                    <li class="panel collection-card profile-collection">
+                        {picture(collection.image, 64, false)}
+                        <div>
+                            <h3><a href=collection.href>{collection.name}</a></h3>
+                            {(!collection.description.is_empty()).then(|| view! { <p>{collection.description}</p> })}
+                            <p class="hint">{td_string!(locale, collections.badge_count, count).to_string()}</p>
+                        </div>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2>{td_string!(locale, profile.collections)}</h2>
+            <ul class="collection-list">{items}</ul>
+        }
+    });
+    let badges = (!profile.badges.is_empty()).then(|| {
+        view! {
+            <h2>{td_string!(locale, profile.badges)}</h2>
+            {badge_cards(locale, profile.badges)}
+        }
+    });
     let body = view! {
-        <section class="gallery-intro">
-            <p class="gallery-owner">{td_string!(locale, gallery.title, name = owner.as_str()).to_string()}</p>
-            <h1>{gallery.title}</h1>
-            {(!gallery.description.is_empty()).then(|| view! { <p class="prose">{gallery.description}</p> })}
-        </section>
-        {if empty {
-            view! { <p class="panel">{td_string!(locale, gallery.empty)}</p> }.into_any()
-        } else {
-            view! { <ul class="badge-grid">{cards}</ul> }.into_any()
-        }}
+        <section class="gallery-intro"><h1>{title}</h1></section>
+        {empty.then(|| view! { <p class="panel">{td_string!(locale, profile.empty)}</p> })}
+        {collections}
+        {badges}
     };
     document(locale, head, body)
 }

@@ -6,6 +6,7 @@ mod m20261127_000002_user_emails;
 mod m20261127_000003_badges;
 mod m20261127_000004_badge_images_and_checks;
 mod m20261127_000005_collections;
+mod m20261127_000006_public_profiles;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_badges::Migration),
             Box::new(m20261127_000004_badge_images_and_checks::Migration),
             Box::new(m20261127_000005_collections::Migration),
+            Box::new(m20261127_000006_public_profiles::Migration),
         ]
     }
 }

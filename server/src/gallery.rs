@@ -8,10 +8,11 @@
 //! the check it was built from.
 use crate::startup::ServerState;
 use app::i18n::Locale;
-use app::public::{self, Gallery, GalleryBadge, PublicBadge};
+use app::public::{self, Gallery, GalleryBadge, Profile, ProfileCollection, PublicBadge};
 use app::server::{
     badges::{self, BadgeSummary},
     collections::{self, Collection},
+    profiles::{self, ProfileMode},
     public_pages::CachedPage,
     request::lang_of_request,
     users, AppState,
@@ -30,8 +31,11 @@ use std::sync::Arc;
 pub fn routes() -> Router<ServerState> {
     Router::new()
         .route("/g/{token}", get(gallery))
-        .route("/g/{token}/badges/{id}", get(badge))
-        .route("/g/{token}/images/{id}/{version}", get(image))
+        .route("/g/{token}/badges/{id}", get(collection_badge))
+        .route("/g/{token}/images/{id}/{version}", get(collection_image))
+        .route("/u/{handle}", get(profile))
+        .route("/u/{handle}/badges/{id}", get(profile_badge))
+        .route("/u/{handle}/images/{id}/{version}", get(profile_image))
 }
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -64,15 +68,16 @@ async fn gallery(State(state): State<AppState>, Path(token): Path<String>, heade
         let list = collections::badges_of(&state.db, collection.id).await?;
         recheck_stale(&state, collection.user_id, &list);
         let base = format!("{}/g/{token}", state.public_url);
+        let path = format!("/g/{token}");
         let preview_image = list
             .iter()
-            .find_map(|badge| image_path(&token, badge))
+            .find_map(|badge| image_path(&path, badge))
             .map(|path| format!("{}{path}", state.public_url));
         let badges = list
             .iter()
             .map(|badge| GalleryBadge {
                 href: format!("/g/{token}/badges/{}", badge.id),
-                image: image_path(&token, badge),
+                image: image_path(&path, badge),
                 name: badge.name.clone(),
                 issuer: badge.issuer_name.clone(),
                 issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
@@ -98,70 +103,227 @@ async fn gallery(State(state): State<AppState>, Path(token): Path<String>, heade
                 badges,
             },
         );
-        Ok(Some(html_page(&collection, html)))
+        Ok(Some(html_page(
+            collection.user_id,
+            collection.allow_indexing,
+            html,
+        )))
     };
     cached_or(&state, key, &headers, build, || not_found_page(&state, locale)).await
 }
 
-async fn badge(
+/// `/u/{handle}`: the learner's public profile, when they turned it on.
+async fn profile(State(state): State<AppState>, Path(handle): Path<String>, headers: HeaderMap) -> Response {
+    let locale = locale_of(&headers);
+    let key = format!("u/{handle}/{}", lang_key(locale));
+    let build = async {
+        let Some((user, mode)) = profiles::find_public(&state.db, &handle).await? else {
+            return Ok(None);
+        };
+        let mut shown = Vec::new();
+        for summary in collections::list(&state.db, user.id).await? {
+            let collection = summary.collection;
+            let Some(token) = collection.share_token else {
+                continue;
+            };
+            let path = format!("/g/{token}");
+            let held = collections::badges_of(&state.db, collection.id).await?;
+            shown.push(ProfileCollection {
+                image: held.iter().find_map(|badge| image_path(&path, badge)),
+                name: collection.name,
+                description: collection.description,
+                href: path,
+                badge_count: summary.badge_count,
+            });
+        }
+        let base = format!("/u/{handle}");
+        let badges = if mode == ProfileMode::Backpack {
+            let ids = badges::ids_of_user(&state.db, user.id).await?;
+            let mut list = badges::summaries(&state.db, &ids).await?;
+            list.sort_by_key(|badge| std::cmp::Reverse((badge.created_at, badge.id)));
+            list.iter()
+                .map(|badge| GalleryBadge {
+                    href: format!("{base}/badges/{}", badge.id),
+                    image: image_path(&base, badge),
+                    name: badge.name.clone(),
+                    issuer: badge.issuer_name.clone(),
+                    issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
+                    status: badge.status.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let html = public::render_profile(
+            locale,
+            Profile {
+                owner: user.display_name.clone(),
+                url: format!("{}{base}", state.public_url),
+                collections: shown,
+                badges,
+            },
+        );
+        Ok(Some(html_page(user.id, false, html)))
+    };
+    cached_or(&state, key, &headers, build, || not_found_page(&state, locale)).await
+}
+
+/// Where a public badge is seen from: a published collection, or a profile that shows
+/// the whole backpack. `base` is its path (`/g/{token}`, `/u/{handle}`).
+struct Showcase {
+    user_id: i64,
+    owner: String,
+    title: String,
+    base: String,
+    allow_indexing: bool,
+    /// Only the badges of this collection, or (`None`) any of the learner's.
+    collection_id: Option<i64>,
+}
+
+type Found<T> = Result<Option<T>, sea_orm::DbErr>;
+
+async fn collection_showcase(state: &AppState, token: &str) -> Found<Showcase> {
+    Ok(published(state, token)
+        .await?
+        .map(|(collection, owner)| Showcase {
+            user_id: collection.user_id,
+            owner,
+            title: collection.name,
+            base: format!("/g/{token}"),
+            allow_indexing: collection.allow_indexing,
+            collection_id: Some(collection.id),
+        }))
+}
+
+async fn profile_showcase(state: &AppState, handle: &str) -> Found<Showcase> {
+    Ok(match profiles::find_public(&state.db, handle).await? {
+        Some((user, ProfileMode::Backpack)) => Some(Showcase {
+            user_id: user.id,
+            title: user.display_name.clone(),
+            owner: user.display_name,
+            base: format!("/u/{handle}"),
+            allow_indexing: false,
+            collection_id: None,
+        }),
+        _ => None,
+    })
+}
+
+async fn collection_badge(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i64)>,
     headers: HeaderMap,
 ) -> Response {
-    let locale = locale_of(&headers);
-    let key = format!("b/{token}/{id}/{}", lang_key(locale));
+    let showcase = collection_showcase(&state, &token);
+    badge_view(&state, format!("b/{token}/{id}"), &headers, id, showcase).await
+}
+
+async fn profile_badge(
+    State(state): State<AppState>,
+    Path((handle, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    let showcase = profile_showcase(&state, &handle);
+    badge_view(&state, format!("pb/{handle}/{id}"), &headers, id, showcase).await
+}
+
+async fn badge_view(
+    state: &AppState,
+    key: String,
+    headers: &HeaderMap,
+    id: i64,
+    showcase: impl std::future::Future<Output = Found<Showcase>>,
+) -> Response {
+    let locale = locale_of(headers);
+    let key = format!("{key}/{}", lang_key(locale));
     let build = async {
-        let Some((collection, owner)) = published(&state, &token).await? else {
+        let Some(showcase) = showcase.await? else {
             return Ok(None);
         };
-        let Some(badge) = member(&state, &collection, id).await? else {
+        let Some(badge) = member(state, &showcase, id).await? else {
             return Ok(None);
         };
         let summary = BadgeSummary::from(&badge);
-        recheck_stale(&state, collection.user_id, std::slice::from_ref(&summary));
+        recheck_stale(state, showcase.user_id, std::slice::from_ref(&summary));
         let lang = match locale {
             Locale::fr => Lang::Fr,
             _ => Lang::En,
         };
-        let image = image_path(&token, &summary);
+        let image = image_path(&showcase.base, &summary);
         let html = public::render_badge(
             locale,
             PublicBadge {
-                owner,
-                gallery_title: collection.name.clone(),
-                gallery_href: format!("/g/{token}"),
-                url: format!("{}/g/{token}/badges/{id}", state.public_url),
+                owner: showcase.owner,
+                gallery_title: showcase.title,
+                gallery_href: showcase.base.clone(),
+                url: format!("{}{}/badges/{id}", state.public_url, showcase.base),
                 preview_image: image.as_ref().map(|path| format!("{}{path}", state.public_url)),
                 image,
-                allow_indexing: collection.allow_indexing,
+                allow_indexing: showcase.allow_indexing,
                 detail: app::badges::ssr::public_detail(&badge, lang),
             },
         );
-        Ok(Some(html_page(&collection, html)))
+        Ok(Some(html_page(showcase.user_id, showcase.allow_indexing, html)))
     };
-    cached_or(&state, key, &headers, build, || not_found_page(&state, locale)).await
+    cached_or(state, key, headers, build, || not_found_page(state, locale)).await
 }
 
-async fn image(
+async fn collection_image(
     State(state): State<AppState>,
     Path((token, id, version)): Path<(String, i64, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let key = format!("i/{token}/{id}/{version}");
-    cached_or_build(&state, key, &headers, async {
-        let Some((collection, _)) = published(&state, &token).await? else {
+    let showcase = collection_showcase(&state, &token);
+    image_of(
+        &state,
+        format!("i/{token}/{id}/{version}"),
+        &headers,
+        id,
+        &version,
+        showcase,
+    )
+    .await
+}
+
+async fn profile_image(
+    State(state): State<AppState>,
+    Path((handle, id, version)): Path<(String, i64, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let showcase = profile_showcase(&state, &handle);
+    image_of(
+        &state,
+        format!("pi/{handle}/{id}/{version}"),
+        &headers,
+        id,
+        &version,
+        showcase,
+    )
+    .await
+}
+
+async fn image_of(
+    state: &AppState,
+    key: String,
+    headers: &HeaderMap,
+    id: i64,
+    version: &str,
+    showcase: impl std::future::Future<Output = Found<Showcase>>,
+) -> Response {
+    cached_or_build(state, key, headers, async {
+        let Some(showcase) = showcase.await? else {
             return Ok(None);
         };
-        let Some(badge) = member(&state, &collection, id).await? else {
+        let Some(badge) = member(state, &showcase, id).await? else {
             return Ok(None);
         };
-        if BadgeSummary::from(&badge).image_version() != Some(version.as_str()) {
+        if BadgeSummary::from(&badge).image_version() != Some(version) {
             return Ok(None);
         }
         let picture = badges::image(&state.db, &badge).await?;
         Ok(picture.and_then(|(media_type, bytes)| {
             let media_type = image_type(&media_type)?;
-            Some(Arc::new(CachedPage::new(collection.user_id, media_type, bytes)))
+            Some(Arc::new(CachedPage::new(showcase.user_id, media_type, bytes)))
         }))
     })
     .await
@@ -237,27 +399,26 @@ pub(crate) async fn published(
     Ok(Some((collection, owner)))
 }
 
-/// Badge `id`, if the collection holds it.
-async fn member(
-    state: &AppState,
-    collection: &Collection,
-    id: i64,
-) -> Result<Option<badges::Badge>, sea_orm::DbErr> {
-    if !collections::holds(&state.db, collection.id, id).await? {
-        return Ok(None);
+/// Badge `id`, if the showcase shows it.
+async fn member(state: &AppState, showcase: &Showcase, id: i64) -> Found<badges::Badge> {
+    if let Some(collection_id) = showcase.collection_id {
+        if !collections::holds(&state.db, collection_id, id).await? {
+            return Ok(None);
+        }
     }
-    badges::find_owned(&state.db, collection.user_id, id).await
+    badges::find_owned(&state.db, showcase.user_id, id).await
 }
 
-fn image_path(token: &str, badge: &BadgeSummary) -> Option<String> {
+/// The picture of a badge as `base` (`/g/{token}`, `/u/{handle}`) shows it.
+fn image_path(base: &str, badge: &BadgeSummary) -> Option<String> {
     badge
         .image_version()
-        .map(|version| format!("/g/{token}/images/{}/{version}", badge.id))
+        .map(|version| format!("{base}/images/{}/{version}", badge.id))
 }
 
-fn html_page(collection: &Collection, html: String) -> Arc<CachedPage> {
-    let mut page = CachedPage::new(collection.user_id, HTML, html.into_bytes());
-    page.allow_indexing = collection.allow_indexing;
+fn html_page(user_id: i64, allow_indexing: bool, html: String) -> Arc<CachedPage> {
+    let mut page = CachedPage::new(user_id, HTML, html.into_bytes());
+    page.allow_indexing = allow_indexing;
     Arc::new(page)
 }
 

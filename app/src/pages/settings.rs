@@ -4,6 +4,7 @@ use crate::account::{ChangePassword, DeleteAccount, SetLanguage};
 use crate::emails::{list_emails, AddEmail, EmailAddress, MakePrimaryEmail, RemoveEmail, ResendVerification};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
+use crate::profile::{my_profile, ProfileSettings, SetProfile};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,6 +15,8 @@ pub fn Settings() -> impl IntoView {
     // Made here, outside RequireUser's Suspense: a resource made inside it could be disposed
     // with a first render of the children while its fetch still runs on the server.
     let emails = EmailsState::new();
+    let set_profile = ServerAction::<SetProfile>::new();
+    let profile = Resource::new(move || set_profile.version().get(), |_| my_profile());
     view! {
         <Title text=move || t_string!(i18n, settings.title).to_string() />
         <RequireUser children=move |user| {
@@ -25,6 +28,12 @@ pub fn Settings() -> impl IntoView {
                 <EmailsSection state=emails />
                 <PasswordForm />
                 <LanguageForm />
+                <Transition fallback=|| ()>
+                    {move || profile.get().map(|result| match result {
+                        Ok(current) => view! { <ProfileForm current action=set_profile /> }.into_any(),
+                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                    })}
+                </Transition>
                 <section class="panel" aria-labelledby="data-title">
                     <h2 id="data-title">{t!(i18n, settings.data_title)}</h2>
                     <p>{t!(i18n, settings.data_text)}</p>
@@ -62,6 +71,47 @@ fn PasswordForm() -> impl IntoView {
                     <p class="alert alert-success" role="status">{t!(i18n, settings.password_done)}</p>
                 </Show>
                 <button type="submit" class="button">{t!(i18n, settings.password_submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ProfileForm(current: ProfileSettings, action: ServerAction<SetProfile>) -> impl IntoView {
+    let i18n = use_i18n();
+    let mode = current.mode.clone();
+    let option = move |value: &'static str, label: String| {
+        let id = format!("profile-mode-{value}");
+        view! {
+            <li>
+                <input type="radio" name="mode" id=id.clone() value=value checked=mode == value />
+                <label for=id>{label}</label>
+            </li>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="profile-title">
+            <h2 id="profile-title">{t!(i18n, settings.profile_title)}</h2>
+            <p>{t!(i18n, settings.profile_text)}</p>
+            {current.url.clone().map(|url| view! {
+                <p class="alert alert-success">{t!(i18n, settings.profile_link)} " " <a href=url.clone() rel="external">{url.clone()}</a></p>
+            })}
+            <ActionForm action>
+                <div class="field">
+                    <label for="profile-handle">{t!(i18n, settings.handle)}</label>
+                    <input id="profile-handle" name="handle" value=current.handle.clone() maxlength="30" autocomplete="off" aria-describedby="profile-handle-hint" />
+                    <p class="hint" id="profile-handle-hint">{t!(i18n, settings.handle_hint)}</p>
+                </div>
+                <fieldset class="choices">
+                    <legend>{t!(i18n, settings.mode_legend)}</legend>
+                    <ul>
+                        {option("off", t_string!(i18n, settings.mode_off).to_string())}
+                        {option("collections", t_string!(i18n, settings.mode_collections).to_string())}
+                        {option("backpack", t_string!(i18n, settings.mode_backpack).to_string())}
+                    </ul>
+                </fieldset>
+                {action_error(action)}
+                <button type="submit" class="button">{t!(i18n, settings.profile_save)}</button>
             </ActionForm>
         </section>
     }

@@ -6,6 +6,7 @@ pub mod collections;
 pub mod emails;
 pub mod mail;
 pub mod password;
+pub mod profiles;
 pub mod public_pages;
 pub mod rate_limit;
 pub mod request;

@@ -20,6 +20,10 @@ pub mod entity {
         pub locale: Option<String>,
         pub created_at: DateTime<Utc>,
         pub password_changed_at: DateTime<Utc>,
+        /// The public profile's address, `/u/{handle}`, once chosen.
+        pub profile_handle: Option<String>,
+        /// off | collections | backpack
+        pub profile_mode: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

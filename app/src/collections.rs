@@ -356,6 +356,19 @@ pub async fn set_collection_badge(id: i64, badge_id: i64, holds: bool) -> Result
     ssr::found(changed)
 }
 
+/// Puts several badges in a collection at once (the backpack's multi-select); all or none.
+#[server(prefix = "/api", endpoint = "add_badges_to_collection")]
+pub async fn add_badges_to_collection(id: i64, badge_ids: Vec<i64>) -> Result<(), AppError> {
+    use crate::server::{collections, request::*};
+    let state = state();
+    let user = require_user().await?;
+    let added = collections::add_badges(&state.db, user.id, id, &badge_ids)
+        .await
+        .map_err(internal)?;
+    state.public_pages.forget_user(user.id);
+    ssr::found(added)
+}
+
 /// Moves a badge one place earlier (`up`) or later in the collection.
 #[server(prefix = "/api", endpoint = "move_collection_badge")]
 pub async fn move_collection_badge(id: i64, badge_id: i64, up: bool) -> Result<(), AppError> {

@@ -83,3 +83,25 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('This link leads nowhere');
   await recruiter.close();
 });
+
+test('a learner ticks badges in the backpack and adds them to a collection at once', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('E-mail address').fill(demoEmail);
+  await page.getByLabel('Password').fill(demoPassword);
+  await page.getByRole('button', { name: 'Log in' }).last().click();
+  await expect(page).toHaveURL(/\/backpack$/);
+  await hydrated(page);
+
+  await page.getByLabel('Sélectionner Précision').check();
+  await page.getByLabel('Sélectionner Discrétion').check();
+  await expect(page.getByText('Badges sélectionnés : 2')).toBeVisible();
+  await page.getByLabel('Les ajouter à').selectOption({ label: 'Communication' });
+  await page.getByRole('button', { name: 'Ajouter à la collection' }).click();
+  await expect(page.getByText('Ajoutés à la collection.')).toBeVisible();
+
+  await page.goto('/collections');
+  await page.getByRole('link', { name: 'Communication' }).click();
+  await expect(page.locator('.ordered-badges li')).toHaveCount(5);
+  await expect(page.locator('.ordered-badges .pick-name a').last()).toHaveText('Discrétion');
+});

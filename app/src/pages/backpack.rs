@@ -2,6 +2,7 @@
 //! URL's query (so a filter works without the wasm and can be bookmarked).
 use super::RequireUser;
 use crate::badges::{my_badges, BackpackQuery, BadgeCard, BadgePage};
+use crate::collections::{my_collections, AddBadgesToCollection};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -53,6 +54,7 @@ pub fn Backpack() -> impl IntoView {
 #[component]
 fn BadgeList(page: BadgePage, query: BackpackQuery) -> impl IntoView {
     let i18n = use_i18n();
+    let selected = RwSignal::new(Vec::<i64>::new());
     let total = page.total;
     let page_count = page.page_count();
     let current = page.page;
@@ -63,8 +65,9 @@ fn BadgeList(page: BadgePage, query: BackpackQuery) -> impl IntoView {
             view! { <p class="panel">{t!(i18n, backpack.no_match)}</p> }.into_any()
         } else {
             view! {
+                <AddSelected selected />
                 <ul class="badge-grid">
-                    {page.cards.into_iter().map(|card| view! { <BadgeCardView card /> }).collect_view()}
+                    {page.cards.into_iter().map(|card| view! { <BadgeCardView card selected /> }).collect_view()}
                 </ul>
             }
                 .into_any()
@@ -80,6 +83,50 @@ fn BadgeList(page: BadgePage, query: BackpackQuery) -> impl IntoView {
                 })}
             </nav>
         </Show>
+    }
+}
+
+/// Once badges are ticked: put them all in one of the learner's collections.
+#[component]
+fn AddSelected(selected: RwSignal<Vec<i64>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<AddBadgesToCollection>::new();
+    let collections = Resource::new(|| (), |_| my_collections());
+    let target = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = add.value().get() {
+            selected.set(Vec::new());
+        }
+    });
+    view! {
+        <Show when=move || selected.with(|s| !s.is_empty())>
+            <div class="panel selection-bar" role="region" aria-label=move || t_string!(i18n, backpack.selection).to_string()>
+                <p>{move || t_string!(i18n, backpack.selected_count, count = selected.with(Vec::len)).to_string()}</p>
+                <Transition fallback=|| ()>
+                    {move || collections.get().and_then(|list| list.ok()).map(|list| {
+                        if target.get_untracked().is_none() {
+                            target.set(list.first().map(|c| c.id));
+                        }
+                        view! {
+                            <label for="add-to-collection">{t!(i18n, backpack.add_to)}</label>
+                            <select id="add-to-collection" on:change=move |ev| target.set(event_target_value(&ev).parse().ok())>
+                                {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Transition>
+                <button type="button" class="button" disabled=move || target.get().is_none() || add.pending().get() on:click=move |_| {
+                    if let Some(id) = target.get_untracked() {
+                        add.dispatch(AddBadgesToCollection { id, badge_ids: selected.get_untracked() });
+                    }
+                }>{t!(i18n, backpack.add_selected)}</button>
+                <a href="/collections">{t!(i18n, collections.create_one)}</a>
+            </div>
+        </Show>
+        {move || add.value().get().map(|result| match result {
+            Ok(()) => view! { <p class="alert alert-success" role="status">{t!(i18n, backpack.added_to_collection)}</p> }.into_any(),
+            Err(error) => view! { <ErrorMessage error /> }.into_any(),
+        })}
     }
 }
 
@@ -164,10 +211,25 @@ pub fn StatusChip(status: String) -> impl IntoView {
 }
 
 #[component]
-fn BadgeCardView(card: BadgeCard) -> impl IntoView {
+fn BadgeCardView(card: BadgeCard, selected: RwSignal<Vec<i64>>) -> impl IntoView {
+    let i18n = use_i18n();
     let href = format!("/badges/{}", card.id);
+    let id = card.id;
+    let name = card.name.clone();
     view! {
         <li class="badge-card">
+            <label class="select-badge">
+                <input type="checkbox" prop:checked=move || selected.with(|s| s.contains(&id)) on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    selected.update(|s| {
+                        s.retain(|b| *b != id);
+                        if on {
+                            s.push(id);
+                        }
+                    });
+                } />
+                <span class="visually-hidden">{t!(i18n, backpack.select)} " " {name}</span>
+            </label>
             <BadgeImage src=card.image />
             <h2 class="badge-name"><a href=href>{card.name}</a></h2>
             <p class="badge-issuer">{card.issuer}</p>

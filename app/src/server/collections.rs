@@ -270,31 +270,49 @@ pub async fn badges_of(db: &impl ConnectionTrait, collection_id: i64) -> Result<
 /// Adds the badge at the end (no-op when already there); `false` when either is not the
 /// learner's.
 pub async fn add_badge(db: &DatabaseConnection, user_id: i64, id: i64, badge_id: i64) -> Result<bool, DbErr> {
+    add_badges(db, user_id, id, &[badge_id]).await
+}
+
+/// Adds the badges at the end, in this order, skipping those already there: all or
+/// nothing, and nothing when the collection or any badge is not the learner's.
+pub async fn add_badges(
+    db: &DatabaseConnection,
+    user_id: i64,
+    id: i64,
+    badge_ids: &[i64],
+) -> Result<bool, DbErr> {
     let txn = db.begin().await?;
-    if find_owned(&txn, user_id, id).await?.is_none() || !badges::owns(&txn, user_id, badge_id).await? {
+    if find_owned(&txn, user_id, id).await?.is_none() {
         return Ok(false);
     }
-    let already = member_entity::Entity::find_by_id((id, badge_id))
+    for badge_id in badge_ids {
+        if !badges::owns(&txn, user_id, *badge_id).await? {
+            return Ok(false);
+        }
+    }
+    let last: Option<Option<i32>> = member_entity::Entity::find()
+        .select_only()
+        .column_as(member_entity::Column::Position.max(), "max")
+        .filter(member_entity::Column::CollectionId.eq(id))
+        .into_tuple::<Option<i32>>()
         .one(&txn)
         .await?;
-    if already.is_none() {
-        let last: Option<Option<i32>> = member_entity::Entity::find()
-            .select_only()
-            .column_as(member_entity::Column::Position.max(), "max")
-            .filter(member_entity::Column::CollectionId.eq(id))
-            .into_tuple::<Option<i32>>()
-            .one(&txn)
-            .await?;
+    let mut next = last.flatten().map_or(0, |p| p + 1);
+    for badge_id in badge_ids {
+        if holds(&txn, id, *badge_id).await? {
+            continue;
+        }
         member_entity::ActiveModel {
             collection_id: Set(id),
-            badge_id: Set(badge_id),
-            position: Set(last.flatten().map_or(0, |p| p + 1)),
+            badge_id: Set(*badge_id),
+            position: Set(next),
             added_at: Set(Utc::now()),
         }
         .insert(&txn)
         .await?;
-        touch(&txn, id).await?;
+        next += 1;
     }
+    touch(&txn, id).await?;
     txn.commit().await?;
     Ok(true)
 }

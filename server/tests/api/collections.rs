@@ -163,6 +163,39 @@ on_both_databases!(
             .await;
         assert_error(wrong_order, 404, "NotFound").await;
 
+        // The backpack's multi-select: several at once, in order, all or nothing.
+        let all = app.create_collection("Tout").await;
+        app.call(
+            "add_badges_to_collection",
+            &[
+                ("id", &all),
+                ("badge_ids[0]", &badges[3]),
+                ("badge_ids[1]", &badges[0]),
+                ("badge_ids[2]", &badges[3]),
+            ],
+        )
+        .await;
+        assert_eq!(
+            ids_of(&app.collection(&all).await),
+            [badges[3].as_str(), &badges[0]]
+        );
+        let refused = app
+            .post_form(
+                "/api/add_badges_to_collection",
+                &[
+                    ("id", &all),
+                    ("badge_ids[0]", &badges[1]),
+                    ("badge_ids[1]", "999999"),
+                ],
+            )
+            .await;
+        assert_error(refused, 404, "NotFound").await;
+        assert_eq!(
+            ids_of(&app.collection(&all).await).len(),
+            2,
+            "nothing added from a refused batch"
+        );
+
         // Private: no link at all.
         let detail = app.collection(&id).await;
         assert!(detail["share_url"].is_null());
@@ -380,7 +413,7 @@ on_both_databases!(
             .await;
         let own = other.create_collection("À moi").await;
         let own = own.as_str();
-        let attempts: [(&str, Vec<(&str, &str)>); 8] = [
+        let attempts: [(&str, Vec<(&str, &str)>); 9] = [
             ("collection", vec![("id", id)]),
             (
                 "update_collection",
@@ -401,6 +434,10 @@ on_both_databases!(
             (
                 "set_collection_badge",
                 vec![("id", own), ("badge_id", badge), ("holds", "true")],
+            ),
+            (
+                "add_badges_to_collection",
+                vec![("id", own), ("badge_ids[0]", badge)],
             ),
         ];
         for (function, form) in &attempts {

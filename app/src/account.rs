@@ -78,8 +78,9 @@ pub async fn signup(
     Ok(())
 }
 
+/// Logs in; answers the account's language, so the page can switch to it at once.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String) -> Result<Option<String>, AppError> {
     use self::ssr::*;
     check_ip_budget().await?;
     let Ok(email) = Email::parse(&email) else {
@@ -99,12 +100,13 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         _ => return fail(AppError::WrongCredentials),
     };
     log_in(&session().await?, user.id).await?;
-    if let Some(language) = user.locale.as_deref().and_then(|l| Language::parse(l).ok()) {
+    let language = user.locale.as_deref().and_then(|l| Language::parse(l).ok());
+    if let Some(language) = language {
         set_language_cookie(language);
     }
     tracing::info!(user_id = user.id, "logged in");
     leptos_axum::redirect("/backpack");
-    Ok(())
+    Ok(language.map(|language| language.code().to_owned()))
 }
 
 #[server(prefix = "/api", endpoint = "logout")]

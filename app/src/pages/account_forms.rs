@@ -47,6 +47,14 @@ pub fn Login() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<LoginFn>::new();
     let pending = action.pending();
+    // The account's language applies from the first page after login, not the next reload.
+    Effect::new(move |_| {
+        if let Some(Ok(Some(code))) = action.value().get() {
+            if let Ok(locale) = code.parse::<Locale>() {
+                i18n.set_locale(locale);
+            }
+        }
+    });
     view! {
         <Title text=move || t_string!(i18n, login.title).to_string() />
         <section class="panel form-panel">

@@ -200,7 +200,9 @@ fn main() {
     let _ = server.wait();
     if let Some(mut nginx) = reference.take() {
         // SIGQUIT lets the master stop its workers (a killed master would leave them running).
-        let _ = Command::new("kill").args(["-QUIT", &nginx.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-QUIT", &nginx.id().to_string()])
+            .status();
         let _ = nginx.wait();
     }
     let _ = std::fs::remove_dir_all(&dir);

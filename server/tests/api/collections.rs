@@ -610,3 +610,39 @@ on_both_databases!(
         assert_eq!(visit(&app, &badge_path).await.status(), 404);
     }
 );
+
+on_both_databases!(
+    a_public_view_checks_stale_badges_again_in_the_background,
+    |db: TestDb| async move {
+        // Every check is stale at once: each view asks for a new one.
+        let app = db
+            .spawn_app_with(|args| args.public_recheck_after = std::time::Duration::ZERO.into())
+            .await;
+        let database = besace_server::startup::open_database(&db.serve_args().database)
+            .await
+            .unwrap();
+        let demo = besace_server::demo::create(&database, &app.address)
+            .await
+            .unwrap();
+        app.login(demo.email, demo.password).await;
+        let (status, html) = app.new_browser().get_html(&path_of(&demo.gallery_url)).await;
+        assert_eq!(status, 200);
+        let first = html
+            .split("/badges/")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("a badge link")
+            .to_owned();
+
+        // The view answered from the stored check; the new one lands in the history.
+        let mut checks = 0;
+        for _ in 0..50 {
+            checks = app.badge(&first).await["history"].as_array().unwrap().len();
+            if checks > 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(checks, 2, "one background check after the view");
+    }
+);

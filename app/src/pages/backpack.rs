@@ -2,9 +2,10 @@
 //! URL's query (so a filter works without the wasm and can be bookmarked).
 use super::RequireUser;
 use crate::badges::{my_badges, BackpackQuery, BadgeCard, BadgePage};
-use crate::collections::{my_collections, AddBadgesToCollection};
+use crate::collections::{my_collections, AddBadgesToCollection, CollectionCard};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
+use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
@@ -21,8 +22,10 @@ pub fn Backpack() -> impl IntoView {
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         })
     });
-    // Outside RequireUser's Suspense, like every resource of a private page.
+    // Outside RequireUser's Suspense, like every resource of a private page: one made inside
+    // a Suspense's children can be disposed during server rendering and hang the response.
     let badges = Resource::new(move || query.get(), my_badges);
+    let collections = Resource::new(|| (), |_| my_collections());
     view! {
         <Title text=move || t_string!(i18n, backpack.title).to_string() />
         <RequireUser children=move |user| {
@@ -41,7 +44,7 @@ pub fn Backpack() -> impl IntoView {
                             .get()
                             .map(|result| match result {
                                 Ok(page) if page.backpack_total == 0 => view! { <EmptyBackpack /> }.into_any(),
-                                Ok(page) => view! { <BadgeList page query=query.get_untracked() /> }.into_any(),
+                                Ok(page) => view! { <BadgeList page query=query.get_untracked() collections /> }.into_any(),
                                 Err(error) => view! { <ErrorMessage error /> }.into_any(),
                             })
                     }}
@@ -52,7 +55,11 @@ pub fn Backpack() -> impl IntoView {
 }
 
 #[component]
-fn BadgeList(page: BadgePage, query: BackpackQuery) -> impl IntoView {
+fn BadgeList(
+    page: BadgePage,
+    query: BackpackQuery,
+    collections: Resource<Result<Vec<CollectionCard>, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let selected = RwSignal::new(Vec::<i64>::new());
     let total = page.total;
@@ -65,7 +72,7 @@ fn BadgeList(page: BadgePage, query: BackpackQuery) -> impl IntoView {
             view! { <p class="panel">{t!(i18n, backpack.no_match)}</p> }.into_any()
         } else {
             view! {
-                <AddSelected selected />
+                <AddSelected selected collections />
                 <ul class="badge-grid">
                     {page.cards.into_iter().map(|card| view! { <BadgeCardView card selected /> }).collect_view()}
                 </ul>
@@ -88,10 +95,12 @@ fn BadgeList(page: BadgePage, query: BackpackQuery) -> impl IntoView {
 
 /// Once badges are ticked: put them all in one of the learner's collections.
 #[component]
-fn AddSelected(selected: RwSignal<Vec<i64>>) -> impl IntoView {
+fn AddSelected(
+    selected: RwSignal<Vec<i64>>,
+    collections: Resource<Result<Vec<CollectionCard>, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let add = ServerAction::<AddBadgesToCollection>::new();
-    let collections = Resource::new(|| (), |_| my_collections());
     let target = RwSignal::new(None::<i64>);
     Effect::new(move |_| {
         if let Some(Ok(())) = add.value().get() {

@@ -3,9 +3,10 @@
 use super::backpack::{BadgeImage, StatusChip};
 use super::RequireUser;
 use crate::badges::{get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, VerifyBadgeAgain};
-use crate::collections::{badge_collections, SetCollectionBadge};
+use crate::collections::{badge_collections, Membership, SetCollectionBadge};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
+use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -16,13 +17,19 @@ pub fn BadgePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
     let verify = ServerAction::<VerifyBadgeAgain>::new();
-    // Outside RequireUser's Suspense; refetched after "verify again".
+    // Outside RequireUser's Suspense (one made inside can hang server rendering); the badge
+    // is fetched again after "verify again", its collections after a box is ticked.
     let badge = Resource::new(move || (id(), verify.version().get()), |(id, _)| get_badge(id));
+    let set_badge = ServerAction::<SetCollectionBadge>::new();
+    let memberships = Resource::new(
+        move || (id(), set_badge.version().get()),
+        |(id, _)| badge_collections(id),
+    );
     view! {
         <RequireUser children=move |_| view! {
             <Transition fallback=|| ()>
                 {move || badge.get().map(|result| match result {
-                    Ok(detail) => view! { <BadgeView detail verify /> }.into_any(),
+                    Ok(detail) => view! { <BadgeView detail verify set_badge memberships /> }.into_any(),
                     Err(error) => view! {
                         <Title text=move || t_string!(i18n, badge.not_found).to_string() />
                         <section class="panel">
@@ -46,7 +53,12 @@ fn moment(rfc3339: &str) -> String {
 }
 
 #[component]
-fn BadgeView(detail: BadgeDetail, verify: ServerAction<VerifyBadgeAgain>) -> impl IntoView {
+fn BadgeView(
+    detail: BadgeDetail,
+    verify: ServerAction<VerifyBadgeAgain>,
+    set_badge: ServerAction<SetCollectionBadge>,
+    memberships: Resource<Result<Vec<Membership>, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let name = detail.name.clone();
     let id = detail.id;
@@ -124,7 +136,7 @@ fn BadgeView(detail: BadgeDetail, verify: ServerAction<VerifyBadgeAgain>) -> imp
                 </ul>
             </details>
         </section>
-        <InCollections badge_id=id />
+        <InCollections badge_id=id set_badge memberships />
         <section class="panel" aria-labelledby="keep-title">
             <h2 id="keep-title">{t!(i18n, badge.keep_title)}</h2>
             <p>
@@ -203,13 +215,12 @@ fn Criteria(url: Option<String>, narrative: Option<String>) -> impl IntoView {
 
 /// The learner's collections, each with a box ticked when it holds this badge.
 #[component]
-fn InCollections(badge_id: i64) -> impl IntoView {
+fn InCollections(
+    badge_id: i64,
+    set_badge: ServerAction<SetCollectionBadge>,
+    memberships: Resource<Result<Vec<Membership>, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let set_badge = ServerAction::<SetCollectionBadge>::new();
-    let memberships = Resource::new(
-        move || set_badge.version().get(),
-        move |_| badge_collections(badge_id),
-    );
     view! {
         <section class="panel" aria-labelledby="in-collections">
             <h2 id="in-collections">{t!(i18n, collections.in_collections)}</h2>

@@ -121,6 +121,8 @@ pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        // A request the server never answers fails with its URL, not a silent 120 s hang.
+        .timeout(std::time::Duration::from_secs(45))
         .build()
         .unwrap()
 }
@@ -143,7 +145,11 @@ where
         AssertUnwindSafe(test(db)).catch_unwind(),
     )
     .await
-    .unwrap_or_else(|_| Err(Box::new(format!("{backend:?} test timed out after 120 s"))));
+    .unwrap_or_else(|_| {
+        // resume_unwind prints nothing: say it here.
+        eprintln!("{backend:?} test timed out after 120 s");
+        Err(Box::new(format!("{backend:?} test timed out after 120 s")))
+    });
     keep.drop_database().await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);

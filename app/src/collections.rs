@@ -62,6 +62,7 @@ pub struct Membership {
 mod ssr {
     use super::*;
     use crate::i18n::Locale;
+    use crate::public::escape;
     use crate::server::badges::BadgeSummary;
     use crate::server::collections::{self, Collection, CollectionText};
     use crate::server::{request::*, users::User, AppState};
@@ -131,13 +132,6 @@ mod ssr {
 
     fn encode(text: &str) -> String {
         url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-    }
-
-    fn escape(text: &str) -> String {
-        text.replace('&', "&amp;")
-            .replace('"', "&quot;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
     }
 
     fn share_links(

@@ -87,8 +87,9 @@ fn lang_code(locale: Locale) -> &'static str {
     }
 }
 
-/// Escapes text for an HTML attribute value or element content.
-fn escape(text: &str) -> String {
+/// Escapes text for an HTML attribute value or element content (for HTML written out by
+/// hand: embed codes, signatures, the public pages' head).
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -200,6 +200,16 @@ async fn list(State(state): State<AppState>, session: Session, Query(params): Qu
     }
 }
 
+/// The file extension an original of this media type is downloaded with.
+pub(crate) fn file_extension(media_type: &str) -> &'static str {
+    match media_type {
+        "image/png" => "png",
+        "image/svg+xml" => "svg",
+        "application/json" | "application/ld+json" => "json",
+        _ => "txt",
+    }
+}
+
 /// `GET /api/badges/{id}/original`: the file exactly as imported, as a download. Never
 /// rendered inline, and sandboxed if a browser tries (uploaded SVG is hostile input).
 async fn original(State(state): State<AppState>, session: Session, Path(id): Path<i64>) -> Response {
@@ -207,12 +217,7 @@ async fn original(State(state): State<AppState>, session: Session, Path(id): Pat
         Ok(badge) => badge,
         Err(response) => return response,
     };
-    let extension = match badge.original_media_type.as_str() {
-        "image/png" => "png",
-        "image/svg+xml" => "svg",
-        "application/json" | "application/ld+json" => "json",
-        _ => "txt",
-    };
+    let extension = file_extension(&badge.original_media_type);
     (
         [
             (header::CONTENT_TYPE, badge.original_media_type.clone()),

@@ -1,7 +1,7 @@
 //! A learner takes their data with them: the whole backpack or one collection as a zip of
 //! the original badge files (byte for byte, as imported) plus `index.json`, and everything
 //! Besace holds about them as one JSON document. Session required; only one's own data.
-use crate::badges_api::{learner, not_found};
+use crate::badges_api::{file_extension, learner, not_found};
 use crate::startup::ServerState;
 use app::server::{
     badges::{self, Badge},
@@ -62,7 +62,12 @@ async fn zip_of(state: &AppState, user_id: i64, ids: &[i64], file_name: &str) ->
     for (index, id) in ids.iter().enumerate() {
         match badges::find_owned(&state.db, user_id, *id).await {
             Ok(Some(badge)) => files.push((
-                format!("{:03}-{}.{}", index + 1, slug(&badge.name), extension(&badge)),
+                format!(
+                    "{:03}-{}.{}",
+                    index + 1,
+                    slug(&badge.name),
+                    file_extension(&badge.original_media_type)
+                ),
                 badge,
             )),
             Ok(None) => {}
@@ -208,15 +213,6 @@ async fn account_json(State(state): State<AppState>, session: Session) -> Respon
         )
             .into_response(),
         Err(err) => internal(err),
-    }
-}
-
-fn extension(badge: &Badge) -> &'static str {
-    match badge.original_media_type.as_str() {
-        "image/png" => "png",
-        "image/svg+xml" => "svg",
-        "application/json" | "application/ld+json" => "json",
-        _ => "txt",
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::gallery::{cached_or_build, not_found_plain, published};
 use crate::startup::ServerState;
 use app::badges::http_link;
+use app::public::escape;
 use app::server::{badges, collections, public_pages::CachedPage, AppState};
 use axum::{
     extract::{Path, Query, State},
@@ -123,8 +124,8 @@ async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQuery>)
     let title = format!("{} — {owner}", collection.name);
     let iframe = format!(
         r#"<iframe src="{}" width="{width}" height="{height}" style="border:0;max-width:100%" loading="lazy" title="{}"></iframe>"#,
-        escape_attribute(&src),
-        escape_attribute(&title)
+        escape(&src),
+        escape(&title)
     );
     let mut document = json!({
         "version": "1.0",
@@ -146,13 +147,6 @@ async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQuery>)
         }
     }
     Json(document).into_response()
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 async fn qr_svg(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
@@ -248,6 +242,6 @@ mod tests {
 
     #[test]
     fn iframe_attributes_are_escaped() {
-        assert_eq!(escape_attribute(r#"a"<b>&"#), "a&quot;&lt;b&gt;&amp;");
+        assert_eq!(escape(r#"a"<b>&"#), "a&quot;&lt;b&gt;&amp;");
     }
 }

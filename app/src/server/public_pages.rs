@@ -3,6 +3,7 @@
 //! query and no compression. Every write of a learner's collections, badges or name
 //! forgets that learner's pages before it answers, so an unpublished link is never served
 //! again.
+use axum::body::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,9 +20,10 @@ pub struct CachedPage {
     pub allow_indexing: bool,
     pub content_type: &'static str,
     pub etag: String,
-    pub identity: Vec<u8>,
-    pub gzip: Vec<u8>,
-    pub brotli: Vec<u8>,
+    /// `Bytes`: each response shares these, no copy per request.
+    pub identity: Bytes,
+    pub gzip: Bytes,
+    pub brotli: Bytes,
 }
 
 impl CachedPage {
@@ -36,9 +38,17 @@ impl CachedPage {
             allow_indexing: false,
             content_type,
             etag,
-            gzip: if compressible { gzip(&body) } else { Vec::new() },
-            brotli: if compressible { brotli(&body) } else { Vec::new() },
-            identity: body,
+            gzip: if compressible {
+                gzip(&body).into()
+            } else {
+                Bytes::new()
+            },
+            brotli: if compressible {
+                brotli(&body).into()
+            } else {
+                Bytes::new()
+            },
+            identity: body.into(),
         }
     }
 }

@@ -1,8 +1,13 @@
 //! `besace demo`: a demo learner with a realistic backpack, so a newcomer sees the whole
-//! product in one command. The badges are real: Open Badges 3.0 credentials signed with
-//! `eddsa-rdfc-2022` by a `did:key` issuer (verifiable offline), baked into PNG and SVG
-//! or kept as JSON, and imported through the same verification as a learner's upload.
-//! Running it again changes nothing: same seed, same bytes, same learner.
+//! product in one command. The badges are real, in the formats learners bring:
+//! - Open Badges 2.0, signed (RS256) and baked into a PNG, or hosted and baked into an SVG.
+//!   The demo issuer's profile, key, badge classes and hosted assertions are documents
+//!   Besace carries itself ([`issuer_document`]), so they verify offline;
+//! - Open Badges 3.0 credentials signed with `eddsa-rdfc-2022` by a `did:key` issuer,
+//!   baked into PNG and SVG or kept as JSON.
+//!
+//! All are imported through the same verification as a learner's upload. Running it again
+//! changes nothing: same keys, same bytes, same learner.
 use anyhow::{bail, Context};
 use app::domain::{DisplayName, Email, Language};
 use app::server::{
@@ -10,9 +15,13 @@ use app::server::{
     collections::{self, CollectionText},
     emails, password, users,
 };
-use besace_badges::issue::{bake_png, bake_svg, disc_png, ob3_credential, BadgeSpec, DidKeyIssuer, Target};
-use besace_badges::NoFetch;
+use besace_badges::issue::{
+    bake_png, bake_png_ob2, bake_svg, bake_svg_ob2, disc_png, ob3_credential, BadgeSpec, DidKeyIssuer,
+    HostedIssuer, Target,
+};
+use besace_badges::{Bundled, FetchResponse, HttpFetcher, Limits, NoFetch};
 use sea_orm::DatabaseConnection;
+use std::sync::LazyLock;
 
 pub const DEMO_EMAIL: &str = "camille.durand@example.org";
 /// A second, verified address: badges from a work placement often go there.
@@ -21,6 +30,7 @@ pub const DEMO_PASSWORD: &str = "Besace démo 2026";
 const DEMO_NAME: &str = "Camille Durand";
 
 const ISSUER_NAME: &str = "Centre de formation Démo";
+/// A reserved `.example` name: no real site can ever answer for the demo issuer.
 const ISSUER_URL: &str = "https://formation-demo.example";
 const ISSUER_EMAIL: &str = "contact@formation-demo.example";
 const FRAMEWORK: &str = "Référentiel des savoir-être professionnels (démo)";
@@ -169,11 +179,12 @@ pub async fn create(db: &DatabaseConnection, public_url: &str) -> anyhow::Result
 /// Imports the first `count` demo badges (the soft skills, then the same at higher levels)
 /// and answers their ids.
 async fn import_badges(db: &DatabaseConnection, user_id: i64, count: usize) -> anyhow::Result<Vec<i64>> {
-    let issuer = DidKeyIssuer::from_seed(*b"besace-demo-training-centre-2026");
+    // The demo issuer's documents, and nothing from the network.
+    let fetcher = Bundled::new(NoFetch, issuer_document);
     let mut ids = Vec::with_capacity(count);
     for index in 0..count {
-        let bytes = badge_file(&issuer, index)?;
-        let id = match badges::import_bytes(db, &NoFetch, user_id, &bytes).await? {
+        let bytes = badge_file(index)?;
+        let id = match badges::import_bytes(db, &fetcher, user_id, &bytes).await? {
             ImportOutcome::Added(badge) => badge.id,
             ImportOutcome::AlreadyThere(id) => id,
             ImportOutcome::Refused(report) => {
@@ -244,70 +255,223 @@ async fn demo_user(db: &DatabaseConnection) -> anyhow::Result<users::User> {
     Ok(user)
 }
 
-/// One badge, in the format its place in the list gives: a baked PNG, a baked SVG, or the
-/// bare credential (JSON) whose picture travels inside it as a data: URI.
-fn badge_file(issuer: &DidKeyIssuer, index: usize) -> anyhow::Result<Vec<u8>> {
-    let (skill, slug, description, criteria) = SOFT_SKILLS[index % SOFT_SKILLS.len()];
-    let level = index / SOFT_SKILLS.len();
-    let named = if level == 0 {
-        skill.to_owned()
-    } else {
-        format!("{skill} — niveau {}", level + 1)
+/// The demo training centre, as an Open Badges 3.0 `did:key` issuer and as an Open Badges
+/// 2.0 issuer with hosted documents. Its RSA key is in the repository on purpose: anyone
+/// may sign as this issuer, whose name and `.example` address say it is a demo.
+struct DemoIssuer {
+    did_key: DidKeyIssuer,
+    hosted: HostedIssuer,
+}
+
+static ISSUER: LazyLock<DemoIssuer> = LazyLock::new(|| DemoIssuer {
+    did_key: DidKeyIssuer::from_seed(*b"besace-demo-training-centre-2026"),
+    hosted: HostedIssuer::new(include_str!("demo-issuer-key.pem"), ISSUER_URL)
+        .expect("the demo issuer key is a PKCS#8 RSA key"),
+});
+
+/// How the badge at a place in the list is made.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Format {
+    Ob2SignedPng,
+    Ob2HostedSvg,
+    Ob3Png,
+    Ob3Svg,
+    Ob3Json,
+}
+
+impl Format {
+    fn of(index: usize) -> Self {
+        [
+            Self::Ob2SignedPng,
+            Self::Ob2HostedSvg,
+            Self::Ob3Png,
+            Self::Ob3Svg,
+            Self::Ob3Json,
+        ][index % 5]
+    }
+}
+
+/// Everything one demo badge says, owned (a [`BadgeSpec`] borrows from it).
+struct DemoBadge {
+    skill: &'static str,
+    description: &'static str,
+    criteria: &'static str,
+    name: String,
+    id: String,
+    achievement_id: String,
+    image_url: String,
+    recipient: &'static str,
+    valid_from: String,
+    code: String,
+    target_url: String,
+}
+
+impl DemoBadge {
+    /// The soft skills in order, then the same at higher levels.
+    fn at(index: usize) -> Self {
+        let (skill, slug, description, criteria) = SOFT_SKILLS[index % SOFT_SKILLS.len()];
+        let level = index / SOFT_SKILLS.len();
+        let name = if level == 0 {
+            skill.to_owned()
+        } else {
+            format!("{skill} — niveau {}", level + 1)
+        };
+        let achievement_id = format!("{ISSUER_URL}/badges/{slug}-{}", level + 1);
+        let id = match Format::of(index) {
+            Format::Ob2HostedSvg => format!("{ISSUER_URL}/assertions/{index}.json"),
+            _ => format!("urn:uuid:de300000-0000-4000-8000-{index:012}"),
+        };
+        // Bare JSON credentials carry their picture; the others point at the issuer's.
+        let image_url = if Format::of(index) == Format::Ob3Json {
+            let svg = picture_svg(skill, colour(index));
+            format!(
+                "data:image/svg+xml;base64,{}",
+                base64::Engine::encode(&base64::engine::general_purpose::STANDARD, svg.as_bytes())
+            )
+        } else {
+            format!("{achievement_id}.png")
+        };
+        let month = 1 + index % 9;
+        Self {
+            skill,
+            description,
+            criteria,
+            name,
+            id,
+            achievement_id,
+            image_url,
+            // Badges of the work placement went to the work address, the rest to the
+            // personal one.
+            recipient: if index % SOFT_SKILLS.len() >= 11 {
+                DEMO_WORK_EMAIL
+            } else {
+                DEMO_EMAIL
+            },
+            valid_from: format!("2026-{month:02}-{:02}T09:00:00Z", 3 + index % 25),
+            code: format!("SE-{:02}", index % SOFT_SKILLS.len() + 1),
+            target_url: format!("{ISSUER_URL}/referentiel#{slug}"),
+        }
+    }
+
+    fn spec<'a>(&'a self, alignments: &'a [Target<'a>]) -> BadgeSpec<'a> {
+        BadgeSpec {
+            id: &self.id,
+            issuer_name: ISSUER_NAME,
+            issuer_url: ISSUER_URL,
+            achievement_id: &self.achievement_id,
+            name: &self.name,
+            description: self.description,
+            criteria: self.criteria,
+            image_url: &self.image_url,
+            recipient_email: self.recipient,
+            salt: Some("sel-de-demo"),
+            valid_from: &self.valid_from,
+            tags: &["savoir-être", "formation professionnelle"],
+            issuer_email: Some(ISSUER_EMAIL),
+            alignments,
+        }
+    }
+
+    fn alignment(&self) -> [Target<'_>; 1] {
+        [Target {
+            name: self.skill,
+            url: &self.target_url,
+            framework: FRAMEWORK,
+            code: &self.code,
+        }]
+    }
+}
+
+fn colour(index: usize) -> [u8; 3] {
+    COLOURS[index % COLOURS.len()]
+}
+
+/// One badge file, in the format its place in the list gives.
+fn badge_file(index: usize) -> anyhow::Result<Vec<u8>> {
+    let badge = DemoBadge::at(index);
+    let alignment = badge.alignment();
+    let spec = badge.spec(&alignment);
+    let issuer = &*ISSUER;
+    let svg = picture_svg(badge.skill, colour(index));
+    let png = || disc_png(256, colour(index));
+    let signed_ob3 = || {
+        issuer
+            .did_key
+            .sign(ob3_credential(&issuer.did_key, &spec), &badge.valid_from)
+            .map_err(|e| anyhow::anyhow!("signing {}: {e:?}", badge.name))
     };
-    let name = named.as_str();
-    let colour = COLOURS[index % COLOURS.len()];
-    let svg = picture_svg(skill, colour);
-    let data_uri = format!(
-        "data:image/svg+xml;base64,{}",
-        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, svg.as_bytes())
-    );
-    let id = format!("urn:uuid:de300000-0000-4000-8000-{index:012}");
-    let achievement_id = format!("{ISSUER_URL}/badges/{slug}-{}", level + 1);
-    let image_url = if index % 3 == 2 {
-        data_uri
-    } else {
-        format!("{achievement_id}.png")
+    let file = match Format::of(index) {
+        Format::Ob2SignedPng => {
+            let jws = issuer.hosted.sign(&issuer.hosted.assertion(&spec, true))?;
+            bake_png_ob2(&png(), &jws)
+        }
+        Format::Ob2HostedSvg => {
+            let assertion = issuer.hosted.assertion(&spec, false);
+            bake_svg_ob2(&svg, &badge.id, Some(&assertion)).map(String::into_bytes)
+        }
+        Format::Ob3Png => bake_png(&png(), &signed_ob3()?),
+        Format::Ob3Svg => bake_svg(&svg, &signed_ob3()?).map(String::into_bytes),
+        Format::Ob3Json => Some(serde_json::to_vec_pretty(&signed_ob3()?)?),
     };
-    // Badges of the work placement went to the work address, the rest to the personal one.
-    let recipient = if index % SOFT_SKILLS.len() >= 11 {
-        DEMO_WORK_EMAIL
-    } else {
-        DEMO_EMAIL
+    file.with_context(|| format!("baking demo badge {index}"))
+}
+
+/// The demo issuer's documents, as its site would serve them: profile, key, badge
+/// classes, badge pictures and hosted assertions. Any other URL is `None`.
+pub fn issuer_document(url: &str) -> Option<FetchResponse> {
+    let path = url.strip_prefix(ISSUER_URL)?;
+    let issuer = &ISSUER.hosted;
+    let json = |doc: serde_json::Value| Some(("application/ld+json", doc.to_string().into_bytes()));
+    let (content_type, body) = match path {
+        "/issuer.json" => json(issuer.profile(&DemoBadge::at(0).spec(&[])))?,
+        "/key.json" => json(issuer.key().ok()?)?,
+        _ => {
+            if let Some(index) = path
+                .strip_prefix("/assertions/")
+                .and_then(|rest| rest.strip_suffix(".json"))
+                .and_then(badge_index)
+                .filter(|index| Format::of(*index) == Format::Ob2HostedSvg)
+            {
+                let badge = DemoBadge::at(index);
+                json(issuer.assertion(&badge.spec(&badge.alignment()), false))?
+            } else if let Some(index) = path.strip_suffix(".png").and_then(achievement_index) {
+                ("image/png", disc_png(256, colour(index)))
+            } else {
+                let badge = DemoBadge::at(achievement_index(path)?);
+                json(issuer.badge_class(&badge.spec(&badge.alignment())))?
+            }
+        }
     };
-    let month = 1 + index % 9;
-    let valid_from = format!("2026-{month:02}-{:02}T09:00:00Z", 3 + index % 25);
-    let code = format!("SE-{:02}", index % SOFT_SKILLS.len() + 1);
-    let target_url = format!("{ISSUER_URL}/referentiel#{slug}");
-    let alignments = [Target {
-        name: skill,
-        url: &target_url,
-        framework: FRAMEWORK,
-        code: &code,
-    }];
-    let spec = BadgeSpec {
-        id: &id,
-        issuer_name: ISSUER_NAME,
-        issuer_url: ISSUER_URL,
-        achievement_id: &achievement_id,
-        name,
-        description,
-        criteria,
-        image_url: &image_url,
-        recipient_email: recipient,
-        salt: Some("sel-de-demo"),
-        valid_from: &valid_from,
-        tags: &["savoir-être", "formation professionnelle"],
-        issuer_email: Some(ISSUER_EMAIL),
-        alignments: &alignments,
-    };
-    let credential = issuer
-        .sign(ob3_credential(issuer, &spec), &valid_from)
-        .map_err(|e| anyhow::anyhow!("signing {skill}: {e:?}"))?;
-    Ok(match index % 3 {
-        0 => bake_png(&disc_png(256, colour), &credential).context("baking a PNG")?,
-        1 => bake_svg(&svg, &credential).context("baking an SVG")?.into_bytes(),
-        _ => serde_json::to_vec_pretty(&credential)?,
+    Some(FetchResponse {
+        status: 200,
+        url: url.to_owned(),
+        content_type: Some(content_type.to_owned()),
+        body,
     })
+}
+
+/// The network fetcher, which also answers the demo issuer's documents (so the demo
+/// backpack verifies, and re-verifies, offline).
+pub fn fetcher(allow_private_network: bool) -> Bundled<HttpFetcher> {
+    Bundled::new(
+        HttpFetcher::new(allow_private_network, Limits::default()),
+        issuer_document,
+    )
+}
+
+/// The demo badges there can be: the benchmark's large gallery goes up to a few hundred.
+const MAX_DEMO_BADGES: usize = 10_000;
+
+fn badge_index(text: &str) -> Option<usize> {
+    text.parse().ok().filter(|index| *index < MAX_DEMO_BADGES)
+}
+
+/// The first badge of the achievement at `/badges/<slug>-<level>`.
+fn achievement_index(path: &str) -> Option<usize> {
+    let (slug, level) = path.strip_prefix("/badges/")?.rsplit_once('-')?;
+    let level: usize = level.parse().ok().filter(|level| *level >= 1)?;
+    let skill = SOFT_SKILLS.iter().position(|(_, s, _, _)| *s == slug)?;
+    Some((level - 1) * SOFT_SKILLS.len() + skill).filter(|index| *index < MAX_DEMO_BADGES)
 }
 
 /// A round badge with the skill's initials: plain SVG, no script, no external reference.
@@ -353,6 +517,31 @@ async fn collection(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_issuer_serves_only_its_own_documents() {
+        let base = ISSUER_URL;
+        for path in [
+            "/issuer.json",
+            "/key.json",
+            "/badges/precision-1",
+            "/badges/precision-2.png",
+            "/assertions/1.json",
+        ] {
+            assert!(issuer_document(&format!("{base}{path}")).is_some(), "{path}");
+        }
+        // The signed badge at 0 has no hosted assertion; nothing outside the issuer's site.
+        for url in [
+            format!("{base}/assertions/0.json"),
+            format!("{base}/assertions/99999.json"),
+            format!("{base}/badges/unknown-1"),
+            format!("{base}/badges/precision-0"),
+            "https://formation-demo.example.evil.org/issuer.json".to_owned(),
+            "https://example.org/issuer.json".to_owned(),
+        ] {
+            assert!(issuer_document(&url).is_none(), "{url}");
+        }
+    }
 
     #[test]
     fn pictures_carry_initials_and_no_script() {

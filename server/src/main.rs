@@ -13,7 +13,8 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Verify(args) => {
-            let code = besace_badges::run_verify(args).await;
+            let fetcher = besace_server::demo::fetcher(args.allow_private_network);
+            let code = besace_badges::run_verify_with(&args, &fetcher).await;
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
         Command::Serve(args) => {

@@ -124,7 +124,7 @@ impl Application {
             public_url.as_str(),
             rate_limits,
             mailer,
-            args.allow_private_network,
+            Arc::new(crate::demo::fetcher(args.allow_private_network)),
         );
         app_state.public_recheck_after = *args.public_recheck_after;
         spawn_rate_limit_cleanup(app_state.rate_limits.clone());

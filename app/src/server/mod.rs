@@ -26,7 +26,7 @@ pub struct AppState {
     pub mailer: Arc<mail::Mailer>,
     /// The only way out to the network for badge verification (refuses private addresses
     /// unless the operator allows them for tests).
-    pub fetcher: Arc<besace_badges::HttpFetcher>,
+    pub fetcher: Arc<dyn besace_badges::Fetcher>,
     /// Rendered public galleries and badge views (see `public_pages`).
     pub public_pages: Arc<public_pages::PublicPages>,
     /// A public badge view older than this is re-checked in the background.
@@ -39,17 +39,14 @@ impl AppState {
         public_url: &str,
         rate_limits: rate_limit::RateLimits,
         mailer: mail::Mailer,
-        allow_private_network: bool,
+        fetcher: Arc<dyn besace_badges::Fetcher>,
     ) -> Self {
         Self {
             db,
             rate_limits: Arc::new(rate_limits),
             public_url: public_url.trim_end_matches('/').into(),
             mailer: Arc::new(mailer),
-            fetcher: Arc::new(besace_badges::HttpFetcher::new(
-                allow_private_network,
-                besace_badges::Limits::default(),
-            )),
+            fetcher,
             public_pages: Default::default(),
             public_recheck_after: std::time::Duration::from_secs(3600),
         }

@@ -85,7 +85,12 @@ pub async fn verify_with(args: &VerifyArgs, fetcher: &dyn Fetcher) -> (i32, Stri
 /// Runs `besace verify`: prints the result and returns the process exit code.
 pub async fn run_verify(args: VerifyArgs) -> i32 {
     let fetcher = HttpFetcher::new(args.allow_private_network, Limits::default());
-    let (code, out) = verify_with(&args, &fetcher).await;
+    run_verify_with(&args, &fetcher).await
+}
+
+/// [`run_verify`] through a given fetcher (one that also knows bundled documents).
+pub async fn run_verify_with(args: &VerifyArgs, fetcher: &dyn Fetcher) -> i32 {
+    let (code, out) = verify_with(args, fetcher).await;
     if code == EXIT_UNREADABLE {
         eprintln!("{out}");
     } else {

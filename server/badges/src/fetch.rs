@@ -77,6 +77,39 @@ impl Fetcher for NoFetch {
     }
 }
 
+/// Answers the documents a program carries itself (a demo issuer's profile, key and badge
+/// classes) without the network, the way the JSON-LD contexts are bundled; every other
+/// URL goes to `inner`.
+pub struct Bundled<F> {
+    inner: F,
+    documents: Box<BundledDocuments>,
+}
+
+/// URL → the document a program carries for it, if any.
+pub type BundledDocuments = dyn Fn(&str) -> Option<FetchResponse> + Send + Sync;
+
+impl<F: Fetcher> Bundled<F> {
+    pub fn new(inner: F, documents: impl Fn(&str) -> Option<FetchResponse> + Send + Sync + 'static) -> Self {
+        Self {
+            inner,
+            documents: Box::new(documents),
+        }
+    }
+}
+
+impl<F: Fetcher> Fetcher for Bundled<F> {
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+        kind: FetchKind,
+    ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+        match (self.documents)(url) {
+            Some(response) => Box::pin(async move { Ok(response) }),
+            None => self.inner.fetch(url, kind),
+        }
+    }
+}
+
 /// Whether an address is on the public internet (not loopback, private, link-local,
 /// multicast, unspecified, shared, documentation or otherwise reserved).
 pub fn is_public_ip(ip: IpAddr) -> bool {

@@ -1,5 +1,7 @@
 //! Making badges, the other way round from verifying them: an Open Badges 3.0 credential
-//! signed with `eddsa-rdfc-2022` by a `did:key` issuer, baked into a PNG or an SVG.
+//! signed with `eddsa-rdfc-2022` by a `did:key` issuer, or an Open Badges 2.0 assertion
+//! (hosted, or signed with RS256) from an issuer whose documents live at https URLs,
+//! baked into a PNG or an SVG.
 //!
 //! Besace is a backpack, not an issuer: this exists so the demo backpack and the import
 //! benchmark hold real badges that verify offline, made by the same canonicalisation the
@@ -89,15 +91,20 @@ pub struct Target<'a> {
     pub code: &'a str,
 }
 
+/// `sha256$<hex>` of the address and salt, as both specifications hash recipients.
+fn hashed_identity(email: &str, salt: &str) -> String {
+    let hash = Sha256::digest(format!("{email}{salt}").as_bytes());
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256${hex}")
+}
+
 /// An unsigned Open Badges 3.0 credential.
 pub fn ob3_credential(issuer: &DidKeyIssuer, badge: &BadgeSpec) -> Value {
     let identifier = match badge.salt {
         Some(salt) => {
-            let hash = Sha256::digest(format!("{}{salt}", badge.recipient_email).as_bytes());
-            let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
             json!({
                 "type": "IdentityObject",
-                "identityHash": format!("sha256${hex}"),
+                "identityHash": hashed_identity(badge.recipient_email, salt),
                 "identityType": "emailAddress",
                 "hashed": true,
                 "salt": salt
@@ -162,9 +169,184 @@ pub fn ob3_credential(issuer: &DidKeyIssuer, badge: &BadgeSpec) -> Value {
     credential
 }
 
+const OB2_CONTEXT: &str = "https://w3id.org/openbadges/v2";
+
+/// An Open Badges 2.0 issuer: its profile (`{base}/issuer.json`) and RSA key
+/// (`{base}/key.json`) are documents at https URLs that verifiers fetch, so whoever serves
+/// them must serve exactly what [`Self::profile`] and [`Self::key`] answer.
+pub struct HostedIssuer {
+    key: rsa::RsaPrivateKey,
+    base: String,
+}
+
+/// Why an issuer key could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum IssuerKeyError {
+    #[error("not a PKCS#8 PEM RSA private key: {0}")]
+    BadKey(String),
+    #[error("signing failed: {0}")]
+    Signing(String),
+}
+
+impl HostedIssuer {
+    /// `base` is the https origin (and path) the issuer's documents live under.
+    pub fn new(private_key_pem: &str, base: &str) -> Result<Self, IssuerKeyError> {
+        use rsa::pkcs8::DecodePrivateKey;
+        let key = rsa::RsaPrivateKey::from_pkcs8_pem(private_key_pem)
+            .map_err(|e| IssuerKeyError::BadKey(e.to_string()))?;
+        Ok(Self {
+            key,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    pub fn profile_url(&self) -> String {
+        format!("{}/issuer.json", self.base)
+    }
+
+    pub fn key_url(&self) -> String {
+        format!("{}/key.json", self.base)
+    }
+
+    /// The Issuer profile, listing the signing key.
+    pub fn profile(&self, badge: &BadgeSpec) -> Value {
+        let mut profile = json!({
+            "@context": OB2_CONTEXT,
+            "type": "Issuer",
+            "id": self.profile_url(),
+            "name": badge.issuer_name,
+            "url": badge.issuer_url,
+            "publicKey": self.key_url()
+        });
+        if let Some(email) = badge.issuer_email {
+            profile["email"] = json!(email);
+        }
+        profile
+    }
+
+    /// The CryptographicKey document: the public half, in PEM.
+    pub fn key(&self) -> Result<Value, IssuerKeyError> {
+        use rsa::pkcs8::{EncodePublicKey, LineEnding};
+        let pem = self
+            .key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(|e| IssuerKeyError::BadKey(e.to_string()))?;
+        Ok(json!({
+            "@context": OB2_CONTEXT,
+            "type": "CryptographicKey",
+            "id": self.key_url(),
+            "owner": self.profile_url(),
+            "publicKeyPem": pem
+        }))
+    }
+
+    /// The BadgeClass, whose id (and URL) is the spec's `achievement_id`.
+    pub fn badge_class(&self, badge: &BadgeSpec) -> Value {
+        let mut class = json!({
+            "@context": OB2_CONTEXT,
+            "type": "BadgeClass",
+            "id": badge.achievement_id,
+            "name": badge.name,
+            "description": badge.description,
+            "image": badge.image_url,
+            "criteria": { "narrative": badge.criteria },
+            "issuer": self.profile_url(),
+            "tags": badge.tags
+        });
+        if !badge.alignments.is_empty() {
+            let alignments: Vec<Value> = badge
+                .alignments
+                .iter()
+                .map(|t| {
+                    json!({
+                        "targetName": t.name,
+                        "targetUrl": t.url,
+                        "targetFramework": t.framework,
+                        "targetCode": t.code
+                    })
+                })
+                .collect();
+            class["alignment"] = json!(alignments);
+        }
+        class
+    }
+
+    /// The Assertion: hosted at its own id (an https URL under `base`), or signed with
+    /// this issuer's key (then see [`Self::sign`]).
+    pub fn assertion(&self, badge: &BadgeSpec, signed: bool) -> Value {
+        let recipient = match badge.salt {
+            Some(salt) => json!({
+                "type": "email",
+                "hashed": true,
+                "salt": salt,
+                "identity": hashed_identity(badge.recipient_email, salt)
+            }),
+            None => json!({ "type": "email", "hashed": false, "identity": badge.recipient_email }),
+        };
+        let verification = if signed {
+            json!({ "type": "signed", "creator": self.key_url() })
+        } else {
+            json!({ "type": "hosted" })
+        };
+        json!({
+            "@context": OB2_CONTEXT,
+            "type": "Assertion",
+            "id": badge.id,
+            "recipient": recipient,
+            "badge": badge.achievement_id,
+            "issuedOn": badge.valid_from,
+            "verification": verification
+        })
+    }
+
+    /// A compact JWS (RS256) of `assertion`: what a signed badge bakes.
+    pub fn sign(&self, assertion: &Value) -> Result<String, IssuerKeyError> {
+        use base64::Engine as _;
+        use rsa::signature::{SignatureEncoding, Signer as _};
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let header = b64.encode(json!({ "alg": "RS256" }).to_string());
+        let payload = b64.encode(assertion.to_string());
+        let signing_input = format!("{header}.{payload}");
+        let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone());
+        let signature = signer
+            .try_sign(signing_input.as_bytes())
+            .map_err(|e| IssuerKeyError::Signing(e.to_string()))?;
+        Ok(format!("{signing_input}.{}", b64.encode(signature.to_bytes())))
+    }
+}
+
+/// Bakes an Open Badges 2.0 assertion (JSON, a URL, or a signed JWS) into a PNG: an `iTXt`
+/// chunk `openbadges`. Answers `None` when `png` is not a PNG.
+pub fn bake_png_ob2(png: &[u8], assertion: &str) -> Option<Vec<u8>> {
+    bake_png_text(png, "openbadges", assertion)
+}
+
+/// Bakes an Open Badges 2.0 assertion into an SVG: `<openbadges:assertion verify="…">`
+/// naming the hosted assertion's URL or holding the JWS, with the JSON in CDATA if given.
+pub fn bake_svg_ob2(svg: &str, verify: &str, assertion: Option<&Value>) -> Option<String> {
+    let body = assertion
+        .map(|a| format!("<![CDATA[{}]]>", a.to_string().replace("]]>", "]]\\u003e")))
+        .unwrap_or_default();
+    let verify = verify
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
+    bake_svg_element(
+        svg,
+        r#"xmlns:openbadges="http://openbadges.org""#,
+        &format!(r#"<openbadges:assertion verify="{verify}">{body}</openbadges:assertion>"#),
+    )
+}
+
 /// Bakes `credential` into a PNG: an `iTXt` chunk `openbadgecredential` before `IEND`.
 /// Answers `None` when `png` is not a PNG.
 pub fn bake_png(png: &[u8], credential: &Value) -> Option<Vec<u8>> {
+    bake_png_text(png, "openbadgecredential", &credential.to_string())
+}
+
+/// Adds an `iTXt` chunk `keyword` holding `text` before `IEND`.
+fn bake_png_text(png: &[u8], keyword: &str, text: &str) -> Option<Vec<u8>> {
     const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
     const IEND_CHUNK_LEN: usize = 12;
     if !png.starts_with(SIGNATURE) || png.len() < SIGNATURE.len() + IEND_CHUNK_LEN {
@@ -176,8 +358,9 @@ pub fn bake_png(png: &[u8], credential: &Value) -> Option<Vec<u8>> {
     }
     // keyword, NUL, compression flag 0 and method 0, empty language tag and translated
     // keyword (each NUL-terminated), then the UTF-8 text.
-    let mut data = b"openbadgecredential\0\0\0\0\0".to_vec();
-    data.extend_from_slice(credential.to_string().as_bytes());
+    let mut data = keyword.as_bytes().to_vec();
+    data.extend_from_slice(b"\0\0\0\0\0");
+    data.extend_from_slice(text.as_bytes());
     let mut out = Vec::with_capacity(png.len() + data.len() + 12);
     out.extend_from_slice(&png[..iend]);
     out.extend_from_slice(&u32::try_from(data.len()).ok()?.to_be_bytes());
@@ -194,6 +377,17 @@ pub fn bake_png(png: &[u8], credential: &Value) -> Option<Vec<u8>> {
 /// Bakes `credential` into an SVG: an `<openbadges:credential>` element holding the JSON in
 /// CDATA, right after the opening `<svg …>` tag. Answers `None` when there is no such tag.
 pub fn bake_svg(svg: &str, credential: &Value) -> Option<String> {
+    // `]]>` cannot appear inside CDATA; JSON can escape `>` instead.
+    let json = credential.to_string().replace("]]>", "]]\\u003e");
+    bake_svg_element(
+        svg,
+        r#"xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0""#,
+        &format!("<openbadges:credential><![CDATA[{json}]]></openbadges:credential>"),
+    )
+}
+
+/// Puts `element` right after the opening `<svg …>` tag, declaring `namespace` there.
+fn bake_svg_element(svg: &str, namespace: &str, element: &str) -> Option<String> {
     let start = svg.find("<svg")?;
     let end = start + svg[start..].find('>')?;
     let mut open_tag = svg[start..end].to_owned();
@@ -203,12 +397,11 @@ pub fn bake_svg(svg: &str, credential: &Value) -> Option<String> {
         open_tag.pop();
     }
     if !open_tag.contains("xmlns:openbadges") {
-        open_tag.push_str(r#" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0""#);
+        open_tag.push(' ');
+        open_tag.push_str(namespace);
     }
-    // `]]>` cannot appear inside CDATA; JSON can escape `>` instead.
-    let json = credential.to_string().replace("]]>", "]]\\u003e");
     Some(format!(
-        "{}{open_tag}><openbadges:credential><![CDATA[{json}]]></openbadges:credential>{}{}",
+        "{}{open_tag}>{element}{}{}",
         &svg[..start],
         if self_closing { "</svg>" } else { "" },
         &svg[end + 1..]
@@ -323,6 +516,79 @@ mod tests {
                 .await
                 .valid()
         );
+    }
+
+    /// Serves an Open Badges 2.0 issuer's documents (and hosted assertions) from memory.
+    fn served(documents: Vec<(String, Value)>) -> crate::Bundled<NoFetch> {
+        crate::Bundled::new(NoFetch, move |url: &str| {
+            documents
+                .iter()
+                .find(|(u, _)| u == url)
+                .map(|(u, doc)| crate::FetchResponse {
+                    status: 200,
+                    url: u.clone(),
+                    content_type: Some("application/ld+json".into()),
+                    body: doc.to_string().into_bytes(),
+                })
+        })
+    }
+
+    #[tokio::test]
+    async fn open_badges_2_hosted_and_signed_badges_verify() {
+        let issuer = HostedIssuer::new(
+            include_str!("../fixtures/keys/test-issuer.pem"),
+            "https://demo.besace.test/",
+        )
+        .unwrap();
+        let hosted_id = "https://demo.besace.test/assertions/1.json";
+        let spec = BadgeSpec {
+            id: hosted_id,
+            achievement_id: "https://demo.besace.test/badges/etre-ponctuel.json",
+            ..badge()
+        };
+        let hosted = issuer.assertion(&spec, false);
+        let fetcher = served(vec![
+            (issuer.profile_url(), issuer.profile(&spec)),
+            (issuer.key_url(), issuer.key().unwrap()),
+            (spec.achievement_id.into(), issuer.badge_class(&spec)),
+            (hosted_id.into(), hosted.clone()),
+        ]);
+        let picture = disc_png(32, [1, 2, 3]);
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"></svg>"#;
+
+        let hosted_png = bake_png_ob2(&picture, &hosted.to_string()).unwrap();
+        let hosted_svg = bake_svg_ob2(svg, hosted_id, Some(&hosted)).unwrap();
+        for file in [hosted_png, hosted_svg.into_bytes()] {
+            let report = verify_bytes(&file, &fetcher, &options()).await;
+            assert!(report.valid(), "{:#?}", report.errors(crate::Lang::En));
+            assert_eq!(
+                report.badge.issuer.email.as_deref(),
+                Some("contact@demo.besace.test")
+            );
+            assert_eq!(report.badge.alignments.len(), 1);
+        }
+
+        let jws = issuer.sign(&issuer.assertion(&spec, true)).unwrap();
+        for file in [
+            bake_png_ob2(&picture, &jws).unwrap(),
+            bake_svg_ob2(svg, &jws, None).unwrap().into_bytes(),
+        ] {
+            let report = verify_bytes(&file, &fetcher, &options()).await;
+            assert!(report.valid(), "{:#?}", report.errors(crate::Lang::En));
+            assert_eq!(report.badge.name.as_deref(), Some("Être ponctuel"));
+        }
+
+        // Another key signing for this issuer is refused, and so is a badge whose
+        // documents cannot be fetched.
+        let impostor = HostedIssuer::new(
+            include_str!("../fixtures/keys/other-issuer.pem"),
+            "https://demo.besace.test/",
+        )
+        .unwrap();
+        let forged = bake_png_ob2(&picture, &impostor.sign(&issuer.assertion(&spec, true)).unwrap()).unwrap();
+        assert!(!verify_bytes(&forged, &fetcher, &options()).await.valid());
+        let offline = bake_png_ob2(&picture, &jws).unwrap();
+        assert!(!verify_bytes(&offline, &NoFetch, &options()).await.valid());
     }
 
     #[test]

@@ -29,10 +29,10 @@ pub mod report;
 pub mod svg;
 mod verify;
 
-pub use cli::{run_verify, verify_with, VerifyArgs};
+pub use cli::{run_verify, run_verify_with, verify_with, VerifyArgs};
 pub use context::VerifyOptions;
 pub use extract::{extract, Container, Extracted, Payload};
-pub use fetch::{BoxFuture, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch};
+pub use fetch::{BoxFuture, Bundled, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch};
 pub use limits::Limits;
 pub use report::{
     Alignment, BadgeInfo, Check, CheckId, IssuerInfo, Lang, Method, RecipientResult, Report, Spec,

@@ -46,7 +46,9 @@ on_both_databases!(
             assert_eq!(entry["sha256"], sha.as_str());
         }
         assert!(
-            files.iter().any(|(name, _)| name == "005-presentation-adaptee.json"),
+            files
+                .iter()
+                .any(|(name, _)| name == "005-presentation-adaptee.json"),
             "{:?}",
             files.iter().map(|f| &f.0).collect::<Vec<_>>()
         );

@@ -1,33 +1,23 @@
 //! The frame around every page: skip link, header with navigation and language switch, footer.
-use crate::account::{me, set_language, CurrentUser, Logout};
+//! Server-rendered; the language switch and the logout button are islands.
+use crate::account::{me, CurrentUser, Logout, SetLanguage};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_location};
+use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let location = use_location();
-    // The learner for the navigation links, refreshed on every navigation (login and logout
-    // navigate).
-    let user = Resource::new(
-        move || location.pathname.get(),
-        |_| async { me().await.ok().flatten() },
-    );
-    // Browser tests wait for this marker: clicks before hydration would be lost.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    // The learner for the navigation links (every navigation is a page load).
+    let user = Resource::new(|| (), |_| async { me().await.ok().flatten() });
     let i18n = use_i18n();
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
             <div class="bar">
-                <A href="/" attr:class="brand">
+                <a href="/" class="brand">
                     <img src="/favicon.svg" alt="" width="32" height="32" />
                     <span>{t!(i18n, site_name)}</span>
-                </A>
+                </a>
                 <nav aria-label=move || t_string!(i18n, nav.main).to_string()>
                     <Transition fallback=|| ()>
                         {move || user.get().map(|user| view! { <NavLinks user /> })}
@@ -40,58 +30,72 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <p>{t!(i18n, footer.text)}</p>
         </footer>
+        <HydrationMarker />
     }
+}
+
+/// Last in the page, so it hydrates after every other island: browser tests wait for its
+/// marker, since a click before hydration would be lost.
+#[island]
+fn HydrationMarker() -> impl IntoView {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }
 
 #[component]
 fn NavLinks(user: Option<CurrentUser>) -> impl IntoView {
     let i18n = use_i18n();
     match user {
-        Some(_) => {
-            let logout = ServerAction::<Logout>::new();
-            view! {
-                <A href="/backpack">{t!(i18n, nav.backpack)}</A>
-                <A href="/collections">{t!(i18n, nav.collections)}</A>
-                <A href="/settings">{t!(i18n, nav.settings)}</A>
-                <ActionForm action=logout attr:class="inline-form">
-                    <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>
-                </ActionForm>
-            }
-            .into_any()
+        Some(_) => view! {
+            <a href="/backpack">{t!(i18n, nav.backpack)}</a>
+            <a href="/collections">{t!(i18n, nav.collections)}</a>
+            <a href="/settings">{t!(i18n, nav.settings)}</a>
+            <LogoutButton />
         }
+        .into_any(),
         None => view! {
-            <A href="/login">{t!(i18n, nav.login)}</A>
-            <A href="/signup" attr:class="button button-small">{t!(i18n, nav.signup)}</A>
+            <a href="/login">{t!(i18n, nav.login)}</a>
+            <a href="/signup" class="button button-small">{t!(i18n, nav.signup)}</a>
         }
         .into_any(),
     }
 }
 
-/// Switches the interface language at once (needs the wasm), remembers it in a cookie and,
-/// for a logged-in learner, in the account. Settings has a form that works without wasm.
+/// A plain form posting to the logout function (which redirects home): no wasm needed.
+#[component]
+fn LogoutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form method="post" action=Logout::url() class="inline-form">
+            <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>
+        </form>
+    }
+}
+
+/// A plain form posting the other language to `set_language`, which remembers it (cookie,
+/// and account for a learner) and sends the browser back to the same page, now in that
+/// language: no wasm needed.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let switch = move |_| {
-        let next = match i18n.get_locale() {
-            Locale::en => Locale::fr,
-            Locale::fr => Locale::en,
-        };
-        i18n.set_locale(next);
-        let code = next.as_str().to_string();
-        leptos::task::spawn_local(async move {
-            let _ = set_language(code).await;
-        });
+    let other = match i18n.get_locale_untracked() {
+        Locale::en => Locale::fr,
+        Locale::fr => Locale::en,
     };
     view! {
-        <button
-            type="button"
-            class="lang-switch"
-            lang=move || match i18n.get_locale() { Locale::en => "fr", Locale::fr => "en" }
-            aria-label=move || t_string!(i18n, nav.switch_to_label).to_string()
-            on:click=switch
-        >
-            {t!(i18n, nav.switch_to)}
-        </button>
+        <form method="post" action=SetLanguage::url() class="inline-form">
+            <input type="hidden" name="language" value=other.as_str() />
+            <button
+                type="submit"
+                class="lang-switch"
+                lang=other.as_str()
+                aria-label=t_string!(i18n, nav.switch_to_label).to_string()
+            >
+                {t!(i18n, nav.switch_to)}
+            </button>
+        </form>
     }
 }

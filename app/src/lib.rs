@@ -29,6 +29,17 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// Brings the page's islands to life (the wasm's entry point calls this).
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    // A server function that redirects (login, signup, delete) sends the browser there:
+    // there is no client-side router to do it.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        let _ = window().location().set_href(location);
+    });
+    leptos::mount::hydrate_islands();
+}
+
 /// The HTML document around every page (rendered on the server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -42,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <meta name="theme-color" content="#2f5d50" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>

@@ -36,7 +36,7 @@ test('a learner signs up, logs out, logs in, switches language and deletes the a
   await page.getByLabel('Your name').fill('Marie Dupont');
   await page.getByLabel('Password').fill('court');
   // The browser's own minlength check would stop a too-short password; bypass it to see ours.
-  await page.locator('form').evaluate((form: HTMLFormElement) => (form.noValidate = true));
+  await page.locator('main form').evaluate((form: HTMLFormElement) => (form.noValidate = true));
   await page.getByRole('button', { name: 'Create my account' }).click();
   await expect(page.getByRole('alert')).toContainText('too short');
 
@@ -60,7 +60,7 @@ test('a learner signs up, logs out, logs in, switches language and deletes the a
   await page.getByRole('button', { name: 'Log in' }).last().click();
   await expect(page).toHaveURL(/\/backpack$/);
 
-  // The switch works only once the wasm has taken over: text changes in place.
+  // The switch is a plain form: the same page comes back in French.
   await page.getByRole('button', { name: 'Passer en français' }).click();
   await expect(page.getByRole('heading', { name: "Votre besace est vide pour l'instant" })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');

@@ -13,8 +13,13 @@ async function screenshots(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-function badgeNames(page: Page) {
-  return page.locator('.ordered-badges .pick-name a').allTextContents();
+// Polled while the page loads again after a change: a read during the load counts as "not yet".
+async function badgeNames(page: Page): Promise<string[]> {
+  try {
+    return await page.locator('.ordered-badges .pick-name a').allTextContents();
+  } catch {
+    return [];
+  }
 }
 
 test('a learner fills a collection, orders it, publishes it, and a recruiter opens the link', async ({ page, browser }) => {
@@ -35,20 +40,25 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
   await page.getByRole('button', { name: 'Créer la collection' }).click();
   await expect(page).toHaveURL(/\/collections\/\d+$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await hydrated(page);
 
-  // Three badges from the backpack.
+  // Three badges from the backpack. Each change loads the page again: the new content
+  // shows first, then its islands come alive.
   for (let added = 1; added <= 3; added++) {
     await page.locator('.pick-list li').first().getByRole('button', { name: /^Ajouter/ }).click();
     await expect(page.locator('.ordered-badges li')).toHaveCount(added);
+    await hydrated(page);
   }
   const [first, second, third] = await badgeNames(page);
 
   // Keyboard-friendly order: the third goes up one.
   await page.getByRole('button', { name: `Monter : ${third}` }).click();
   await expect.poll(() => badgeNames(page)).toEqual([first, third, second]);
+  await hydrated(page);
   // Drag and drop: the last one onto the first place.
   await page.locator('.ordered-badges li').nth(2).dragTo(page.locator('.ordered-badges li').nth(0));
   await expect.poll(() => badgeNames(page)).toEqual([second, first, third]);
+  await hydrated(page);
 
   // Private until published; then a link to copy and share.
   await expect(page.getByText('Vous seul voyez cette collection.')).toBeVisible();
@@ -57,6 +67,7 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
   expect(link).toMatch(/\/g\/[A-Za-z0-9_-]{32}$/);
   await expect(page.getByRole('link', { name: 'LinkedIn', exact: true })).toHaveAttribute('href', /linkedin\.com/);
   await screenshots(page, 'collection-published');
+  await hydrated(page);
 
   // A recruiter: another browser, no cookies, no account, no JavaScript needed.
   const recruiter = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
@@ -102,6 +113,7 @@ test('a learner ticks badges in the backpack and adds them to a collection at on
 
   await page.goto('/collections');
   await page.getByRole('link', { name: 'Communication' }).click();
+  await expect(page).toHaveURL(/\/collections\/\d+$/);
   await expect(page.locator('.ordered-badges li')).toHaveCount(5);
   await expect(page.locator('.ordered-badges .pick-name a').last()).toHaveText('Discrétion');
 });

@@ -5,17 +5,26 @@ use crate::account::{Login as LoginFn, Signup as SignupFn};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 #[component]
 pub fn Signup() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SignupFn>::new();
-    let pending = action.pending();
     view! {
         <Title text=move || t_string!(i18n, signup.title).to_string() />
         <section class="panel form-panel">
             <h1>{t!(i18n, signup.title)}</h1>
+            <SignupForm />
+            <p class="aside">{t!(i18n, signup.have_account)} " " <a href="/login">{t!(i18n, nav.login)}</a></p>
+        </section>
+    }
+}
+
+#[island]
+fn SignupForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignupFn>::new();
+    let pending = action.pending();
+    view! {
             <ActionForm action>
                 <input type="hidden" name="language" value=move || i18n.get_locale().as_str() />
                 <div class="field">
@@ -37,28 +46,30 @@ pub fn Signup() -> impl IntoView {
                     {move || if pending.get() { t_string!(i18n, form.working) } else { t_string!(i18n, signup.submit) }}
                 </button>
             </ActionForm>
-            <p class="aside">{t!(i18n, signup.have_account)} " " <A href="/login">{t!(i18n, nav.login)}</A></p>
-        </section>
     }
 }
 
 #[component]
 pub fn Login() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<LoginFn>::new();
-    let pending = action.pending();
-    // The account's language applies from the first page after login, not the next reload.
-    Effect::new(move |_| {
-        if let Some(Ok(Some(code))) = action.value().get() {
-            if let Ok(locale) = code.parse::<Locale>() {
-                i18n.set_locale(locale);
-            }
-        }
-    });
     view! {
         <Title text=move || t_string!(i18n, login.title).to_string() />
         <section class="panel form-panel">
             <h1>{t!(i18n, login.title)}</h1>
+            <LoginForm />
+            <p class="aside">{t!(i18n, login.no_account)} " " <a href="/signup">{t!(i18n, nav.signup)}</a></p>
+        </section>
+    }
+}
+
+/// The login answers the account's language and sets its cookie, then redirects: the next
+/// page is a full load from the server, in that language.
+#[island]
+fn LoginForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<LoginFn>::new();
+    let pending = action.pending();
+    view! {
             <ActionForm action>
                 <div class="field">
                     <label for="email">{t!(i18n, form.email)}</label>
@@ -73,7 +84,5 @@ pub fn Login() -> impl IntoView {
                     {move || if pending.get() { t_string!(i18n, form.working) } else { t_string!(i18n, login.submit) }}
                 </button>
             </ActionForm>
-            <p class="aside">{t!(i18n, login.no_account)} " " <A href="/signup">{t!(i18n, nav.signup)}</A></p>
-        </section>
     }
 }

@@ -5,10 +5,9 @@ use crate::badges::{my_badges, BackpackQuery, BadgeCard, BadgePage};
 use crate::collections::{my_collections, AddBadgesToCollection, CollectionCard};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
-use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn Backpack() -> impl IntoView {
@@ -40,6 +39,7 @@ pub fn Backpack() -> impl IntoView {
                 </section>
                 <Transition fallback=|| ()>
                     {move || {
+                        let collections = collections.get()?.unwrap_or_default();
                         badges
                             .get()
                             .map(|result| match result {
@@ -55,13 +55,8 @@ pub fn Backpack() -> impl IntoView {
 }
 
 #[component]
-fn BadgeList(
-    page: BadgePage,
-    query: BackpackQuery,
-    collections: Resource<Result<Vec<CollectionCard>, AppError>>,
-) -> impl IntoView {
+fn BadgeList(page: BadgePage, query: BackpackQuery, collections: Vec<CollectionCard>) -> impl IntoView {
     let i18n = use_i18n();
-    let selected = RwSignal::new(Vec::<i64>::new());
     let total = page.total;
     let page_count = page.page_count();
     let current = page.page;
@@ -71,13 +66,7 @@ fn BadgeList(
         {if page.cards.is_empty() {
             view! { <p class="panel">{t!(i18n, backpack.no_match)}</p> }.into_any()
         } else {
-            view! {
-                <AddSelected selected collections />
-                <ul class="badge-grid">
-                    {page.cards.into_iter().map(|card| view! { <BadgeCardView card selected /> }).collect_view()}
-                </ul>
-            }
-                .into_any()
+            view! { <SelectableBadges cards=page.cards collections /> }.into_any()
         }}
         <Show when=move || { page_count > 1 }>
             <nav class="pager" aria-label=move || t_string!(i18n, backpack.pages).to_string()>
@@ -93,15 +82,25 @@ fn BadgeList(
     }
 }
 
+/// The grid of cards, each with a box to tick, and the bar that puts the ticked ones in a
+/// collection.
+#[island]
+fn SelectableBadges(cards: Vec<BadgeCard>, collections: Vec<CollectionCard>) -> impl IntoView {
+    let selected = RwSignal::new(Vec::<i64>::new());
+    view! {
+        <AddSelected selected collections />
+        <ul class="badge-grid">
+            {cards.into_iter().map(|card| view! { <BadgeCardView card selected /> }).collect_view()}
+        </ul>
+    }
+}
+
 /// Once badges are ticked: put them all in one of the learner's collections.
 #[component]
-fn AddSelected(
-    selected: RwSignal<Vec<i64>>,
-    collections: Resource<Result<Vec<CollectionCard>, AppError>>,
-) -> impl IntoView {
+fn AddSelected(selected: RwSignal<Vec<i64>>, collections: Vec<CollectionCard>) -> impl IntoView {
     let i18n = use_i18n();
     let add = ServerAction::<AddBadgesToCollection>::new();
-    let target = RwSignal::new(None::<i64>);
+    let target = RwSignal::new(collections.first().map(|c| c.id));
     Effect::new(move |_| {
         if let Some(Ok(())) = add.value().get() {
             selected.set(Vec::new());
@@ -111,19 +110,15 @@ fn AddSelected(
         <Show when=move || selected.with(|s| !s.is_empty())>
             <div class="panel selection-bar" role="region" aria-label=move || t_string!(i18n, backpack.selection).to_string()>
                 <p>{move || t_string!(i18n, backpack.selected_count, count = selected.with(Vec::len)).to_string()}</p>
-                <Transition fallback=|| ()>
-                    {move || collections.get().and_then(|list| list.ok()).map(|list| {
-                        if target.get_untracked().is_none() {
-                            target.set(list.first().map(|c| c.id));
-                        }
-                        view! {
-                            <label for="add-to-collection">{t!(i18n, backpack.add_to)}</label>
-                            <select id="add-to-collection" on:change=move |ev| target.set(event_target_value(&ev).parse().ok())>
-                                {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
-                            </select>
-                        }
-                    })}
-                </Transition>
+                {(!collections.is_empty()).then(|| {
+                    let list = collections.clone();
+                    view! {
+                        <label for="add-to-collection">{t!(i18n, backpack.add_to)}</label>
+                        <select id="add-to-collection" on:change=move |ev| target.set(event_target_value(&ev).parse().ok())>
+                            {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                        </select>
+                    }
+                })}
                 <button type="button" class="button" disabled=move || target.get().is_none() || add.pending().get() on:click=move |_| {
                     if let Some(id) = target.get_untracked() {
                         add.dispatch(AddBadgesToCollection { id, badge_ids: selected.get_untracked() });
@@ -152,7 +147,7 @@ fn FilterForm(query: BackpackQuery) -> impl IntoView {
         view! { <option value=value selected=sort == value>{label}</option> }
     };
     view! {
-        <Form method="GET" action="/backpack" attr:class="panel filters" attr:role="search">
+        <form method="GET" action="/backpack" class="panel filters" role="search">
             <div class="field">
                 <label for="q">{t!(i18n, backpack.search)}</label>
                 <input id="q" name="q" type="search" value=query.q.clone() />
@@ -177,7 +172,7 @@ fn FilterForm(query: BackpackQuery) -> impl IntoView {
                 </select>
             </div>
             <button type="submit" class="button button-secondary">{t!(i18n, backpack.apply)}</button>
-        </Form>
+        </form>
     }
 }
 

@@ -1,35 +1,30 @@
 //! One badge in full: what it says, how it was checked and when, and what the learner can
 //! do with it (check again, download the original, delete).
 use super::backpack::{BadgeImage, StatusChip};
-use super::RequireUser;
+use super::{go_on_success, reload_on_success, RequireUser};
 use crate::badges::{get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, VerifyBadgeAgain};
 use crate::collections::{badge_collections, Membership, SetCollectionBadge};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
-use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn BadgePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
-    let verify = ServerAction::<VerifyBadgeAgain>::new();
-    // Outside RequireUser's Suspense (one made inside can hang server rendering); the badge
-    // is fetched again after "verify again", its collections after a box is ticked.
-    let badge = Resource::new(move || (id(), verify.version().get()), |(id, _)| get_badge(id));
-    let set_badge = ServerAction::<SetCollectionBadge>::new();
-    let memberships = Resource::new(
-        move || (id(), set_badge.version().get()),
-        |(id, _)| badge_collections(id),
-    );
+    // Outside RequireUser's Suspense (one made inside can hang server rendering).
+    let badge = Resource::new(id, get_badge);
+    let memberships = Resource::new(id, badge_collections);
     view! {
         <RequireUser children=move |_| view! {
             <Transition fallback=|| ()>
-                {move || badge.get().map(|result| match result {
-                    Ok(detail) => view! { <BadgeView detail verify set_badge memberships /> }.into_any(),
+                {move || {
+                    let memberships = memberships.get()?;
+                    badge.get().map(|result| match result {
+                    Ok(detail) => view! { <BadgeView detail memberships /> }.into_any(),
                     Err(error) => view! {
                         <Title text=move || t_string!(i18n, badge.not_found).to_string() />
                         <section class="panel">
@@ -37,7 +32,7 @@ pub fn BadgePage() -> impl IntoView {
                             <a href="/backpack">{t!(i18n, badge.back)}</a>
                         </section>
                     }.into_any(),
-                })}
+                })}}
             </Transition>
         } />
     }
@@ -53,12 +48,7 @@ fn moment(rfc3339: &str) -> String {
 }
 
 #[component]
-fn BadgeView(
-    detail: BadgeDetail,
-    verify: ServerAction<VerifyBadgeAgain>,
-    set_badge: ServerAction<SetCollectionBadge>,
-    memberships: Resource<Result<Vec<Membership>, AppError>>,
-) -> impl IntoView {
+fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::AppError>) -> impl IntoView {
     let i18n = use_i18n();
     let name = detail.name.clone();
     let id = detail.id;
@@ -120,13 +110,7 @@ fn BadgeView(
                     </li>
                 }).collect_view()}
             </ul>
-            <ActionForm action=verify>
-                <input type="hidden" name="id" value=id />
-                <button type="submit" class="button button-secondary" disabled=move || verify.pending().get()>
-                    {t!(i18n, badge.verify_again)}
-                </button>
-            </ActionForm>
-            {move || verify.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+            <VerifyAgain id />
             <details>
                 <summary>{t!(i18n, badge.history)}</summary>
                 <ul>
@@ -136,7 +120,16 @@ fn BadgeView(
                 </ul>
             </details>
         </section>
-        <InCollections badge_id=id set_badge memberships />
+        <section class="panel" aria-labelledby="in-collections">
+            <h2 id="in-collections">{t!(i18n, collections.in_collections)}</h2>
+            {match memberships {
+                Ok(list) if list.is_empty() => view! {
+                    <p>{t!(i18n, collections.none_yet)} " " <a href="/collections">{t!(i18n, collections.create_one)}</a></p>
+                }.into_any(),
+                Ok(list) => view! { <InCollections badge_id=id memberships=list /> }.into_any(),
+                Err(error) => view! { <ErrorMessage error /> }.into_any(),
+            }}
+        </section>
         <section class="panel" aria-labelledby="keep-title">
             <h2 id="keep-title">{t!(i18n, badge.keep_title)}</h2>
             <p>
@@ -213,25 +206,31 @@ fn Criteria(url: Option<String>, narrative: Option<String>) -> impl IntoView {
     })
 }
 
-/// The learner's collections, each with a box ticked when it holds this badge.
-#[component]
-fn InCollections(
-    badge_id: i64,
-    set_badge: ServerAction<SetCollectionBadge>,
-    memberships: Resource<Result<Vec<Membership>, AppError>>,
-) -> impl IntoView {
+/// Checks the badge again; the page shows the new result.
+#[island]
+fn VerifyAgain(id: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let verify = ServerAction::<VerifyBadgeAgain>::new();
+    reload_on_success(verify);
     view! {
-        <section class="panel" aria-labelledby="in-collections">
-            <h2 id="in-collections">{t!(i18n, collections.in_collections)}</h2>
-            <Transition fallback=|| ()>
-                {move || memberships.get().map(|result| match result {
-                    Ok(list) if list.is_empty() => view! {
-                        <p>{t!(i18n, collections.none_yet)} " " <a href="/collections">{t!(i18n, collections.create_one)}</a></p>
-                    }.into_any(),
-                    Ok(list) => view! {
+        <ActionForm action=verify>
+            <input type="hidden" name="id" value=id />
+            <button type="submit" class="button button-secondary" disabled=move || verify.pending().get()>
+                {t!(i18n, badge.verify_again)}
+            </button>
+        </ActionForm>
+        {move || verify.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+    }
+}
+
+/// The learner's collections, each with a box ticked when it holds this badge: a tick
+/// changes the collection at once.
+#[island]
+fn InCollections(badge_id: i64, memberships: Vec<Membership>) -> impl IntoView {
+    let set_badge = ServerAction::<SetCollectionBadge>::new();
+    view! {
                         <ul class="memberships">
-                            {list.into_iter().map(|line| {
+                            {memberships.into_iter().map(|line| {
                                 let input_id = format!("in-collection-{}", line.id);
                                 let collection_id = line.id;
                                 let open = line.name.clone();
@@ -246,27 +245,17 @@ fn InCollections(
                                 }
                             }).collect_view()}
                         </ul>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
-                })}
-            </Transition>
-            {move || set_badge.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
-        </section>
+        {move || set_badge.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
     }
 }
 
 /// Delete asks once more, in the page (no browser dialog), then goes back to the backpack.
-#[component]
+#[island]
 fn DeleteBadgeForm(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let delete = ServerAction::<DeleteBadge>::new();
     let confirming = RwSignal::new(false);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            navigate("/backpack", Default::default());
-        }
-    });
+    go_on_success(delete, |_| Some("/backpack".to_owned()));
     view! {
         <Show
             when=move || confirming.get()

@@ -1,13 +1,13 @@
 //! Collections: the learner's list, and one collection to fill, order, publish and share.
 use super::backpack::{BadgeImage, StatusChip};
-use super::{action_error, RequireUser};
+use super::{action_error, go_on_success, reload_on_success, RequireUser};
 use crate::badges::{my_badges, BackpackQuery, BadgeCard};
 use crate::collections::*;
 use crate::error::ErrorMessage;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `2026-11-27T15:32:10+00:00` → `2026-11-27`.
 fn day(rfc3339: &str) -> String {
@@ -17,14 +17,7 @@ fn day(rfc3339: &str) -> String {
 #[component]
 pub fn Collections() -> impl IntoView {
     let i18n = use_i18n();
-    let create = ServerAction::<CreateCollection>::new();
-    let list = Resource::new(move || create.version().get(), |_| my_collections());
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = create.value().get() {
-            navigate(&format!("/collections/{id}"), Default::default());
-        }
-    });
+    let list = Resource::new(|| (), |_| my_collections());
     view! {
         <Title text=move || t_string!(i18n, collections.title).to_string() />
         <RequireUser children=move |_| view! {
@@ -45,13 +38,24 @@ pub fn Collections() -> impl IntoView {
             </Transition>
             <section class="panel" aria-labelledby="new-collection">
                 <h2 id="new-collection">{t!(i18n, collections.create_title)}</h2>
-                <ActionForm action=create>
-                    <CollectionFields name=String::new() description=String::new() />
-                    <button type="submit" class="button" disabled=move || create.pending().get()>{t!(i18n, collections.create)}</button>
-                </ActionForm>
-                {action_error(create)}
+                <CreateCollectionForm />
             </section>
         } />
+    }
+}
+
+/// Creates a collection, then opens it.
+#[island]
+fn CreateCollectionForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateCollection>::new();
+    go_on_success(create, |id| Some(format!("/collections/{id}")));
+    view! {
+        <ActionForm action=create>
+            <CollectionFields name=String::new() description=String::new() />
+            <button type="submit" class="button" disabled=move || create.pending().get()>{t!(i18n, collections.create)}</button>
+        </ActionForm>
+        {action_error(create)}
     }
 }
 
@@ -93,64 +97,27 @@ fn CollectionFields(name: String, description: String) -> impl IntoView {
     }
 }
 
-/// Every action of the collection page: any of them done refetches the page's data.
-#[derive(Clone, Copy)]
-struct Actions {
-    update: ServerAction<UpdateCollection>,
-    publish: ServerAction<PublishCollection>,
-    set_badge: ServerAction<SetCollectionBadge>,
-    move_badge: ServerAction<MoveCollectionBadge>,
-    reorder: ServerAction<ReorderCollection>,
-    indexing: ServerAction<SetCollectionIndexing>,
-}
-
-impl Actions {
-    fn new() -> Self {
-        Self {
-            update: ServerAction::new(),
-            publish: ServerAction::new(),
-            set_badge: ServerAction::new(),
-            move_badge: ServerAction::new(),
-            reorder: ServerAction::new(),
-            indexing: ServerAction::new(),
-        }
-    }
-
-    fn version(&self) -> [usize; 6] {
-        [
-            self.update.version().get(),
-            self.publish.version().get(),
-            self.set_badge.version().get(),
-            self.move_badge.version().get(),
-            self.reorder.version().get(),
-            self.indexing.version().get(),
-        ]
-    }
-}
-
 #[component]
 pub fn CollectionPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
-    let actions = Actions::new();
-    let collection = Resource::new(move || (id(), actions.version()), |(id, _)| get_collection(id));
+    let collection = Resource::new(id, get_collection);
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
-    let backpack = Resource::new(
-        move || (search(), actions.set_badge.version().get()),
-        |(q, _)| {
-            my_badges(BackpackQuery {
-                q,
-                ..Default::default()
-            })
-        },
-    );
+    let backpack = Resource::new(search, |q| {
+        my_badges(BackpackQuery {
+            q,
+            ..Default::default()
+        })
+    });
     view! {
         <RequireUser children=move |_| view! {
             <Transition fallback=|| ()>
-                {move || collection.get().map(|result| match result {
-                    Ok(detail) => view! { <CollectionView detail actions backpack /> }.into_any(),
+                {move || {
+                    let backpack = backpack.get()?;
+                    collection.get().map(|result| match result {
+                    Ok(detail) => view! { <CollectionView detail backpack /> }.into_any(),
                     Err(error) => view! {
                         <Title text=move || t_string!(i18n, collections.not_found).to_string() />
                         <section class="panel">
@@ -158,7 +125,7 @@ pub fn CollectionPage() -> impl IntoView {
                             <a href="/collections">{t!(i18n, collections.back)}</a>
                         </section>
                     }.into_any(),
-                })}
+                })}}
             </Transition>
         } />
     }
@@ -167,8 +134,7 @@ pub fn CollectionPage() -> impl IntoView {
 #[component]
 fn CollectionView(
     detail: CollectionDetail,
-    actions: Actions,
-    backpack: Resource<Result<crate::badges::BadgePage, crate::AppError>>,
+    backpack: Result<crate::badges::BadgePage, crate::AppError>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = detail.id;
@@ -180,15 +146,20 @@ fn CollectionView(
             <h1>{detail.name.clone()}</h1>
             {(!detail.description.is_empty()).then(|| view! { <p class="prose">{detail.description.clone()}</p> })}
         </section>
-        <Sharing detail=detail.clone() publish=actions.publish indexing=actions.indexing />
+        <Sharing detail=detail.clone() />
         <section class="panel" aria-labelledby="collection-badges">
             <h2 id="collection-badges">{t!(i18n, collections.badges_title)}</h2>
-            <OrderedBadges
-                id
-                badges=detail.badges.clone()
-                actions
-                linkedin=detail.share.as_ref().map(|links| links.linkedin_add.clone()).unwrap_or_default()
-            />
+            {if detail.badges.is_empty() {
+                view! { <p>{t!(i18n, collections.no_badges)}</p> }.into_any()
+            } else {
+                view! {
+                    <OrderedBadges
+                        id
+                        badges=detail.badges.clone()
+                        linkedin=detail.share.as_ref().map(|links| links.linkedin_add.clone()).unwrap_or_default()
+                    />
+                }.into_any()
+            }}
         </section>
         <section class="panel" aria-labelledby="add-badges">
             <h2 id="add-badges">{t!(i18n, collections.add_title)}</h2>
@@ -197,111 +168,144 @@ fn CollectionView(
                 <input id="add-q" name="q" type="search" placeholder=move || t_string!(i18n, backpack.search).to_string() />
                 <button type="submit" class="button button-secondary">{t!(i18n, backpack.apply)}</button>
             </form>
-            <Transition fallback=|| ()>
-                {move || {
-                    let held = held.clone();
-                    backpack.get().map(move |result| match result {
-                        Ok(page) => {
-                            let addable: Vec<BadgeCard> = page.cards.into_iter().filter(|c| !held.contains(&c.id)).collect();
-                            if addable.is_empty() {
-                                view! { <p>{t!(i18n, collections.all_added)}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="pick-list">
-                                        {addable.into_iter().map(|card| view! {
-                                            <li>
-                                                <BadgeImage src=card.image.clone() size=48 />
-                                                <span class="pick-name">{card.name.clone()}<br /><small>{card.issuer.clone()}</small></span>
-                                                <ActionForm action=actions.set_badge attr:class="inline-form">
-                                                    <input type="hidden" name="id" value=id />
-                                                    <input type="hidden" name="badge_id" value=card.id />
-                                                    <input type="hidden" name="holds" value="true" />
-                                                    <button type="submit" class="button button-small">{t!(i18n, collections.add)}<span class="visually-hidden">" : "{card.name.clone()}</span></button>
-                                                </ActionForm>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }
-                        }
-                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
-                    })
-                }}
-            </Transition>
-            {action_error(actions.set_badge)}
+            {match backpack {
+                Ok(page) => {
+                    let addable: Vec<BadgeCard> = page.cards.into_iter().filter(|c| !held.contains(&c.id)).collect();
+                    if addable.is_empty() {
+                        view! { <p>{t!(i18n, collections.all_added)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="pick-list">
+                                {addable.into_iter().map(|card| view! {
+                                    <li>
+                                        <BadgeImage src=card.image.clone() size=48 />
+                                        <span class="pick-name">{card.name.clone()}<br /><small>{card.issuer.clone()}</small></span>
+                                        <AddBadgeButton id badge_id=card.id name=card.name.clone() />
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }
+                Err(error) => view! { <ErrorMessage error /> }.into_any(),
+            }}
         </section>
         <section class="panel" aria-labelledby="edit-collection">
             <h2 id="edit-collection">{t!(i18n, collections.edit_title)}</h2>
-            <ActionForm action=actions.update>
-                <input type="hidden" name="id" value=id />
-                <CollectionFields name=detail.name.clone() description=detail.description.clone() />
-                <button type="submit" class="button button-secondary">{t!(i18n, collections.save)}</button>
-            </ActionForm>
-            {action_error(actions.update)}
+            <EditCollectionForm id name=detail.name.clone() description=detail.description.clone() />
             <p><a href=format!("/api/collections/{id}/export.zip") download="" rel="external">{t!(i18n, collections.download)}</a></p>
             <DeleteCollectionForm id />
         </section>
     }
 }
 
+/// Adds one badge of the backpack to the collection.
+#[island]
+fn AddBadgeButton(id: i64, badge_id: i64, name: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let set_badge = ServerAction::<SetCollectionBadge>::new();
+    reload_on_success(set_badge);
+    view! {
+        <ActionForm action=set_badge attr:class="inline-form">
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="badge_id" value=badge_id />
+            <input type="hidden" name="holds" value="true" />
+            <button type="submit" class="button button-small">{t!(i18n, collections.add)}<span class="visually-hidden">" : "{name}</span></button>
+        </ActionForm>
+        {action_error(set_badge)}
+    }
+}
+
+#[island]
+fn EditCollectionForm(id: i64, name: String, description: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let update = ServerAction::<UpdateCollection>::new();
+    reload_on_success(update);
+    view! {
+        <ActionForm action=update>
+            <input type="hidden" name="id" value=id />
+            <CollectionFields name description />
+            <button type="submit" class="button button-secondary">{t!(i18n, collections.save)}</button>
+        </ActionForm>
+        {action_error(update)}
+    }
+}
+
+/// Publishes (or unpublishes) the collection; the page then shows its new state.
+#[island]
+fn PublishButton(id: i64, publish: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<PublishCollection>::new();
+    reload_on_success(action);
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="publish" value=publish.to_string() />
+            {if publish {
+                view! { <button type="submit" class="button">{t!(i18n, collections.publish)}</button> }.into_any()
+            } else {
+                view! { <button type="submit" class="button button-secondary">{t!(i18n, collections.unpublish)}</button> }.into_any()
+            }}
+        </ActionForm>
+        {action_error(action)}
+    }
+}
+
+/// The public link, with a button that copies it.
+#[island]
+fn CopyLink(url: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let copied = RwSignal::new(false);
+    let to_copy = url.clone();
+    view! {
+        <label for="share-url">{t!(i18n, collections.link_label)}</label>
+        <div class="share-link">
+            <input id="share-url" readonly value=url on:focus=|ev| select_all(&ev) />
+            <button type="button" class="button button-secondary" on:click=move |_| {
+                copy_text(&to_copy);
+                copied.set(true);
+            }>{t!(i18n, collections.copy)}</button>
+        </div>
+        <p role="status">{move || copied.get().then_some(t!(i18n, collections.copied))}</p>
+    }
+}
+
 /// Private or public, the link, and the switch between the two.
 #[component]
-fn Sharing(
-    detail: CollectionDetail,
-    publish: ServerAction<PublishCollection>,
-    indexing: ServerAction<SetCollectionIndexing>,
-) -> impl IntoView {
+fn Sharing(detail: CollectionDetail) -> impl IntoView {
     let i18n = use_i18n();
     let id = detail.id;
-    let copied = RwSignal::new(false);
     view! {
         <section class="panel sharing" aria-labelledby="sharing">
             <h2 id="sharing">{t!(i18n, collections.sharing_title)}</h2>
             {match (detail.share_url.clone(), detail.published_at.clone()) {
                 (Some(url), Some(at)) => {
                     let when = day(&at);
-                    let to_copy = url.clone();
                     view! {
                         <p><span class="chip chip-ok">{t!(i18n, collections.public_since, when = move || when.clone())}</span></p>
                         <p>{t!(i18n, collections.public_text)}</p>
-                        <label for="share-url">{t!(i18n, collections.link_label)}</label>
-                        <div class="share-link">
-                            <input id="share-url" readonly value=url.clone() on:focus=|ev| select_all(&ev) />
-                            <button type="button" class="button button-secondary" on:click=move |_| {
-                                copy_text(&to_copy);
-                                copied.set(true);
-                            }>{t!(i18n, collections.copy)}</button>
-                        </div>
-                        <p role="status">{move || copied.get().then_some(t!(i18n, collections.copied))}</p>
+                        <CopyLink url=url.clone() />
                         <p><a href=url rel="external" target="_blank">{t!(i18n, collections.open_public)}</a></p>
-                        <IndexingSwitch id allowed=detail.allow_indexing indexing />
+                        <IndexingSwitch id allowed=detail.allow_indexing />
                         {detail.share.clone().map(|links| view! { <ShareOptions links /> })}
-                        <ActionForm action=publish attr:class="inline-form">
-                            <input type="hidden" name="id" value=id />
-                            <input type="hidden" name="publish" value="false" />
-                            <button type="submit" class="button button-secondary">{t!(i18n, collections.unpublish)}</button>
-                        </ActionForm>
+                        <PublishButton id publish=false />
                     }.into_any()
                 }
                 _ => view! {
                     <p><span class="chip chip-wait">{t!(i18n, collections.private)}</span></p>
                     <p>{t!(i18n, collections.private_text)}</p>
-                    <ActionForm action=publish attr:class="inline-form">
-                        <input type="hidden" name="id" value=id />
-                        <input type="hidden" name="publish" value="true" />
-                        <button type="submit" class="button">{t!(i18n, collections.publish)}</button>
-                    </ActionForm>
+                    <PublishButton id publish=true />
                 }.into_any(),
             }}
-            {action_error(publish)}
         </section>
     }
 }
 
 /// Search engines may list the public page only if the learner says so.
-#[component]
-fn IndexingSwitch(id: i64, allowed: bool, indexing: ServerAction<SetCollectionIndexing>) -> impl IntoView {
+#[island]
+fn IndexingSwitch(id: i64, allowed: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let indexing = ServerAction::<SetCollectionIndexing>::new();
     view! {
         <p class="switch">
             <input type="checkbox" id="allow-indexing" checked=allowed on:change=move |ev| {
@@ -349,18 +353,17 @@ fn ShareOptions(links: ShareLinks) -> impl IntoView {
     }
 }
 
-/// The collection's badges in order: move buttons for keyboards, drag and drop for pointers.
-#[component]
-fn OrderedBadges(
-    id: i64,
-    badges: Vec<BadgeCard>,
-    actions: Actions,
-    linkedin: Vec<(i64, String)>,
-) -> impl IntoView {
+/// The collection's badges in order: move buttons for keyboards, drag and drop for
+/// pointers. Every change loads the page again, in the new order.
+#[island]
+fn OrderedBadges(id: i64, badges: Vec<BadgeCard>, linkedin: Vec<(i64, String)>) -> impl IntoView {
     let i18n = use_i18n();
-    if badges.is_empty() {
-        return view! { <p>{t!(i18n, collections.no_badges)}</p> }.into_any();
-    }
+    let move_badge = ServerAction::<MoveCollectionBadge>::new();
+    let reorder = ServerAction::<ReorderCollection>::new();
+    let remove = ServerAction::<SetCollectionBadge>::new();
+    reload_on_success(move_badge);
+    reload_on_success(reorder);
+    reload_on_success(remove);
     let count = badges.len();
     let order: Vec<i64> = badges.iter().map(|b| b.id).collect();
     let dragged = RwSignal::new(None::<i64>);
@@ -376,7 +379,7 @@ fn OrderedBadges(
         order.retain(|b| *b != moving);
         let at = order.iter().position(|b| *b == target).unwrap_or(order.len());
         order.insert(at, moving);
-        actions.reorder.dispatch(ReorderCollection { id, order });
+        reorder.dispatch(ReorderCollection { id, order });
     };
     view! {
         <ol class="ordered-badges">
@@ -385,7 +388,7 @@ fn OrderedBadges(
                 let name = card.name.clone();
                 let drop_on = drop_on.clone();
                 let mover = move |up: bool, label: String, disabled: bool| view! {
-                    <ActionForm action=actions.move_badge attr:class="inline-form">
+                    <ActionForm action=move_badge attr:class="inline-form">
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="badge_id" value=badge_id />
                         <input type="hidden" name="up" value=up.to_string() />
@@ -411,7 +414,7 @@ fn OrderedBadges(
                         <span class="row-actions">
                             {mover(true, up_label, index == 0)}
                             {mover(false, down_label, index + 1 == count)}
-                            <ActionForm action=actions.set_badge attr:class="inline-form">
+                            <ActionForm action=remove attr:class="inline-form">
                                 <input type="hidden" name="id" value=id />
                                 <input type="hidden" name="badge_id" value=badge_id />
                                 <input type="hidden" name="holds" value="false" />
@@ -422,23 +425,18 @@ fn OrderedBadges(
                 }
             }).collect_view()}
         </ol>
-        {action_error(actions.move_badge)}
-        {action_error(actions.reorder)}
+        {action_error(move_badge)}
+        {action_error(reorder)}
+        {action_error(remove)}
     }
-    .into_any()
 }
 
-#[component]
+#[island]
 fn DeleteCollectionForm(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let delete = ServerAction::<DeleteCollection>::new();
     let confirming = RwSignal::new(false);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            navigate("/collections", Default::default());
-        }
-    });
+    go_on_success(delete, |_| Some("/collections".to_owned()));
     view! {
         <Show
             when=move || confirming.get()

@@ -233,7 +233,6 @@ impl Imports {
 #[component]
 pub fn Import() -> impl IntoView {
     let i18n = use_i18n();
-    let imports = Imports::new();
     view! {
         <Title text=move || t_string!(i18n, import.title).to_string() />
         <RequireUser children=move |_| view! {
@@ -241,13 +240,22 @@ pub fn Import() -> impl IntoView {
                 <h1>{t!(i18n, import.title)}</h1>
                 <p class="lead">{t!(i18n, import.intro)}</p>
             </section>
-            <FilePicker imports />
-            <div class="import-row">
-                <UrlForm imports />
-                <PasteForm imports />
-            </div>
-            <ImportList imports />
+            <ImportPanel />
         } />
+    }
+}
+
+/// Files, link and paste, and the list of what was sent.
+#[island]
+fn ImportPanel() -> impl IntoView {
+    let imports = Imports::new();
+    view! {
+        <FilePicker imports />
+        <div class="import-row">
+            <UrlForm imports />
+            <PasteForm imports />
+        </div>
+        <ImportList imports />
     }
 }
 

@@ -1,7 +1,6 @@
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::A;
 
 #[component]
 pub fn Landing() -> impl IntoView {
@@ -13,8 +12,8 @@ pub fn Landing() -> impl IntoView {
             <h1>{t!(i18n, landing.title)}</h1>
             <p class="lead">{t!(i18n, landing.intro)}</p>
             <div class="actions">
-                <A href="/signup" attr:class="button">{t!(i18n, landing.cta_signup)}</A>
-                <A href="/login" attr:class="button button-secondary">{t!(i18n, landing.cta_login)}</A>
+                <a href="/signup" class="button">{t!(i18n, landing.cta_signup)}</a>
+                <a href="/login" class="button button-secondary">{t!(i18n, landing.cta_login)}</a>
             </div>
         </section>
         <section class="panel">

@@ -50,6 +50,34 @@ where
     }
 }
 
+/// Loads the page again once `action` has succeeded: the page is the server's HTML, so the
+/// server shows the change (an island has no page state to patch).
+fn reload_on_success<I, T>(action: ServerAction<I>)
+where
+    I: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    go_on_success(action, |_| None);
+}
+
+/// Once `action` has succeeded, goes to the page `target` names for its answer, or loads
+/// the same page again.
+fn go_on_success<I, T>(action: ServerAction<I>, target: impl Fn(&T) -> Option<String> + 'static)
+where
+    I: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(answer)) = action.value().get() {
+            let location = window().location();
+            let _ = match target(&answer) {
+                Some(path) => location.set_href(&path),
+                None => location.reload(),
+            };
+        }
+    });
+}
+
 /// The error of the last submission of a form, if it failed.
 fn action_error<I, T>(action: ServerAction<I>) -> impl IntoView
 where

@@ -1,7 +1,6 @@
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -15,7 +14,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="panel">
             <h1>{t!(i18n, errors.not_found_title)}</h1>
             <p>{t!(i18n, errors.not_found_text)}</p>
-            <A href="/">{t!(i18n, errors.back_home)}</A>
+            <a href="/">{t!(i18n, errors.back_home)}</a>
         </section>
     }
 }

@@ -1,11 +1,10 @@
 //! Settings: e-mail addresses, password, language, account deletion.
-use super::{action_error, RequireUser};
+use super::{action_error, reload_on_success, RequireUser};
 use crate::account::{ChangePassword, DeleteAccount, SetLanguage};
 use crate::emails::{list_emails, AddEmail, EmailAddress, MakePrimaryEmail, RemoveEmail, ResendVerification};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
 use crate::profile::{my_profile, ProfileSettings, SetProfile};
-use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,9 +13,8 @@ pub fn Settings() -> impl IntoView {
     let i18n = use_i18n();
     // Made here, outside RequireUser's Suspense: a resource made inside it could be disposed
     // with a first render of the children while its fetch still runs on the server.
-    let emails = EmailsState::new();
-    let set_profile = ServerAction::<SetProfile>::new();
-    let profile = Resource::new(move || set_profile.version().get(), |_| my_profile());
+    let emails = Resource::new(|| (), |_| list_emails());
+    let profile = Resource::new(|| (), |_| my_profile());
     view! {
         <Title text=move || t_string!(i18n, settings.title).to_string() />
         <RequireUser children=move |user| {
@@ -25,12 +23,21 @@ pub fn Settings() -> impl IntoView {
                     <h1>{t!(i18n, settings.title)}</h1>
                     <p>{t!(i18n, settings.signed_in_as)} " " <strong>{user.email.clone()}</strong></p>
                 </section>
-                <EmailsSection state=emails />
+                <section class="panel" aria-labelledby="emails-title">
+                    <h2 id="emails-title">{t!(i18n, settings.emails_title)}</h2>
+                    <p>{t!(i18n, settings.emails_intro)}</p>
+                    <Transition fallback=|| ()>
+                        {move || emails.get().map(|result| match result {
+                            Ok(addresses) => view! { <EmailsSection addresses /> }.into_any(),
+                            Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                        })}
+                    </Transition>
+                </section>
                 <PasswordForm />
                 <LanguageForm />
                 <Transition fallback=|| ()>
                     {move || profile.get().map(|result| match result {
-                        Ok(current) => view! { <ProfileForm current action=set_profile /> }.into_any(),
+                        Ok(current) => view! { <ProfileForm current /> }.into_any(),
                         Err(error) => view! { <ErrorMessage error /> }.into_any(),
                     })}
                 </Transition>
@@ -48,7 +55,7 @@ pub fn Settings() -> impl IntoView {
     }
 }
 
-#[component]
+#[island]
 fn PasswordForm() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ChangePassword>::new();
@@ -76,9 +83,12 @@ fn PasswordForm() -> impl IntoView {
     }
 }
 
-#[component]
-fn ProfileForm(current: ProfileSettings, action: ServerAction<SetProfile>) -> impl IntoView {
+/// The public profile's handle and mode; the page shows the new link once saved.
+#[island]
+fn ProfileForm(current: ProfileSettings) -> impl IntoView {
     let i18n = use_i18n();
+    let action = ServerAction::<SetProfile>::new();
+    reload_on_success(action);
     let mode = current.mode.clone();
     let option = move |value: &'static str, label: String| {
         let id = format!("profile-mode-{value}");
@@ -117,15 +127,16 @@ fn ProfileForm(current: ProfileSettings, action: ServerAction<SetProfile>) -> im
     }
 }
 
-#[component]
+/// The interface language; the page is loaded again in it (the server sets the cookie).
+#[island]
 fn LanguageForm() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SetLanguage>::new();
     let chosen = RwSignal::new(i18n.get_locale_untracked());
-    // With the wasm loaded, switch the page at once; without it the reload does it.
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             i18n.set_locale(chosen.get_untracked());
+            let _ = window().location().reload();
         }
     });
     let done = move || matches!(action.value().get(), Some(Ok(())));
@@ -158,7 +169,7 @@ fn LanguageForm() -> impl IntoView {
     }
 }
 
-#[component]
+#[island]
 fn DeleteForm() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<DeleteAccount>::new();
@@ -186,86 +197,53 @@ struct EmailActions {
     primary: ServerAction<MakePrimaryEmail>,
 }
 
-/// The address list and every action on it; the list reloads after each change.
-#[derive(Clone, Copy)]
-struct EmailsState {
-    add: ServerAction<AddEmail>,
-    actions: EmailActions,
-    list: Resource<Result<Vec<EmailAddress>, AppError>>,
-}
-
-impl EmailsState {
-    fn new() -> Self {
-        let add = ServerAction::<AddEmail>::new();
-        let actions = EmailActions {
-            resend: ServerAction::new(),
-            remove: ServerAction::new(),
-            primary: ServerAction::new(),
-        };
-        let list = Resource::new(
-            move || {
-                (
-                    add.version().get(),
-                    actions.remove.version().get(),
-                    actions.primary.version().get(),
-                )
-            },
-            |_| list_emails(),
-        );
-        Self { add, actions, list }
-    }
-}
-
-#[component]
-fn EmailsSection(state: EmailsState) -> impl IntoView {
+/// The addresses and every action on them. After a change the list is fetched again in
+/// place, so the page keeps its messages ("a link has been sent").
+#[island]
+fn EmailsSection(addresses: Vec<EmailAddress>) -> impl IntoView {
     let i18n = use_i18n();
-    let EmailsState {
-        add,
-        actions,
-        list: emails,
-    } = state;
+    let list = RwSignal::new(addresses);
+    let add = ServerAction::<AddEmail>::new();
+    let actions = EmailActions {
+        resend: ServerAction::new(),
+        remove: ServerAction::new(),
+        primary: ServerAction::new(),
+    };
+    Effect::new(move |first: Option<()>| {
+        add.version().track();
+        actions.remove.version().track();
+        actions.primary.version().track();
+        if first.is_some() {
+            leptos::task::spawn_local(async move {
+                if let Ok(fresh) = list_emails().await {
+                    list.set(fresh);
+                }
+            });
+        }
+    });
     let sent = move || {
         matches!(add.value().get(), Some(Ok(()))) || matches!(actions.resend.value().get(), Some(Ok(())))
     };
     view! {
-        <section class="panel" aria-labelledby="emails-title">
-            <h2 id="emails-title">{t!(i18n, settings.emails_title)}</h2>
-            <p>{t!(i18n, settings.emails_intro)}</p>
-            <Transition fallback=|| ()>
-                {move || {
-                    emails
-                        .get()
-                        .map(|result| match result {
-                            Ok(list) => {
-                                view! {
-                                    <ul class="email-list">
-                                        {list
-                                            .into_iter()
-                                            .map(|address| view! { <EmailRow address actions /> })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorMessage error /> }.into_any(),
-                        })
-                }}
-            </Transition>
-            {action_error(actions.resend)}
-            {action_error(actions.remove)}
-            {action_error(actions.primary)}
-            <ActionForm action=add>
-                <div class="field">
-                    <label for="new_email">{t!(i18n, settings.email_add_label)}</label>
-                    <input id="new_email" name="email" type="email" autocomplete="email" required />
-                </div>
-                {action_error(add)}
-                <button type="submit" class="button">{t!(i18n, settings.email_add_submit)}</button>
-            </ActionForm>
-            <Show when=sent>
-                <p class="alert alert-success" role="status">{t!(i18n, settings.email_sent)}</p>
-            </Show>
-        </section>
+        <ul class="email-list">
+            <For each=move || list.get() key=|address| (address.id, address.verified, address.primary) let:address>
+                <EmailRow address actions />
+            </For>
+        </ul>
+        {action_error(actions.resend)}
+        {action_error(actions.remove)}
+        {action_error(actions.primary)}
+        <ActionForm action=add>
+            <div class="field">
+                <label for="new_email">{t!(i18n, settings.email_add_label)}</label>
+                <input id="new_email" name="email" type="email" autocomplete="email" required />
+            </div>
+            {action_error(add)}
+            <button type="submit" class="button">{t!(i18n, settings.email_add_submit)}</button>
+        </ActionForm>
+        <Show when=sent>
+            <p class="alert alert-success" role="status">{t!(i18n, settings.email_sent)}</p>
+        </Show>
     }
 }
 

@@ -7,6 +7,7 @@ mod m20261127_000003_badges;
 mod m20261127_000004_badge_images_and_checks;
 mod m20261127_000005_collections;
 mod m20261127_000006_public_profiles;
+mod m20261127_000007_oauth_clients;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_badge_images_and_checks::Migration),
             Box::new(m20261127_000005_collections::Migration),
             Box::new(m20261127_000006_public_profiles::Migration),
+            Box::new(m20261127_000007_oauth_clients::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
 //! The `besace` server: configuration, HTTP stack, command-line subcommands.
+pub mod badge_connect;
 pub mod badges_api;
 pub mod config;
 pub mod csrf;

@@ -167,6 +167,7 @@ impl Application {
             // layers, which keeps each view to a cache lookup.
             .merge(crate::gallery::routes())
             .merge(crate::share::routes())
+            .merge(crate::badge_connect::routes())
             .with_state(state);
 
         Ok(Self {

@@ -5,6 +5,7 @@ pub mod blobs;
 pub mod collections;
 pub mod emails;
 pub mod mail;
+pub mod oauth_clients;
 pub mod password;
 pub mod profiles;
 pub mod public_pages;

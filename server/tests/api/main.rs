@@ -3,6 +3,7 @@ mod helpers;
 mod smtp;
 
 mod accounts;
+mod badge_connect;
 mod badges;
 mod collections;
 mod emails;

@@ -20,7 +20,7 @@ mod ssr {
     pub use crate::domain::{DisplayName, Email, Language};
     pub use crate::server::{password, request::*, users};
 
-    /// Remembers the language in the same cookie the client-side switch writes.
+    /// Remembers the language in the cookie leptos_i18n reads on every page.
     pub fn set_language_cookie(language: Language) {
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             let cookie = format!(

@@ -1,5 +1,5 @@
 //! The frame around every page: skip link, header with navigation and language switch, footer.
-//! Server-rendered; the language switch and the logout button are islands.
+//! Server-rendered; the language switch and logout are plain forms (no wasm needed).
 use crate::account::{me, CurrentUser, Logout, SetLanguage};
 use crate::i18n::*;
 use leptos::prelude::*;

@@ -132,13 +132,8 @@ fn ProfileForm(current: ProfileSettings) -> impl IntoView {
 fn LanguageForm() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SetLanguage>::new();
-    let chosen = RwSignal::new(i18n.get_locale_untracked());
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            i18n.set_locale(chosen.get_untracked());
-            let _ = window().location().reload();
-        }
-    });
+    let current = i18n.get_locale_untracked();
+    reload_on_success(action);
     let done = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <section class="panel" aria-labelledby="language-title">
@@ -146,17 +141,9 @@ fn LanguageForm() -> impl IntoView {
             <ActionForm action>
                 <div class="field">
                     <label for="language">{t!(i18n, settings.language_label)}</label>
-                    <select
-                        id="language"
-                        name="language"
-                        on:change=move |ev| {
-                            if let Ok(locale) = event_target_value(&ev).parse::<Locale>() {
-                                chosen.set(locale);
-                            }
-                        }
-                    >
-                        <option value="en" lang="en" selected=move || chosen.get() == Locale::en>{t!(i18n, lang.en)}</option>
-                        <option value="fr" lang="fr" selected=move || chosen.get() == Locale::fr>{t!(i18n, lang.fr)}</option>
+                    <select id="language" name="language">
+                        <option value="en" lang="en" selected=current == Locale::en>{t!(i18n, lang.en)}</option>
+                        <option value="fr" lang="fr" selected=current == Locale::fr>{t!(i18n, lang.fr)}</option>
                     </select>
                 </div>
                 {action_error(action)}

@@ -2,9 +2,7 @@
 //! published. Every function takes the owner's id, so no id from a request reaches another
 //! learner's collections or badges.
 use super::badges::{self, BadgeSummary};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
-use rand::RngCore;
 use sea_orm::{
     entity::prelude::*, sea_query::Expr, ActiveValue::Set, ConnectionTrait, DatabaseConnection, QueryOrder,
     QuerySelect, TransactionTrait,
@@ -183,9 +181,7 @@ pub async fn delete(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<bo
 
 /// A fresh link token: 192 random bits from the OS, URL-safe.
 fn new_share_token() -> String {
-    let mut bytes = [0u8; 24];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    super::random_token(24)
 }
 
 /// Publishes under a new token (an earlier link stays dead); answers the collection.

@@ -2,9 +2,7 @@
 //! them (`email_verifications`). Only verified addresses count for badge recipients.
 use super::{is_unique_violation, sha256_hex, users};
 use crate::domain::Email;
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
 use sea_orm::{
     entity::prelude::*, ActiveValue::Set, ConnectionTrait, DatabaseConnection, QueryOrder, TransactionTrait,
 };
@@ -143,9 +141,7 @@ pub async fn find_owned(db: &DatabaseConnection, user_id: i64, id: i64) -> Resul
 
 /// Makes a new single-use link token for an address; only its hash is stored.
 pub async fn new_link_token(db: &impl ConnectionTrait, user_email_id: i64) -> Result<String, DbErr> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = super::random_token(32);
     let now = Utc::now();
     verification::ActiveModel {
         user_email_id: Set(user_email_id),

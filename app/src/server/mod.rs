@@ -54,6 +54,15 @@ impl AppState {
     }
 }
 
+/// A secret for a link or a client: `bytes` random bytes from the OS, base64url.
+pub fn random_token(bytes: usize) -> String {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    use rand::RngCore;
+    let mut raw = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    URL_SAFE_NO_PAD.encode(raw)
+}
+
 /// Lower-case hex SHA-256, as stored for link tokens and badge files.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()

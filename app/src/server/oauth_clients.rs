@@ -1,10 +1,8 @@
 //! Issuer platforms registered as OAuth 2.0 clients (RFC 7591 dynamic registration), so
 //! they can ask a learner's leave to push badges in. Registration is open, as Badge Connect
 //! and the Open Badges 3.0 API require: what it checks is the metadata, not who asks.
-use super::sha256_hex;
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use super::{random_token, sha256_hex};
 use chrono::{DateTime, Utc};
-use rand::RngCore;
 use sea_orm::{entity::prelude::*, ActiveValue::Set, DatabaseConnection};
 use serde::Deserialize;
 
@@ -217,12 +215,6 @@ fn short_text(text: Option<String>) -> Option<String> {
 pub struct Registered {
     pub client: Client,
     pub secret: String,
-}
-
-fn random_token(bytes: usize) -> String {
-    let mut raw = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut raw);
-    URL_SAFE_NO_PAD.encode(raw)
 }
 
 pub async fn register(db: &DatabaseConnection, metadata: ClientMetadata) -> Result<Registered, DbErr> {

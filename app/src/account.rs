@@ -57,6 +57,7 @@ pub async fn signup(
     display_name: String,
     password: String,
     language: Option<String>,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     use self::ssr::*;
     check_ip_budget().await?;
@@ -74,13 +75,29 @@ pub async fn signup(
     // The account stands even if the mail fails: settings can send the link again.
     let _ = crate::emails::ssr::send_verification_link(&user, &address).await;
     log_in(&session().await?, user.id).await?;
-    leptos_axum::redirect("/backpack");
+    leptos_axum::redirect(&after_login(next.as_deref()));
     Ok(())
+}
+
+/// Where to go once logged in: the page that asked (a path on this site only, so a link
+/// cannot send a learner elsewhere), else the backpack.
+#[cfg(feature = "ssr")]
+fn after_login(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/backpack".to_owned(),
+    }
 }
 
 /// Logs in; answers the account's language, so the page can switch to it at once.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<Option<String>, AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<Option<String>, AppError> {
     use self::ssr::*;
     check_ip_budget().await?;
     let Ok(email) = Email::parse(&email) else {
@@ -105,7 +122,7 @@ pub async fn login(email: String, password: String) -> Result<Option<String>, Ap
         set_language_cookie(language);
     }
     tracing::info!(user_id = user.id, "logged in");
-    leptos_axum::redirect("/backpack");
+    leptos_axum::redirect(&after_login(next.as_deref()));
     Ok(language.map(|language| language.code().to_owned()))
 }
 

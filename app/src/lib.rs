@@ -12,6 +12,7 @@ pub mod collections;
 pub mod domain;
 pub mod emails;
 pub mod error;
+pub mod platforms;
 pub mod profile;
 pub use error::AppError;
 mod layout;
@@ -85,6 +86,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/collections") view=pages::Collections ssr=SsrMode::Async />
                         <Route path=path!("/collections/:id") view=pages::CollectionPage ssr=SsrMode::Async />
                         <Route path=path!("/settings") view=pages::Settings ssr=SsrMode::Async />
+                        <Route path=path!("/inbox") view=pages::Inbox ssr=SsrMode::Async />
+                        // A platform's connection request, checked and kept in the session.
+                        <Route path=path!("/connect") view=pages::Connect ssr=SsrMode::Async />
                         // Async too: the answer's status (410 for a dead link) is known first.
                         <Route path=path!("/verify-email") view=pages::VerifyEmail ssr=SsrMode::Async />
                     </Routes>

@@ -8,6 +8,7 @@ mod m20261127_000004_badge_images_and_checks;
 mod m20261127_000005_collections;
 mod m20261127_000006_public_profiles;
 mod m20261127_000007_oauth_clients;
+mod m20261128_000008_oauth_grants_and_inbox;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_collections::Migration),
             Box::new(m20261127_000006_public_profiles::Migration),
             Box::new(m20261127_000007_oauth_clients::Migration),
+            Box::new(m20261128_000008_oauth_grants_and_inbox::Migration),
         ]
     }
 }

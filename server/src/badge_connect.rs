@@ -1,33 +1,54 @@
 //! Open Badges 2.1 Badge Connect, the way issuer platforms such as Moodle find and join a
-//! backpack: the discovery document (`/.well-known/badgeconnect.json`) and OAuth 2.0
-//! dynamic client registration (`/o/register`, RFC 7591). Both are machine to machine:
-//! no session, no cookie, outside the CSRF check.
+//! backpack: the discovery document (`/.well-known/badgeconnect.json`), OAuth 2.0 dynamic
+//! client registration (`/o/register`, RFC 7591, shared with the OB 3.0 API) and the API
+//! itself (assertions, profile). All machine to machine: no session, no cookie, outside the
+//! CSRF check; the API acts for the learner behind the bearer token only.
+use crate::oauth::{
+    bearer, pagination_headers, portable, www_authenticate, BearerRefusal, ListParams, Portable,
+    AUTHORIZATION_PATH, REVOCATION_PATH, TOKEN_PATH,
+};
 use crate::startup::ServerState;
 use app::server::{
+    badges::{self, MAX_IMPORT_BYTES},
+    emails,
+    inbox::{self, PushOutcome},
+    oauth::Access,
     oauth_clients::{self, ClientMetadata, RegistrationError, RegistrationRequest, OB21_SCOPES},
-    AppState,
+    users, AppState,
 };
 use axum::{
-    extract::{rejection::JsonRejection, ConnectInfo, State},
-    http::{header, StatusCode},
+    extract::{rejection::JsonRejection, ConnectInfo, DefaultBodyLimit, Query, State},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
+use besace_badges::{CheckId, FetchKind, Lang, Report};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 
 pub const DISCOVERY_PATH: &str = "/.well-known/badgeconnect.json";
 pub const REGISTRATION_PATH: &str = "/o/register";
-pub const AUTHORIZATION_PATH: &str = "/o/authorize";
-pub const TOKEN_PATH: &str = "/o/token";
 /// Where the Badge Connect API (assertions, profile) lives.
 pub const API_BASE_PATH: &str = "/ims/ob/v2p1";
+
+const READ_ASSERTIONS: &str = OB21_SCOPES[0];
+const CREATE_ASSERTION: &str = OB21_SCOPES[1];
+const READ_PROFILE: &str = OB21_SCOPES[2];
 
 pub fn routes() -> Router<ServerState> {
     Router::new()
         .route(DISCOVERY_PATH, get(discovery))
         .route(REGISTRATION_PATH, post(register))
+        .route(
+            "/ims/ob/v2p1/assertions",
+            get(list_assertions)
+                .post(push_assertion)
+                // A whole badge, whose image may be a data URI, plus the JSON around it.
+                .layer(DefaultBodyLimit::max(2 * MAX_IMPORT_BYTES)),
+        )
+        .route("/ims/ob/v2p1/profile", get(profile))
 }
 
 /// The Badge Connect manifest: Moodle turns every `…Url` key into an OAuth endpoint and
@@ -36,20 +57,23 @@ async fn discovery(State(state): State<AppState>) -> Response {
     let base = &state.public_url;
     let id = format!("{base}{DISCOVERY_PATH}");
     let manifest = json!({
-        "@context": "https://w3id.org/openbadges/badgeconnect/v1",
+        "@context": "https://purl.imsglobal.org/spec/ob/v2p1/ob_v2p1.jsonld",
         "id": id,
+        // One entry: Moodle reads the last, other clients the first.
         "badgeConnectAPI": [{
-            "@context": "https://w3id.org/openbadges/badgeconnect/v1",
             "id": id,
             "type": "BadgeConnectAPI",
             "name": "Besace",
             "image": format!("{base}/favicon.svg"),
             "apiBase": format!("{base}{API_BASE_PATH}"),
-            "version": "v1p0",
+            "version": "v2p1",
+            "termsOfServiceUrl": format!("{base}/"),
+            "privacyPolicyUrl": format!("{base}/"),
             "scopesOffered": OB21_SCOPES,
             "registrationUrl": format!("{base}{REGISTRATION_PATH}"),
             "authorizationUrl": format!("{base}{AUTHORIZATION_PATH}"),
             "tokenUrl": format!("{base}{TOKEN_PATH}"),
+            "tokenRevocationUrl": format!("{base}{REVOCATION_PATH}"),
         }]
     });
     ([(header::CACHE_CONTROL, "public, max-age=3600")], Json(manifest)).into_response()
@@ -57,7 +81,7 @@ async fn discovery(State(state): State<AppState>) -> Response {
 
 /// Registers a platform: open to anyone, as the specification requires, but within the
 /// per-address attempt budget that also guards sign-up and login.
-async fn register(
+pub async fn register(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<RegistrationRequest>, JsonRejection>,
@@ -82,7 +106,7 @@ async fn register(
             )
         }
     };
-    let metadata = match ClientMetadata::parse(request, &OB21_SCOPES) {
+    let metadata = match ClientMetadata::parse(request, &oauth_clients::all_scopes()) {
         Ok(metadata) => metadata,
         Err(refused) => return registration_refused(&refused),
     };
@@ -150,4 +174,240 @@ pub fn oauth_error(status: StatusCode, code: &str, description: &str) -> Respons
         Json(json!({ "error": code, "error_description": description })),
     )
         .into_response()
+}
+
+/// The Badge Connect status object: `statusCode` 200 and `OK`, or the spec's error names.
+fn status(code: StatusCode, text: &str, error: Option<String>) -> Value {
+    json!({ "error": error, "statusCode": code.as_u16(), "statusText": text })
+}
+
+fn api_answer(code: StatusCode, text: &str, error: Option<String>, extra: Value) -> Response {
+    let mut body = json!({ "status": status(code, text, error) });
+    if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
+    (code, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+}
+
+fn api_error(code: StatusCode, text: &str, error: &str) -> Response {
+    let mut response = api_answer(code, text, Some(error.to_owned()), Value::Null);
+    match code {
+        StatusCode::UNAUTHORIZED => {
+            let (name, value) = www_authenticate("invalid_token");
+            response.headers_mut().insert(name, value.parse().unwrap());
+        }
+        StatusCode::FORBIDDEN => {
+            let (name, value) = www_authenticate("insufficient_scope");
+            response.headers_mut().insert(name, value.parse().unwrap());
+        }
+        _ => {}
+    }
+    response
+}
+
+/// The token's access if it carries `scope`, else the API's 401 or 403 answer.
+async fn access_with(state: &AppState, headers: &HeaderMap, scope: &str) -> Result<Access, Response> {
+    match bearer(state, headers).await {
+        Ok(access) if access.allows(scope) => Ok(access),
+        Ok(_) => Err(api_error(
+            StatusCode::FORBIDDEN,
+            "PERMISSION_DENIED",
+            &format!("the learner did not grant {scope}"),
+        )),
+        Err(BearerRefusal::Unauthenticated) => Err(api_error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "a valid Bearer access token is required",
+        )),
+        Err(BearerRefusal::Internal) => Err(server_error()),
+    }
+}
+
+fn server_error() -> Response {
+    api_answer(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "SERVER_ERROR",
+        Some("try again later".into()),
+        Value::Null,
+    )
+}
+
+/// The body of `POST …/assertions`: an assertion (JSON, or a URL or JWS as a string), or
+/// a signed assertion (compact JWS), which wins when both are there.
+#[derive(Debug, Deserialize)]
+struct AssertionPayload {
+    assertion: Option<Value>,
+    #[serde(rename = "signedAssertion")]
+    signed_assertion: Option<String>,
+}
+
+/// `POST {apiBase}/assertions`: the badge is verified for the token's learner exactly as a
+/// manual import is, then waits in their inbox. Moodle counts a push as done only when the
+/// status object says 200.
+async fn push_assertion(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<AssertionPayload>, JsonRejection>,
+) -> Response {
+    let access = match access_with(&state, &headers, CREATE_ASSERTION).await {
+        Ok(access) => access,
+        Err(response) => return response,
+    };
+    let Ok(Json(payload)) = body else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "REQUEST_VALIDATION_ERROR",
+            "the body must be JSON: {\"assertion\": {…}} or {\"signedAssertion\": \"…\"}",
+        );
+    };
+    let bytes = match payload_bytes(&state, payload).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    let outcome = inbox::push(
+        &state.db,
+        state.fetcher.as_ref(),
+        access.user_id,
+        access.client_id,
+        &bytes,
+    )
+    .await;
+    match outcome {
+        Ok(PushOutcome::Received(_) | PushOutcome::Replaced | PushOutcome::AlreadyThere) => {
+            tracing::info!(
+                user_id = access.user_id,
+                client = access.client_id,
+                "badge pushed"
+            );
+            api_answer(StatusCode::OK, "OK", None, Value::Null)
+        }
+        Ok(PushOutcome::Refused(report)) => refused(&report),
+        Ok(PushOutcome::TooLarge) => api_error(
+            StatusCode::BAD_REQUEST,
+            "REQUEST_VALIDATION_ERROR",
+            &format!("a badge may be at most {MAX_IMPORT_BYTES} bytes"),
+        ),
+        Err(err) => {
+            tracing::error!(error = ?err, "push failed");
+            server_error()
+        }
+    }
+}
+
+/// The badge bytes a payload stands for: a URL is fetched (through the one fetcher).
+async fn payload_bytes(state: &AppState, payload: AssertionPayload) -> Result<Vec<u8>, Response> {
+    let invalid = |why: &str| api_error(StatusCode::BAD_REQUEST, "REQUEST_VALIDATION_ERROR", why);
+    if let Some(jws) = payload.signed_assertion {
+        return Ok(jws.trim().as_bytes().to_vec());
+    }
+    match payload.assertion {
+        Some(Value::Object(assertion)) => Ok(serde_json::to_vec(&assertion).unwrap_or_default()),
+        Some(Value::String(text)) if text.starts_with("https://") || text.starts_with("http://") => {
+            match state.fetcher.fetch(text.trim(), FetchKind::Badge).await {
+                Ok(response) if (200..300).contains(&response.status) => Ok(response.body),
+                Ok(response) => Err(invalid(&format!("{text}: HTTP {}", response.status))),
+                Err(err) => Err(invalid(&format!("{text}: {err}"))),
+            }
+        }
+        Some(Value::String(jws)) => Ok(jws.trim().as_bytes().to_vec()),
+        _ => Err(invalid(
+            "assertion (object, URL or JWS) or signedAssertion is required",
+        )),
+    }
+}
+
+/// A refused badge: the recipient mismatch has its own status text.
+fn refused(report: &Report) -> Response {
+    let text = if report.get(CheckId::Recipient).is_some_and(|check| !check.ok) {
+        "RECIPIENT_PROFILE_MISMATCH"
+    } else {
+        "INVALID_BADGE"
+    };
+    api_error(StatusCode::BAD_REQUEST, text, &report.errors(Lang::En).join("; "))
+}
+
+/// `GET {apiBase}/assertions`: the learner's Open Badges 2.0 (and older) badges, newest
+/// first, paginated.
+async fn list_assertions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<ListParams>,
+) -> Response {
+    let access = match access_with(&state, &headers, READ_ASSERTIONS).await {
+        Ok(access) => access,
+        Err(response) => return response,
+    };
+    let Ok(since) = params.since() else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "since must be an RFC 3339 date-time",
+        );
+    };
+    let (limit, offset) = (params.limit(), params.offset());
+    let page = badges::api_page(
+        &state.db,
+        access.user_id,
+        &["ob2", "ob1", "ob0.5"],
+        since,
+        offset,
+        limit,
+    )
+    .await;
+    let Ok((rows, total)) = page else {
+        return server_error();
+    };
+    let (mut assertions, mut signed) = (Vec::new(), Vec::new());
+    for badge in &rows {
+        match portable(&badge.original) {
+            Portable::Json(json) => assertions.push(json),
+            Portable::Jws(jws) => signed.push(jws),
+            Portable::Unavailable => {}
+        }
+    }
+    let mut response = api_answer(
+        StatusCode::OK,
+        "OK",
+        None,
+        json!({ "assertions": assertions, "signedAssertions": signed }),
+    );
+    let base = format!("{}{API_BASE_PATH}/assertions", state.public_url);
+    for (name, value) in pagination_headers(&base, limit, offset, total) {
+        response.headers_mut().insert(name, value.parse().unwrap());
+    }
+    response
+}
+
+/// `GET {apiBase}/profile`: the learner's name and primary address.
+async fn profile(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let access = match access_with(&state, &headers, READ_PROFILE).await {
+        Ok(access) => access,
+        Err(response) => return response,
+    };
+    let Ok(Some(user)) = users::find(&state.db, access.user_id).await else {
+        return server_error();
+    };
+    let email = primary_verified(&state, &user).await;
+    api_answer(
+        StatusCode::OK,
+        "OK",
+        None,
+        json!({ "profile": {
+            "@context": "https://w3id.org/openbadges/v2",
+            "type": "Profile",
+            "name": user.display_name,
+            "email": email,
+        }}),
+    )
+}
+
+/// The address a platform may know the learner by: the primary one once verified, else
+/// any verified one.
+pub async fn primary_verified(state: &AppState, user: &users::User) -> Option<String> {
+    let verified = emails::verified(&state.db, user.id).await.ok()?;
+    if verified.contains(&user.email) {
+        Some(user.email.clone())
+    } else {
+        verified.into_iter().next()
+    }
 }

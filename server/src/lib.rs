@@ -6,6 +6,8 @@ pub mod csrf;
 pub mod demo;
 pub mod export;
 pub mod gallery;
+pub mod oauth;
+pub mod ob3_api;
 pub mod session_store;
 pub mod share;
 pub mod startup;

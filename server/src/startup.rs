@@ -155,6 +155,7 @@ impl Application {
             .route("/healthz", get(healthz))
             .merge(crate::badges_api::routes())
             .merge(crate::export::routes())
+            .merge(crate::oauth::session_routes())
             .leptos_routes_with_context(&state, routes, context.clone(), {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())
@@ -168,6 +169,8 @@ impl Application {
             .merge(crate::gallery::routes())
             .merge(crate::share::routes())
             .merge(crate::badge_connect::routes())
+            .merge(crate::oauth::client_routes())
+            .merge(crate::ob3_api::routes())
             .with_state(state);
 
         Ok(Self {

@@ -5,28 +5,55 @@ use crate::account::{Login as LoginFn, Signup as SignupFn};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The page to come back to after logging in (`?next=`), e.g. a platform's connection request.
+fn next_page() -> Option<String> {
+    use_query_map().with_untracked(|query| query.get("next"))
+}
+
+fn with_next(path: &str, next: &Option<String>) -> String {
+    match next {
+        Some(next) => format!("{path}?next={}", urlencoding(next)),
+        None => path.to_owned(),
+    }
+}
+
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
 
 #[component]
 pub fn Signup() -> impl IntoView {
     let i18n = use_i18n();
+    let next = next_page();
+    let login = with_next("/login", &next);
     view! {
         <Title text=move || t_string!(i18n, signup.title).to_string() />
         <section class="panel form-panel">
             <h1>{t!(i18n, signup.title)}</h1>
-            <SignupForm />
-            <p class="aside">{t!(i18n, signup.have_account)} " " <a href="/login">{t!(i18n, nav.login)}</a></p>
+            <SignupForm next />
+            <p class="aside">{t!(i18n, signup.have_account)} " " <a href=login>{t!(i18n, nav.login)}</a></p>
         </section>
     }
 }
 
 #[island]
-fn SignupForm() -> impl IntoView {
+fn SignupForm(next: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignupFn>::new();
     let pending = action.pending();
     view! {
             <ActionForm action>
                 <input type="hidden" name="language" value=move || i18n.get_locale().as_str() />
+                {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
                 <div class="field">
                     <label for="email">{t!(i18n, form.email)}</label>
                     <input id="email" name="email" type="email" autocomplete="email" required />
@@ -52,12 +79,14 @@ fn SignupForm() -> impl IntoView {
 #[component]
 pub fn Login() -> impl IntoView {
     let i18n = use_i18n();
+    let next = next_page();
+    let signup = with_next("/signup", &next);
     view! {
         <Title text=move || t_string!(i18n, login.title).to_string() />
         <section class="panel form-panel">
             <h1>{t!(i18n, login.title)}</h1>
-            <LoginForm />
-            <p class="aside">{t!(i18n, login.no_account)} " " <a href="/signup">{t!(i18n, nav.signup)}</a></p>
+            <LoginForm next />
+            <p class="aside">{t!(i18n, login.no_account)} " " <a href=signup>{t!(i18n, nav.signup)}</a></p>
         </section>
     }
 }
@@ -65,12 +94,13 @@ pub fn Login() -> impl IntoView {
 /// The login answers the account's language and sets its cookie, then redirects: the next
 /// page is a full load from the server, in that language.
 #[island]
-fn LoginForm() -> impl IntoView {
+fn LoginForm(next: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<LoginFn>::new();
     let pending = action.pending();
     view! {
             <ActionForm action>
+                {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
                 <div class="field">
                     <label for="email">{t!(i18n, form.email)}</label>
                     <input id="email" name="email" type="email" autocomplete="username" required />

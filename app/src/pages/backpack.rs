@@ -25,6 +25,7 @@ pub fn Backpack() -> impl IntoView {
     // a Suspense's children can be disposed during server rendering and hang the response.
     let badges = Resource::new(move || query.get(), my_badges);
     let collections = Resource::new(|| (), |_| my_collections());
+    let waiting = Resource::new(|| (), |_| crate::platforms::inbox_count());
     view! {
         <Title text=move || t_string!(i18n, backpack.title).to_string() />
         <RequireUser children=move |user| {
@@ -37,6 +38,13 @@ pub fn Backpack() -> impl IntoView {
                     </div>
                     <a class="button" href="/import">{t!(i18n, backpack.import)}</a>
                 </section>
+                <Transition fallback=|| ()>
+                    {move || waiting.get().and_then(Result::ok).filter(|count| *count > 0).map(|count| view! {
+                        <p class="panel alert alert-info" role="status">
+                            <a href="/inbox">{t!(i18n, inbox.waiting, count = move || count)}</a>
+                        </p>
+                    })}
+                </Transition>
                 <Transition fallback=|| ()>
                     {move || {
                         let collections = collections.get()?.unwrap_or_default();

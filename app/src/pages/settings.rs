@@ -4,8 +4,10 @@ use crate::account::{ChangePassword, DeleteAccount, SetLanguage};
 use crate::emails::{list_emails, AddEmail, EmailAddress, MakePrimaryEmail, RemoveEmail, ResendVerification};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
+use crate::platforms::{my_platforms, DisconnectPlatform, PlatformEntry};
 use crate::profile::{my_profile, ProfileSettings, SetProfile};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]
@@ -15,6 +17,7 @@ pub fn Settings() -> impl IntoView {
     // with a first render of the children while its fetch still runs on the server.
     let emails = Resource::new(|| (), |_| list_emails());
     let profile = Resource::new(|| (), |_| my_profile());
+    let platforms = Resource::new(|| (), |_| my_platforms());
     view! {
         <Title text=move || t_string!(i18n, settings.title).to_string() />
         <RequireUser children=move |user| {
@@ -41,6 +44,21 @@ pub fn Settings() -> impl IntoView {
                         Err(error) => view! { <ErrorMessage error /> }.into_any(),
                     })}
                 </Transition>
+                <section class="panel" id="platforms" aria-labelledby="platforms-title">
+                    <h2 id="platforms-title">{t!(i18n, platforms.title)}</h2>
+                    <p>{t!(i18n, platforms.intro)}</p>
+                    <Transition fallback=|| ()>
+                        {move || platforms.get().map(|result| match result {
+                            Ok(list) if list.is_empty() => view! { <p class="aside">{t!(i18n, platforms.none)}</p> }.into_any(),
+                            Ok(list) => view! {
+                                <ul class="platform-list">
+                                    {list.into_iter().map(|platform| view! { <PlatformItem platform /> }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                        })}
+                    </Transition>
+                </section>
                 <section class="panel" aria-labelledby="data-title">
                     <h2 id="data-title">{t!(i18n, settings.data_title)}</h2>
                     <p>{t!(i18n, settings.data_text)}</p>
@@ -284,6 +302,44 @@ fn EmailRow(address: EmailAddress, actions: EmailActions) -> impl IntoView {
                         }
                     })}
             </span>
+        </li>
+    }
+}
+
+/// A connected platform: since when, what it may do, what it sent; disconnecting revokes
+/// its tokens at once (a plain form: no wasm needed).
+#[component]
+fn PlatformItem(platform: PlatformEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let since = platform.connected_on.clone();
+    let waiting = platform.waiting;
+    let name = platform.name.clone();
+    view! {
+        <li class="platform">
+            <h3>{platform.name.clone()}</h3>
+            {platform.site.clone().map(|site| view! { <p class="aside site">{site}</p> })}
+            <p>{t!(i18n, platforms.since, date = move || since.clone())}
+                {platform.last_used_on.clone().map(|date| view! { " · " {t!(i18n, platforms.last_used, date = move || date.clone())} })}
+            </p>
+            <p>{t!(i18n, platforms.may)}</p>
+            <ul class="permissions">
+                {platform.permissions.iter().map(|p| view! { <li>{super::connect::permission_text(*p)}</li> }).collect_view()}
+            </ul>
+            {(!platform.pushed.is_empty()).then(|| view! {
+                <p>{t!(i18n, platforms.pushed)}</p>
+                <ul class="pushed">
+                    {platform.pushed.iter().map(|(id, name)| view! { <li><a href=format!("/badges/{id}")>{name.clone()}</a></li> }).collect_view()}
+                </ul>
+            })}
+            {(waiting > 0).then(|| view! {
+                <p><a href="/inbox">{t!(i18n, platforms.waiting, count = move || waiting)}</a></p>
+            })}
+            <form method="post" action=DisconnectPlatform::url() class="inline-form">
+                <input type="hidden" name="id" value=platform.id />
+                <button type="submit" class="button button-secondary" aria-label=move || t_string!(i18n, platforms.disconnect_label, platform = name.clone()).to_string()>
+                    {t!(i18n, platforms.disconnect)}
+                </button>
+            </form>
         </li>
     }
 }

@@ -42,6 +42,8 @@ pub mod entity {
         pub created_at: DateTime<Utc>,
         /// The image a JSON or JWT badge names (a baked original is its own image).
         pub image_sha256: Option<String>,
+        /// The issuer platform that pushed it (accepted from the inbox), if any.
+        pub pushed_by_client_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -160,6 +162,49 @@ fn refusal(check: CheckId, detail: String) -> ImportOutcome {
     ImportOutcome::Refused(Box::new(report))
 }
 
+/// A badge that passed every check for its learner and is in none of their badges yet.
+#[derive(Debug)]
+pub struct Verified {
+    pub sha256: String,
+    pub media_type: &'static str,
+    pub report: Report,
+    pub status: &'static str,
+}
+
+impl Verified {
+    /// The assertion's or credential's own id, if it has one.
+    pub fn credential_id(&self) -> Option<&str> {
+        self.report.badge.id.as_deref()
+    }
+}
+
+/// Verifies `bytes` as a badge of `user_id`, exactly as an import does: too large, already
+/// there (same bytes) and refused come back as the outcome to answer.
+pub async fn verify_import(
+    db: &DatabaseConnection,
+    fetcher: &dyn Fetcher,
+    user_id: i64,
+    bytes: &[u8],
+) -> Result<Result<Verified, ImportOutcome>, DbErr> {
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return Ok(Err(ImportOutcome::TooLarge));
+    }
+    let sha256 = sha256_hex(bytes);
+    if let Some(id) = find_duplicate(db, user_id, &sha256, None).await? {
+        return Ok(Err(ImportOutcome::AlreadyThere(id)));
+    }
+    let report = verify_for(db, fetcher, user_id, bytes).await?;
+    let Some(status) = keepable_status(&report) else {
+        return Ok(Err(ImportOutcome::Refused(Box::new(report))));
+    };
+    Ok(Ok(Verified {
+        sha256,
+        media_type: media_type(bytes),
+        report,
+        status,
+    }))
+}
+
 /// Verifies `bytes` for `user_id` and, if it is their genuine badge, stores it with its
 /// image and first history entry, all in one transaction.
 pub async fn import_bytes(
@@ -168,22 +213,31 @@ pub async fn import_bytes(
     user_id: i64,
     bytes: &[u8],
 ) -> Result<ImportOutcome, DbErr> {
-    if bytes.len() > MAX_IMPORT_BYTES {
-        return Ok(ImportOutcome::TooLarge);
-    }
-    let sha256 = sha256_hex(bytes);
-    if let Some(id) = find_duplicate(db, user_id, &sha256, None).await? {
-        return Ok(ImportOutcome::AlreadyThere(id));
-    }
-    let report = verify_for(db, fetcher, user_id, bytes).await?;
-    let Some(status) = keepable_status(&report) else {
-        return Ok(ImportOutcome::Refused(Box::new(report)));
+    import_bytes_from(db, fetcher, user_id, bytes, None).await
+}
+
+/// `import_bytes`, remembering the platform that pushed the badge (accepted from the inbox).
+pub async fn import_bytes_from(
+    db: &DatabaseConnection,
+    fetcher: &dyn Fetcher,
+    user_id: i64,
+    bytes: &[u8],
+    pushed_by: Option<i64>,
+) -> Result<ImportOutcome, DbErr> {
+    let verified = match verify_import(db, fetcher, user_id, bytes).await? {
+        Ok(verified) => verified,
+        Err(outcome) => return Ok(outcome),
     };
+    let Verified {
+        sha256,
+        media_type,
+        report,
+        status,
+    } = verified;
     let credential_id = report.badge.id.clone();
     if let Some(id) = find_duplicate(db, user_id, &sha256, credential_id.as_deref()).await? {
         return Ok(ImportOutcome::AlreadyThere(id));
     }
-    let media_type = media_type(bytes);
     // A baked image is its own picture; JSON and JWT badges name theirs.
     let image = if media_type.starts_with("image/") {
         None
@@ -192,25 +246,16 @@ pub async fn import_bytes(
     };
     let now = Utc::now();
     let report_json = report.to_json(Lang::En).to_string();
-    let row = entity::ActiveModel {
+    let mut row = entity::ActiveModel {
         user_id: Set(user_id),
-        credential_id: Set(credential_id.clone()),
-        original_sha256: Set(sha256.clone()),
-        original_media_type: Set(media_type.to_owned()),
         original: Set(bytes.to_vec()),
-        spec: Set(json_name(&report.spec)),
-        method: Set(report.method.as_ref().map(|m| json_name(&Some(m)))),
-        name: Set(report.badge.name.clone().unwrap_or_default()),
-        issuer_name: Set(report.badge.issuer.name.clone().unwrap_or_default()),
-        issued_on: Set(parse_date(report.badge.issued_on.as_deref())),
-        expires_at: Set(parse_date(report.badge.expires.as_deref())),
-        status: Set(status.to_owned()),
-        report: Set(report_json.clone()),
         verified_at: Set(now),
         created_at: Set(now),
         image_sha256: Set(None),
+        pushed_by_client_id: Set(pushed_by),
         ..Default::default()
     };
+    set_verification(&mut row, &sha256, media_type, &report, status);
     let stored = db
         .transaction::<_, Badge, DbErr>(|txn| {
             Box::pin(async move {
@@ -235,6 +280,81 @@ pub async fn import_bytes(
         }
         Err(TransactionError::Transaction(err)) | Err(TransactionError::Connection(err)) => Err(err),
     }
+}
+
+/// Everything a verification decides about a stored badge.
+fn set_verification(
+    row: &mut entity::ActiveModel,
+    sha256: &str,
+    media_type: &str,
+    report: &Report,
+    status: &str,
+) {
+    row.credential_id = Set(report.badge.id.clone());
+    row.original_sha256 = Set(sha256.to_owned());
+    row.original_media_type = Set(media_type.to_owned());
+    row.spec = Set(json_name(&report.spec));
+    row.method = Set(report.method.as_ref().map(|m| json_name(&Some(m))));
+    row.name = Set(report.badge.name.clone().unwrap_or_default());
+    row.issuer_name = Set(report.badge.issuer.name.clone().unwrap_or_default());
+    row.issued_on = Set(parse_date(report.badge.issued_on.as_deref()));
+    row.expires_at = Set(parse_date(report.badge.expires.as_deref()));
+    row.status = Set(status.to_owned());
+    row.report = Set(report.to_json(Lang::En).to_string());
+}
+
+/// The issuer sent a new version of a badge the learner already has (same credential id):
+/// it replaces the original, and the check goes into the badge's history.
+pub async fn replace(
+    db: &DatabaseConnection,
+    badge: &Badge,
+    bytes: &[u8],
+    verified: &Verified,
+) -> Result<Badge, DbErr> {
+    let now = Utc::now();
+    let mut row: entity::ActiveModel = badge.clone().into();
+    row.original = Set(bytes.to_vec());
+    row.verified_at = Set(now);
+    set_verification(
+        &mut row,
+        &verified.sha256,
+        verified.media_type,
+        &verified.report,
+        verified.status,
+    );
+    let txn = db.begin().await?;
+    let updated = row.update(&txn).await?;
+    record_check(&txn, badge.id, now, verified.status, updated.report.clone()).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The learner's badge with this assertion or credential id, if any.
+pub async fn find_by_credential_id(
+    db: &DatabaseConnection,
+    user_id: i64,
+    credential_id: &str,
+) -> Result<Option<Badge>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .filter(entity::Column::CredentialId.eq(credential_id))
+        .one(db)
+        .await
+}
+
+/// The badges a platform pushed into this learner's backpack, newest first.
+pub async fn pushed_by(
+    db: &DatabaseConnection,
+    user_id: i64,
+    client_id: i64,
+) -> Result<Vec<BadgeSummary>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .filter(entity::Column::PushedByClientId.eq(client_id))
+        .order_by_desc(entity::Column::CreatedAt)
+        .into_partial_model::<BadgeSummary>()
+        .all(db)
+        .await
 }
 
 async fn record_check(
@@ -577,6 +697,33 @@ pub async fn list_page(
 
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A page of the learner's badges of these specs (`"ob2"`, `"ob3"`…), newest first, with
+/// their originals, and how many there are in all: what the Open Badges APIs list.
+pub async fn api_page(
+    db: &DatabaseConnection,
+    user_id: i64,
+    specs: &[&str],
+    since: Option<DateTime<Utc>>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Badge>, u64), DbErr> {
+    let mut select = entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .filter(entity::Column::Spec.is_in(specs.iter().copied()));
+    if let Some(since) = since {
+        select = select.filter(entity::Column::CreatedAt.gte(since));
+    }
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by_desc(entity::Column::CreatedAt)
+        .order_by_desc(entity::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
 }
 
 /// How many badges the learner has.

@@ -45,6 +45,19 @@ pub const OB21_SCOPES: [&str; 3] = [
     "https://purl.imsglobal.org/spec/ob/v2p1/scope/profile.readonly",
 ];
 
+/// Open Badges 3.0 API scopes.
+pub const OB30_SCOPES: [&str; 4] = [
+    "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly",
+    "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert",
+    "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly",
+    "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.update",
+];
+
+/// Every scope a client may register for: one registration endpoint serves both APIs.
+pub fn all_scopes() -> Vec<&'static str> {
+    OB21_SCOPES.iter().chain(OB30_SCOPES.iter()).copied().collect()
+}
+
 /// A registration request as RFC 7591 and the Badge Connect specification word it.
 #[derive(Debug, Default, Deserialize)]
 pub struct RegistrationRequest {
@@ -246,7 +259,28 @@ pub async fn find(db: &DatabaseConnection, client_id: &str) -> Result<Option<Cli
         .await
 }
 
+pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> Result<Option<Client>, DbErr> {
+    entity::Entity::find_by_id(id).one(db).await
+}
+
+/// The client whose id and secret these are (HTTP Basic or form body, RFC 6749 §2.3.1).
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    client_id: &str,
+    secret: &str,
+) -> Result<Option<Client>, DbErr> {
+    let Some(client) = find(db, client_id).await? else {
+        return Ok(None);
+    };
+    // Both sides are SHA-256 digests: comparing them leaks nothing about the secret.
+    Ok((client.secret_sha256 == sha256_hex(secret.as_bytes())).then_some(client))
+}
+
 impl Client {
+    pub fn scopes(&self) -> Vec<String> {
+        self.scope.split_whitespace().map(str::to_owned).collect()
+    }
+
     pub fn redirect_uris(&self) -> Vec<String> {
         serde_json::from_str(&self.redirect_uris).unwrap_or_default()
     }

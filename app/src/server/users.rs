@@ -111,6 +111,15 @@ pub async fn set_password(db: &DatabaseConnection, id: i64, password_hash: Strin
     row.update(db).await.map(|_| ())
 }
 
+pub async fn set_display_name(db: &DatabaseConnection, id: i64, name: &DisplayName) -> Result<User, DbErr> {
+    let row = entity::ActiveModel {
+        id: Set(id),
+        display_name: Set(name.as_ref().to_owned()),
+        ..Default::default()
+    };
+    row.update(db).await
+}
+
 pub async fn set_locale(db: &DatabaseConnection, id: i64, locale: Language) -> Result<(), DbErr> {
     let row = entity::ActiveModel {
         id: Set(id),

@@ -10,3 +10,4 @@ mod emails;
 mod export;
 mod operations;
 mod pages;
+mod platforms;

@@ -1,0 +1,230 @@
+//! Badges pushed by issuer platforms wait here until the learner accepts or declines them.
+//! A push goes through the very checks of a manual import (verification, recipient among
+//! the learner's verified addresses) before it is even kept.
+use super::badges::{self, ImportOutcome, Verified};
+use super::is_unique_violation;
+use besace_badges::{Fetcher, Lang, Report};
+use chrono::{DateTime, Utc};
+use sea_orm::{entity::prelude::*, ActiveValue::Set, DatabaseConnection, QueryOrder};
+
+pub mod entity {
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "inbox_items")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: i64,
+        pub client_id: i64,
+        pub credential_id: Option<String>,
+        pub original_sha256: String,
+        pub original_media_type: String,
+        pub original: Vec<u8>,
+        pub spec: String,
+        pub name: String,
+        pub issuer_name: String,
+        /// The verification report at push time (English JSON, as for badges).
+        pub report: String,
+        pub received_at: DateTime<Utc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use entity::Model as InboxItem;
+
+/// What became of a pushed badge.
+#[derive(Debug)]
+pub enum PushOutcome {
+    /// New: waiting in the inbox.
+    Received(Box<InboxItem>),
+    /// A new version of a badge already in the backpack or the inbox (same id) replaced it.
+    Replaced,
+    /// These very bytes are already in the backpack or the inbox.
+    AlreadyThere,
+    /// Not a genuine badge for this learner; the report says why.
+    Refused(Box<Report>),
+    TooLarge,
+}
+
+impl PushOutcome {
+    /// Whether the platform created something new (201) rather than found or updated it.
+    pub fn is_new(&self) -> bool {
+        matches!(self, Self::Received(_))
+    }
+}
+
+/// Verifies a badge pushed by platform `client_id` for `user_id` and files it in the inbox.
+pub async fn push(
+    db: &DatabaseConnection,
+    fetcher: &dyn Fetcher,
+    user_id: i64,
+    client_id: i64,
+    bytes: &[u8],
+) -> Result<PushOutcome, DbErr> {
+    let verified = match badges::verify_import(db, fetcher, user_id, bytes).await? {
+        Ok(verified) => verified,
+        Err(ImportOutcome::AlreadyThere(_)) => return Ok(PushOutcome::AlreadyThere),
+        Err(ImportOutcome::Refused(report)) => return Ok(PushOutcome::Refused(report)),
+        Err(ImportOutcome::TooLarge) => return Ok(PushOutcome::TooLarge),
+        Err(ImportOutcome::Added(_)) => unreachable!("verify_import stores nothing"),
+    };
+    if find_same_bytes(db, user_id, &verified.sha256).await?.is_some() {
+        return Ok(PushOutcome::AlreadyThere);
+    }
+    if let Some(credential_id) = verified.credential_id() {
+        if let Some(badge) = badges::find_by_credential_id(db, user_id, credential_id).await? {
+            badges::replace(db, &badge, bytes, &verified).await?;
+            return Ok(PushOutcome::Replaced);
+        }
+        if let Some(item) = find_by_credential_id(db, user_id, credential_id).await? {
+            let mut row: entity::ActiveModel = item.into();
+            set_badge(&mut row, bytes, &verified);
+            row.client_id = Set(client_id);
+            row.received_at = Set(Utc::now());
+            row.update(db).await?;
+            return Ok(PushOutcome::Replaced);
+        }
+    }
+    let mut row = entity::ActiveModel {
+        user_id: Set(user_id),
+        client_id: Set(client_id),
+        received_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    set_badge(&mut row, bytes, &verified);
+    match row.insert(db).await {
+        Ok(item) => Ok(PushOutcome::Received(Box::new(item))),
+        Err(err) if is_unique_violation(&err) => Ok(PushOutcome::AlreadyThere),
+        Err(err) => Err(err),
+    }
+}
+
+fn set_badge(row: &mut entity::ActiveModel, bytes: &[u8], verified: &Verified) {
+    let badge = &verified.report.badge;
+    row.credential_id = Set(badge.id.clone());
+    row.original_sha256 = Set(verified.sha256.clone());
+    row.original_media_type = Set(verified.media_type.to_owned());
+    row.original = Set(bytes.to_vec());
+    row.spec = Set(serde_json::to_value(verified.report.spec)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default());
+    row.name = Set(badge.name.clone().unwrap_or_default());
+    row.issuer_name = Set(badge.issuer.name.clone().unwrap_or_default());
+    row.report = Set(verified.report.to_json(Lang::En).to_string());
+}
+
+async fn find_same_bytes(
+    db: &DatabaseConnection,
+    user_id: i64,
+    sha256: &str,
+) -> Result<Option<InboxItem>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .filter(entity::Column::OriginalSha256.eq(sha256))
+        .one(db)
+        .await
+}
+
+async fn find_by_credential_id(
+    db: &DatabaseConnection,
+    user_id: i64,
+    credential_id: &str,
+) -> Result<Option<InboxItem>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .filter(entity::Column::CredentialId.eq(credential_id))
+        .one(db)
+        .await
+}
+
+/// The learner's waiting badges, newest first.
+pub async fn list(db: &DatabaseConnection, user_id: i64) -> Result<Vec<InboxItem>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .order_by_desc(entity::Column::ReceivedAt)
+        .order_by_desc(entity::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn count(db: &DatabaseConnection, user_id: i64) -> Result<u64, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .count(db)
+        .await
+}
+
+/// How many badges a platform has waiting in this learner's inbox.
+pub async fn count_from(db: &DatabaseConnection, user_id: i64, client_id: i64) -> Result<u64, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .filter(entity::Column::ClientId.eq(client_id))
+        .count(db)
+        .await
+}
+
+pub async fn find_owned(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<Option<InboxItem>, DbErr> {
+    entity::Entity::find_by_id(id)
+        .filter(entity::Column::UserId.eq(user_id))
+        .one(db)
+        .await
+}
+
+/// What accepting a waiting badge did.
+#[derive(Debug)]
+pub enum Accepted {
+    /// Now in the backpack under this id (new, or the same badge already there).
+    InBackpack(i64),
+    /// It no longer checks out (revoked, expired keys…): it stays in the inbox.
+    Refused(Box<Report>),
+    NotFound,
+}
+
+/// Moves a waiting badge into the backpack, verified again as any import is (time has
+/// passed since the push), and remembers which platform sent it.
+pub async fn accept(
+    db: &DatabaseConnection,
+    fetcher: &dyn Fetcher,
+    user_id: i64,
+    id: i64,
+) -> Result<Accepted, DbErr> {
+    let Some(item) = find_owned(db, user_id, id).await? else {
+        return Ok(Accepted::NotFound);
+    };
+    let outcome =
+        badges::import_bytes_from(db, fetcher, user_id, &item.original, Some(item.client_id)).await?;
+    let badge_id = match outcome {
+        ImportOutcome::Added(badge) => badge.id,
+        ImportOutcome::AlreadyThere(id) => id,
+        ImportOutcome::Refused(report) => {
+            // Kept, with what fails now, so the inbox can say why.
+            let mut row: entity::ActiveModel = item.into();
+            row.report = Set(report.to_json(Lang::En).to_string());
+            row.update(db).await?;
+            return Ok(Accepted::Refused(report));
+        }
+        ImportOutcome::TooLarge => {
+            let mut report = Report::default();
+            report.fail(besace_badges::CheckId::Extract, "too large");
+            return Ok(Accepted::Refused(Box::new(report)));
+        }
+    };
+    entity::Entity::delete_by_id(item.id).exec(db).await?;
+    Ok(Accepted::InBackpack(badge_id))
+}
+
+/// Declines a waiting badge: it is deleted. Answers whether there was one.
+pub async fn decline(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<bool, DbErr> {
+    let deleted = entity::Entity::delete_many()
+        .filter(entity::Column::Id.eq(id))
+        .filter(entity::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected == 1)
+}

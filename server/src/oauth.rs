@@ -1,0 +1,383 @@
+//! The OAuth 2.0 endpoints shared by Badge Connect (OB 2.1) and the Open Badges 3.0 API:
+//! authorization (checks the request, then the learner's session and consent page), token
+//! (code exchange with PKCE, refresh rotation) and revocation (RFC 7009).
+use crate::badge_connect::oauth_error;
+use crate::startup::ServerState;
+use app::server::{
+    oauth::{self, AuthorizationError, AuthorizationQuery, TokenError},
+    oauth_clients::{self, Client},
+    request::session_user,
+    AppState,
+};
+use axum::{
+    extract::{rejection::FormRejection, OriginalUri, Query, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Form, Json, Router,
+};
+use base64::{engine::general_purpose::STANDARD, Engine};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+pub const AUTHORIZATION_PATH: &str = "/o/authorize";
+pub const TOKEN_PATH: &str = "/o/token";
+pub const REVOCATION_PATH: &str = "/o/revoke";
+
+/// The authorization endpoint reads the learner's session: it goes inside those layers.
+pub fn session_routes() -> Router<ServerState> {
+    Router::new().route(AUTHORIZATION_PATH, get(authorize))
+}
+
+/// Machine-to-machine endpoints: no cookie, no CSRF check.
+pub fn client_routes() -> Router<ServerState> {
+    Router::new()
+        .route(TOKEN_PATH, post(token))
+        .route(REVOCATION_PATH, post(revoke))
+}
+
+/// `GET /o/authorize`: a request from an unknown client or to an unregistered redirect URI
+/// is shown to the learner and goes nowhere; other faults go back to the client; a good
+/// request waits in the learner's session for their answer on the consent page.
+async fn authorize(
+    State(state): State<AppState>,
+    session: Session,
+    OriginalUri(uri): OriginalUri,
+    Query(query): Query<AuthorizationQuery>,
+) -> Response {
+    let client = match query.client_id.as_deref() {
+        Some(id) => match oauth_clients::find(&state.db, id).await {
+            Ok(client) => client,
+            Err(err) => return internal(err),
+        },
+        None => None,
+    };
+    let pending = match oauth::check_request(client.as_ref(), &query) {
+        Ok(pending) => pending,
+        Err(AuthorizationError::Untrusted(reason)) => {
+            return Redirect::to(&format!("/connect?error={reason}")).into_response()
+        }
+        Err(AuthorizationError::Redirect {
+            redirect_uri,
+            state,
+            error,
+            description,
+        }) => {
+            let mut pairs = vec![("error", error.to_owned()), ("error_description", description)];
+            pairs.extend(state.map(|state| ("state", state)));
+            return redirect_with(&redirect_uri, &pairs);
+        }
+    };
+    match session_user(&state.db, &session).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            // Back here after logging in (or signing up), with the very same request.
+            let next = uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or(AUTHORIZATION_PATH);
+            let login = format!("/login?next={}", urlencode(next));
+            return Redirect::to(&login).into_response();
+        }
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+    if let Err(err) = session.insert(oauth::PENDING_KEY, &pending).await {
+        return internal(err);
+    }
+    Redirect::to("/connect").into_response()
+}
+
+/// A 302 to a client's registered URI with these query parameters added.
+pub fn redirect_with(uri: &str, pairs: &[(&str, String)]) -> Response {
+    let Ok(mut target) = url::Url::parse(uri) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    target
+        .query_pairs_mut()
+        .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+    Redirect::to(target.as_str()).into_response()
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+fn internal(err: impl std::fmt::Debug) -> Response {
+    tracing::error!(error = ?err, "OAuth request failed");
+    oauth_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "server_error",
+        "try again later",
+    )
+}
+
+/// A token request (RFC 6749 §4.1.3 and §6), form-encoded.
+#[derive(Debug, Default, Deserialize)]
+struct TokenRequest {
+    grant_type: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
+    refresh_token: Option<String>,
+    scope: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// `POST /o/token`: Moodle authenticates with HTTP Basic for the code exchange and with
+/// the body for refresh; both are accepted for both.
+async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<TokenRequest>, FormRejection>,
+) -> Response {
+    let Ok(Form(request)) = form else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the body must be application/x-www-form-urlencoded",
+        );
+    };
+    let client = match authenticate_client(&state, &headers, &request.client_id, &request.client_secret).await
+    {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    let issued = match request.grant_type.as_deref() {
+        Some("authorization_code") => {
+            let Some(code) = request.code.as_deref() else {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "code is required");
+            };
+            oauth::exchange_code(
+                &state.db,
+                &client,
+                code,
+                request.redirect_uri.as_deref(),
+                request.code_verifier.as_deref(),
+            )
+            .await
+        }
+        Some("refresh_token") => {
+            let Some(refresh_token) = request.refresh_token.as_deref() else {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "refresh_token is required",
+                );
+            };
+            oauth::refresh(&state.db, &client, refresh_token, request.scope.as_deref()).await
+        }
+        _ => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "grant_type must be authorization_code or refresh_token",
+            )
+        }
+    };
+    match issued {
+        Ok(tokens) => (
+            [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")],
+            Json(tokens),
+        )
+            .into_response(),
+        Err(TokenError::InvalidGrant(why)) => oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", why),
+        Err(TokenError::InvalidScope(why)) => oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", why),
+        Err(TokenError::Db(err)) => internal(err),
+    }
+}
+
+/// The client, from `Authorization: Basic` or from `client_id`/`client_secret` in the body.
+async fn authenticate_client(
+    state: &AppState,
+    headers: &HeaderMap,
+    body_id: &Option<String>,
+    body_secret: &Option<String>,
+) -> Result<Client, Response> {
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Basic "))
+        .and_then(|encoded| STANDARD.decode(encoded.trim()).ok())
+        .and_then(|decoded| String::from_utf8(decoded).ok())
+        .and_then(|pair| {
+            let (id, secret) = pair.split_once(':')?;
+            Some((form_decode(id), form_decode(secret)))
+        });
+    let used_basic = basic.is_some();
+    let credentials = basic.or_else(|| Some((body_id.clone()?, body_secret.clone()?)));
+    let refused = || {
+        let mut response = oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client or wrong secret",
+        );
+        if used_basic {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                "Basic realm=\"besace\"".parse().unwrap(),
+            );
+        }
+        response
+    };
+    let Some((id, secret)) = credentials else {
+        return Err(refused());
+    };
+    match oauth_clients::authenticate(&state.db, &id, &secret).await {
+        Ok(Some(client)) => Ok(client),
+        Ok(None) => Err(refused()),
+        Err(err) => Err(internal(err)),
+    }
+}
+
+/// RFC 6749 §2.3.1: the Basic credentials are form-encoded first.
+fn form_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RevocationRequest {
+    token: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// `POST /o/revoke` (RFC 7009): 200 whether or not the token was known.
+async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<RevocationRequest>, FormRejection>,
+) -> Response {
+    let Ok(Form(request)) = form else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "token is required");
+    };
+    let client = match authenticate_client(&state, &headers, &request.client_id, &request.client_secret).await
+    {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    let Some(token) = request.token.as_deref() else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "token is required");
+    };
+    match oauth::revoke(&state.db, &client, token).await {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(err) => internal(err),
+    }
+}
+
+/// Why an API call carries no usable access token.
+pub enum BearerRefusal {
+    /// Missing, unknown, expired or revoked: 401.
+    Unauthenticated,
+    Internal,
+}
+
+/// The learner and scopes behind the request's `Authorization: Bearer` token.
+pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<oauth::Access, BearerRefusal> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or(BearerRefusal::Unauthenticated)?;
+    match oauth::authenticate(&state.db, token).await {
+        Ok(Some(access)) => Ok(access),
+        Ok(None) => Err(BearerRefusal::Unauthenticated),
+        Err(err) => {
+            tracing::error!(error = ?err, "token check failed");
+            Err(BearerRefusal::Internal)
+        }
+    }
+}
+
+/// RFC 6750 §3: what a client is told when its token does not do.
+pub fn www_authenticate(error: &str) -> (header::HeaderName, String) {
+    (
+        header::WWW_AUTHENTICATE,
+        format!("Bearer realm=\"besace\", error=\"{error}\""),
+    )
+}
+
+/// A page of a list, with RFC 8288 `Link` (first, last, prev, next) and `X-Total-Count`,
+/// as both Open Badges APIs ask.
+pub fn pagination_headers(
+    base: &str,
+    limit: u64,
+    offset: u64,
+    total: u64,
+) -> Vec<(header::HeaderName, String)> {
+    let page = |offset: u64, rel: &str| format!("<{base}?limit={limit}&offset={offset}>; rel=\"{rel}\"");
+    let last = if total == 0 {
+        0
+    } else {
+        (total - 1) / limit * limit
+    };
+    let mut links = vec![page(0, "first"), page(last, "last")];
+    if offset + limit < total {
+        links.push(page(offset + limit, "next"));
+    }
+    if offset > 0 {
+        links.push(page(offset.saturating_sub(limit), "prev"));
+    }
+    vec![
+        (
+            header::HeaderName::from_static("x-total-count"),
+            total.to_string(),
+        ),
+        (header::LINK, links.join(", ")),
+    ]
+}
+
+/// `limit`, `offset`, `since` of the APIs' list requests.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+    pub since: Option<String>,
+}
+
+pub const DEFAULT_PAGE: u64 = 50;
+pub const MAX_PAGE: u64 = 100;
+
+impl ListParams {
+    pub fn limit(&self) -> u64 {
+        self.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
+    }
+
+    pub fn offset(&self) -> u64 {
+        self.offset.unwrap_or(0)
+    }
+
+    /// `since` as a date, or the parse error when it is given but not RFC 3339.
+    pub fn since(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, chrono::ParseError> {
+        match self.since.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(raw) => {
+                chrono::DateTime::parse_from_rfc3339(raw).map(|d| Some(d.with_timezone(&chrono::Utc)))
+            }
+        }
+    }
+}
+
+/// What the stored original of a badge is, for the APIs that hand badges back: the JSON
+/// document or the compact JWS (baked images give what they carry).
+pub enum Portable {
+    Json(serde_json::Value),
+    Jws(String),
+    Unavailable,
+}
+
+pub fn portable(original: &[u8]) -> Portable {
+    match besace_badges::extract(original, &Default::default()).map(|found| found.payload) {
+        Ok(besace_badges::Payload::Json(json)) => Portable::Json(json),
+        Ok(besace_badges::Payload::Jws(jws)) => Portable::Jws(jws),
+        _ => Portable::Unavailable,
+    }
+}

@@ -1,5 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { hydrated } from './helpers';
 
 // scripts/e2e runs `besace demo` first: this learner exists, speaks French, and has badges.
@@ -11,6 +13,38 @@ const scopes = [
   'https://purl.imsglobal.org/spec/ob/v2p1/scope/assertion.create',
   'https://purl.imsglobal.org/spec/ob/v2p1/scope/profile.readonly',
 ];
+
+/// A training platform's site on this machine serving an Open Badges 2.0 hosted badge for
+/// the demo learner (the e2e server may fetch from 127.0.0.1).
+async function issuerSite(): Promise<{ assertion: object; close: () => void }> {
+  const documents = new Map<string, [string, Buffer]>();
+  const server = createServer((request, response) => {
+    const found = documents.get(request.url ?? '');
+    if (!found) { response.writeHead(404).end(); return; }
+    response.writeHead(200, { 'Content-Type': found[0] }).end(found[1]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const context = 'https://w3id.org/openbadges/v2';
+  const assertion = {
+    '@context': context, type: 'Assertion', id: `${base}/assertions/42.json`,
+    recipient: { type: 'email', hashed: false, identity: demoEmail },
+    badge: `${base}/badges/securite.json`, issuedOn: '2026-11-20T09:00:00Z', verification: { type: 'hosted' },
+  };
+  const json = (value: object): [string, Buffer] => ['application/json', Buffer.from(JSON.stringify(value))];
+  documents.set('/assertions/42.json', json(assertion));
+  documents.set('/badges/securite.json', json({
+    '@context': context, type: 'BadgeClass', id: `${base}/badges/securite.json`, name: "Sécurité à l'atelier",
+    description: "Applique les règles de sécurité de l'atelier.", image: `${base}/badges/securite.png`,
+    criteria: { narrative: 'Observé pendant trois séances.' }, issuer: `${base}/issuer.json`,
+  }));
+  documents.set('/issuer.json', json({
+    '@context': context, type: 'Issuer', id: `${base}/issuer.json`, name: 'Moodle du centre', url: 'https://moodle.example/',
+  }));
+  documents.set('/badges/securite.png', ['image/png', Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')]);
+  return { assertion, close: () => server.close() };
+}
 
 test('a platform asks to connect; the learner logs in, consents in a real browser, then disconnects it', async ({ page, baseURL }) => {
   // The platform's side, as Moodle does it: discovery, registration, PKCE.
@@ -74,10 +108,34 @@ test('a platform asks to connect; the learner logs in, consents in a real browse
   expect(profile.status.statusCode).toBe(200);
   expect(profile.profile.name).toBe('Camille Durand');
 
+  // The platform pushes a badge; it waits in the inbox until the learner accepts it.
+  const site = await issuerSite();
+  const pushed = await (await fetch(`${api.apiBase}/assertions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${tokens.access_token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ assertion: site.assertion }),
+  })).json();
+  expect(pushed.status.statusCode, JSON.stringify(pushed)).toBe(200);
+  site.close();
+  await page.goto('/backpack');
+  await page.getByRole('link', { name: /Badges en attente dans votre boîte de réception : 1/ }).click();
+  await expect(page).toHaveURL(/\/inbox$/);
+  const item = page.locator('.inbox-item').filter({ hasText: "Sécurité à l'atelier" });
+  await expect(item).toContainText('Envoyé par Moodle du centre');
+  for (const size of [{ name: 'phone', width: 360, height: 780 }, { name: 'desktop', width: 1280, height: 900 }]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.screenshot({ path: `screenshots/inbox-${size.name}.png`, fullPage: true });
+  }
+  await item.getByRole('button', { name: 'Accepter' }).click();
+  await expect(page).toHaveURL(/\/inbox\?accepted=\d+$/);
+  await page.getByRole('link', { name: 'Le voir' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("Sécurité à l'atelier");
+
   // Settings list the platform; disconnecting it stops its token at once.
   await page.goto('/settings#platforms');
   const platform = page.locator('.platform').filter({ hasText: 'Moodle du centre' });
   await expect(platform).toContainText('lire les badges de votre besace');
+  await expect(platform).toContainText("Sécurité à l'atelier");
   await page.locator('#platforms').screenshot({ path: 'screenshots/platforms-desktop.png' });
   await platform.getByRole('button', { name: 'Déconnecter Moodle du centre' }).click();
   await expect(page.locator('.platform').filter({ hasText: 'Moodle du centre' })).toHaveCount(0);

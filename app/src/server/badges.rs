@@ -304,13 +304,25 @@ fn set_verification(
 }
 
 /// The issuer sent a new version of a badge the learner already has (same credential id):
-/// it replaces the original, and the check goes into the badge's history.
+/// it replaces the original, with the picture it names, and the check goes into the
+/// badge's history. A baked picture is never swapped for bare JSON: then nothing changes
+/// (answers `None`).
 pub async fn replace(
     db: &DatabaseConnection,
+    fetcher: &dyn Fetcher,
     badge: &Badge,
     bytes: &[u8],
     verified: &Verified,
-) -> Result<Badge, DbErr> {
+) -> Result<Option<Badge>, DbErr> {
+    let baked = |media_type: &str| media_type.starts_with("image/");
+    if baked(&badge.original_media_type) && !baked(verified.media_type) {
+        return Ok(None);
+    }
+    let image = if baked(verified.media_type) {
+        None
+    } else {
+        fetch_image(fetcher, verified.report.badge.image.as_deref()).await
+    };
     let now = Utc::now();
     let mut row: entity::ActiveModel = badge.clone().into();
     row.original = Set(bytes.to_vec());
@@ -323,10 +335,33 @@ pub async fn replace(
         verified.status,
     );
     let txn = db.begin().await?;
+    row.image_sha256 = Set(match image {
+        Some((bytes, media_type)) => Some(blobs::put(&txn, &bytes, media_type).await?),
+        None => None,
+    });
     let updated = row.update(&txn).await?;
+    if let Some(old) = badge
+        .image_sha256
+        .as_deref()
+        .filter(|old| updated.image_sha256.as_deref() != Some(*old))
+    {
+        forget_image_if_unused(&txn, old).await?;
+    }
     record_check(&txn, badge.id, now, verified.status, updated.report.clone()).await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(Some(updated))
+}
+
+/// Deletes a stored picture no badge shows any more.
+async fn forget_image_if_unused(db: &impl ConnectionTrait, sha256: &str) -> Result<(), DbErr> {
+    let still_used = entity::Entity::find()
+        .filter(entity::Column::ImageSha256.eq(sha256))
+        .count(db)
+        .await?;
+    if still_used == 0 {
+        blobs::delete(db, sha256).await?;
+    }
+    Ok(())
 }
 
 /// The learner's badge with this assertion or credential id, if any.
@@ -454,13 +489,7 @@ pub async fn delete(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<bo
     let txn = db.begin().await?;
     entity::Entity::delete_by_id(badge.id).exec(&txn).await?;
     if let Some(image) = &badge.image_sha256 {
-        let still_used = entity::Entity::find()
-            .filter(entity::Column::ImageSha256.eq(image.as_str()))
-            .count(&txn)
-            .await?;
-        if still_used == 0 {
-            blobs::delete(&txn, image).await?;
-        }
+        forget_image_if_unused(&txn, image).await?;
     }
     txn.commit().await?;
     Ok(true)

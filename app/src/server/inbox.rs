@@ -78,8 +78,12 @@ pub async fn push(
     }
     if let Some(credential_id) = verified.credential_id() {
         if let Some(badge) = badges::find_by_credential_id(db, user_id, credential_id).await? {
-            badges::replace(db, &badge, bytes, &verified).await?;
-            return Ok(PushOutcome::Replaced);
+            return Ok(
+                match badges::replace(db, fetcher, &badge, bytes, &verified).await? {
+                    Some(_) => PushOutcome::Replaced,
+                    None => PushOutcome::AlreadyThere,
+                },
+            );
         }
         if let Some(item) = find_by_credential_id(db, user_id, credential_id).await? {
             let mut row: entity::ActiveModel = item.into();

@@ -393,6 +393,29 @@ async fn issuer_site() -> IssuerSite {
     }
 }
 
+/// A genuine OB 3.0 credential (eddsa-rdfc-2022, did:key) for the learner, under a fixed id.
+fn credential_named(name: &str) -> Vec<u8> {
+    use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer};
+    let issuer = DidKeyIssuer::from_seed([9; 32]);
+    let spec = BadgeSpec {
+        id: "urn:uuid:5f0c1d2e-0000-4000-8000-00000000c0de",
+        issuer_name: "Campus Moodle",
+        issuer_url: "https://moodle.example/",
+        achievement_id: "https://moodle.example/badges/precision",
+        name,
+        description: "Mesure au millimètre près.",
+        criteria: "Trois pièces mesurées sans erreur.",
+        image_url: "https://moodle.example/badges/precision.png",
+        recipient_email: LEARNER,
+        valid_from: "2026-10-01T09:00:00Z",
+        ..Default::default()
+    };
+    let credential = issuer
+        .sign(ob3_credential(&issuer, &spec), "2026-10-01T09:00:00Z")
+        .unwrap();
+    serde_json::to_vec(&credential).unwrap()
+}
+
 async fn status_of(response: Response) -> (u16, Value) {
     let code = response.status().as_u16();
     (code, response.json().await.unwrap_or(Value::Null))
@@ -473,6 +496,8 @@ on_both_databases!(
 
         // The learner finds both in the inbox, not yet in the backpack, and accepts them.
         assert!(app.badges().await.is_empty(), "pushed badges wait in the inbox");
+        let backpack = app.get_html("/backpack").await.1.replace("<!>", "");
+        assert!(backpack.contains("Badges waiting in your inbox: 2"), "{backpack}");
         let (status, inbox) = app.get_html("/inbox").await;
         assert_eq!(status, 200);
         let inbox = inbox.replace("<!>", "");
@@ -619,6 +644,27 @@ on_both_databases!(
         let (_, inbox) = app.get_html("/inbox").await;
         assert!(inbox.contains("No badge is waiting"));
 
+        // Upsert by id: a new version of a credential in the backpack replaces it (200).
+        let response = post(credential_named("Précision"), "application/json")
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let (_, inbox) = app.get_html("/inbox").await;
+        let waiting = form_ids(&inbox, "/api/accept_inbox");
+        submit(&app, "/api/accept_inbox", &[("id", &waiting[0])]).await;
+        let response = post(credential_named("Précision au millimètre"), "application/json")
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "replaced");
+        let names: Vec<Value> = app.badges().await.iter().map(|b| b["name"].clone()).collect();
+        assert!(names.contains(&json!("Précision au millimètre")), "{names:?}");
+        assert!(!names.contains(&json!("Précision")), "{names:?}");
+        let (_, inbox) = app.get_html("/inbox").await;
+        assert!(
+            inbox.contains("No badge is waiting"),
+            "replaced in place, not queued again"
+        );
+
         // Listing: the spec's body and headers.
         let response = platform
             .http
@@ -628,7 +674,7 @@ on_both_databases!(
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["x-total-count"], "1");
+        assert_eq!(response.headers()["x-total-count"], "2");
         assert!(response.headers()[header::LINK]
             .to_str()
             .unwrap()
@@ -637,7 +683,7 @@ on_both_databases!(
         assert_eq!(
             listed["credential"].as_array().unwrap().len()
                 + listed["compactJwsString"].as_array().unwrap().len(),
-            1,
+            2,
             "{listed}"
         );
 

@@ -116,7 +116,6 @@ test('a platform asks to connect; the learner logs in, consents in a real browse
     body: JSON.stringify({ assertion: site.assertion }),
   })).json();
   expect(pushed.status.statusCode, JSON.stringify(pushed)).toBe(200);
-  site.close();
   await page.goto('/backpack');
   await page.getByRole('link', { name: /Badges en attente dans votre boîte de réception : 1/ }).click();
   await expect(page).toHaveURL(/\/inbox$/);
@@ -141,4 +140,5 @@ test('a platform asks to connect; the learner logs in, consents in a real browse
   await expect(page.locator('.platform').filter({ hasText: 'Moodle du centre' })).toHaveCount(0);
   const refused = await fetch(`${api.apiBase}/profile`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
   expect(refused.status).toBe(401);
+  site.close();
 });

@@ -24,7 +24,11 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
@@ -147,10 +151,18 @@ impl Application {
             let app_state = app_state.clone();
             move || provide_context(app_state.clone())
         };
-        // Listing the routes renders the app once, here, outside any request: the layout's
+        // Listing the routes renders the app once, outside any request: the layout's
         // resources run too and need the state (without it they panicked, now and then, on
-        // the calling thread).
-        let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, context.clone());
+        // the calling thread). It happens once per process: while it runs, Leptos holds a
+        // process-wide "suppress resource loads" flag, and a page of another server in the
+        // same process (the HTTP tests run many) that started loading then would wait
+        // forever (leptos-rs/leptos#4773). Every server builds after the list exists.
+        static ROUTES: OnceLock<Vec<leptos_axum::AxumRouteListing>> = OnceLock::new();
+        let routes = ROUTES
+            .get_or_init(|| {
+                generate_route_list_with_exclusions_and_ssg_and_context(App, None, context.clone()).0
+            })
+            .clone();
         let router = Router::new()
             .route("/healthz", get(healthz))
             .merge(crate::badges_api::routes())

@@ -14,7 +14,7 @@ use app::server::{
 use app::{shell, App};
 use axum::{
     extract::{FromRef, State},
-    http::StatusCode,
+    http::{header, HeaderValue, StatusCode},
     middleware,
     response::IntoResponse,
     routing::get,
@@ -30,7 +30,7 @@ use std::{
     time::Duration,
 };
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 /// Axum state: Leptos' options plus ours.
@@ -175,6 +175,13 @@ impl Application {
             .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
             .layer(sessions)
             .layer(middleware::from_fn_with_state(allowed, csrf::check_origin))
+            // The learner's own pages (login, consent to a platform, settings) are never
+            // shown inside another site's frame, so no one can trick a click on them.
+            // Public galleries stay embeddable: they are merged below, outside this layer.
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            ))
             .layer(TraceLayer::new_for_http())
             // Public galleries need no session nor CSRF check: they stay outside those
             // layers, which keeps each view to a cache lookup.

@@ -823,6 +823,9 @@ on_both_databases!(
         assert_eq!(location(&response), "/connect?error=redirect_uri_mismatch");
         let (_, page) = app.get_html("/connect?error=redirect_uri_mismatch").await;
         assert!(page.contains("Nothing was shared"), "{page}");
+        // The consent page cannot be framed by another site (clickjacking).
+        let response = app.get("/connect").await;
+        assert_eq!(response.headers()[header::X_FRAME_OPTIONS], "DENY");
         // No PKCE: refused back to the (registered) callback.
         let no_pkce = moodle
             .login_url(&OB21.join(" "), "s5", &challenge)

@@ -192,13 +192,17 @@ pub async fn my_inbox() -> Result<Vec<InboxEntry>, AppError> {
     let user = require_user().await?;
     let lang = request_lang().await;
     let items = inbox::list(&state.db, user.id).await.map_err(internal)?;
+    // Most items come from the same few platforms: read each name once.
+    let mut names = std::collections::HashMap::new();
     let mut entries = Vec::with_capacity(items.len());
     for item in items {
-        let platform = oauth_clients::find_by_id(&state.db, item.client_id)
-            .await
-            .map_err(internal)?
-            .map(|client| client.name)
-            .unwrap_or_default();
+        if let std::collections::hash_map::Entry::Vacant(entry) = names.entry(item.client_id) {
+            let client = oauth_clients::find_by_id(&state.db, item.client_id)
+                .await
+                .map_err(internal)?;
+            entry.insert(client.map(|client| client.name).unwrap_or_default());
+        }
+        let platform = names[&item.client_id].clone();
         let report: serde_json::Value = serde_json::from_str(&item.report).unwrap_or_default();
         entries.push(InboxEntry {
             id: item.id,

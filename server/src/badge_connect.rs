@@ -4,7 +4,7 @@
 //! itself (assertions, profile). All machine to machine: no session, no cookie, outside the
 //! CSRF check; the API acts for the learner behind the bearer token only.
 use crate::oauth::{
-    bearer, pagination_headers, portable, www_authenticate, BearerRefusal, ListParams, Portable,
+    add_bearer_challenge, add_pagination, oauth_error, portable, scoped_access, BearerRefusal, ListParams,
     AUTHORIZATION_PATH, REVOCATION_PATH, TOKEN_PATH,
 };
 use crate::startup::ServerState;
@@ -166,16 +166,6 @@ fn registration_refused(refused: &RegistrationError) -> Response {
     oauth_error(StatusCode::BAD_REQUEST, refused.code(), refused.description())
 }
 
-/// An OAuth 2.0 error answer: `{"error": …, "error_description": …}`, never cached.
-pub fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        Json(json!({ "error": code, "error_description": description })),
-    )
-        .into_response()
-}
-
 /// The Badge Connect status object: `statusCode` 200 and `OK`, or the spec's error names.
 fn status(code: StatusCode, text: &str, error: Option<String>) -> Value {
     json!({ "error": error, "statusCode": code.as_u16(), "statusText": text })
@@ -191,36 +181,27 @@ fn api_answer(code: StatusCode, text: &str, error: Option<String>, extra: Value)
 
 fn api_error(code: StatusCode, text: &str, error: &str) -> Response {
     let mut response = api_answer(code, text, Some(error.to_owned()), Value::Null);
-    match code {
-        StatusCode::UNAUTHORIZED => {
-            let (name, value) = www_authenticate("invalid_token");
-            response.headers_mut().insert(name, value.parse().unwrap());
-        }
-        StatusCode::FORBIDDEN => {
-            let (name, value) = www_authenticate("insufficient_scope");
-            response.headers_mut().insert(name, value.parse().unwrap());
-        }
-        _ => {}
-    }
+    add_bearer_challenge(&mut response);
     response
 }
 
 /// The token's access if it carries `scope`, else the API's 401 or 403 answer.
 async fn access_with(state: &AppState, headers: &HeaderMap, scope: &str) -> Result<Access, Response> {
-    match bearer(state, headers).await {
-        Ok(access) if access.allows(scope) => Ok(access),
-        Ok(_) => Err(api_error(
-            StatusCode::FORBIDDEN,
-            "PERMISSION_DENIED",
-            &format!("the learner did not grant {scope}"),
-        )),
-        Err(BearerRefusal::Unauthenticated) => Err(api_error(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "a valid Bearer access token is required",
-        )),
-        Err(BearerRefusal::Internal) => Err(server_error()),
-    }
+    scoped_access(state, headers, scope)
+        .await
+        .map_err(|refusal| match refusal {
+            BearerRefusal::MissingScope => api_error(
+                StatusCode::FORBIDDEN,
+                "PERMISSION_DENIED",
+                &format!("the learner did not grant {scope}"),
+            ),
+            BearerRefusal::Unauthenticated => api_error(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "a valid Bearer access token is required",
+            ),
+            BearerRefusal::Internal => server_error(),
+        })
 }
 
 fn server_error() -> Response {
@@ -357,14 +338,7 @@ async fn list_assertions(
     let Ok((rows, total)) = page else {
         return server_error();
     };
-    let (mut assertions, mut signed) = (Vec::new(), Vec::new());
-    for badge in &rows {
-        match portable(&badge.original) {
-            Portable::Json(json) => assertions.push(json),
-            Portable::Jws(jws) => signed.push(jws),
-            Portable::Unavailable => {}
-        }
-    }
+    let (assertions, signed) = portable(&rows);
     let mut response = api_answer(
         StatusCode::OK,
         "OK",
@@ -372,9 +346,7 @@ async fn list_assertions(
         json!({ "assertions": assertions, "signedAssertions": signed }),
     );
     let base = format!("{}{API_BASE_PATH}/assertions", state.public_url);
-    for (name, value) in pagination_headers(&base, limit, offset, total) {
-        response.headers_mut().insert(name, value.parse().unwrap());
-    }
+    add_pagination(&mut response, &base, limit, offset, total);
     response
 }
 

@@ -1,7 +1,6 @@
 //! The OAuth 2.0 endpoints shared by Badge Connect (OB 2.1) and the Open Badges 3.0 API:
 //! authorization (checks the request, then the learner's session and consent page), token
 //! (code exchange with PKCE, refresh rotation) and revocation (RFC 7009).
-use crate::badge_connect::oauth_error;
 use crate::startup::ServerState;
 use app::server::{
     oauth::{self, AuthorizationError, AuthorizationQuery, TokenError},
@@ -272,11 +271,17 @@ async fn revoke(
 pub enum BearerRefusal {
     /// Missing, unknown, expired or revoked: 401.
     Unauthenticated,
+    /// A live token without the scope the call needs: 403.
+    MissingScope,
     Internal,
 }
 
-/// The learner and scopes behind the request's `Authorization: Bearer` token.
-pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<oauth::Access, BearerRefusal> {
+/// The learner behind the request's `Authorization: Bearer` token, if it carries `scope`.
+pub async fn scoped_access(
+    state: &AppState,
+    headers: &HeaderMap,
+    scope: &str,
+) -> Result<oauth::Access, BearerRefusal> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -288,7 +293,8 @@ pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<oauth::Acce
         .map(str::trim)
         .ok_or(BearerRefusal::Unauthenticated)?;
     match oauth::authenticate(&state.db, token).await {
-        Ok(Some(access)) => Ok(access),
+        Ok(Some(access)) if access.allows(scope) => Ok(access),
+        Ok(Some(_)) => Err(BearerRefusal::MissingScope),
         Ok(None) => Err(BearerRefusal::Unauthenticated),
         Err(err) => {
             tracing::error!(error = ?err, "token check failed");
@@ -297,22 +303,22 @@ pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<oauth::Acce
     }
 }
 
-/// RFC 6750 §3: what a client is told when its token does not do.
-pub fn www_authenticate(error: &str) -> (header::HeaderName, String) {
-    (
-        header::WWW_AUTHENTICATE,
-        format!("Bearer realm=\"besace\", error=\"{error}\""),
-    )
+/// RFC 6750 §3: a 401 or 403 API answer says why the token does not do.
+pub fn add_bearer_challenge(response: &mut Response) {
+    let error = match response.status() {
+        StatusCode::UNAUTHORIZED => "invalid_token",
+        StatusCode::FORBIDDEN => "insufficient_scope",
+        _ => return,
+    };
+    let challenge = format!("Bearer realm=\"besace\", error=\"{error}\"");
+    if let Ok(value) = challenge.parse() {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+    }
 }
 
-/// A page of a list, with RFC 8288 `Link` (first, last, prev, next) and `X-Total-Count`,
-/// as both Open Badges APIs ask.
-pub fn pagination_headers(
-    base: &str,
-    limit: u64,
-    offset: u64,
-    total: u64,
-) -> Vec<(header::HeaderName, String)> {
+/// A page of a list gets RFC 8288 `Link` (first, last, prev, next) and `X-Total-Count`, as
+/// both Open Badges APIs ask.
+pub fn add_pagination(response: &mut Response, base: &str, limit: u64, offset: u64, total: u64) {
     let page = |offset: u64, rel: &str| format!("<{base}?limit={limit}&offset={offset}>; rel=\"{rel}\"");
     let last = if total == 0 {
         0
@@ -326,13 +332,11 @@ pub fn pagination_headers(
     if offset > 0 {
         links.push(page(offset.saturating_sub(limit), "prev"));
     }
-    vec![
-        (
-            header::HeaderName::from_static("x-total-count"),
-            total.to_string(),
-        ),
-        (header::LINK, links.join(", ")),
-    ]
+    let headers = response.headers_mut();
+    headers.insert("x-total-count", total.into());
+    if let Ok(value) = links.join(", ").parse() {
+        headers.insert(header::LINK, value);
+    }
 }
 
 /// `limit`, `offset`, `since` of the APIs' list requests.
@@ -366,18 +370,26 @@ impl ListParams {
     }
 }
 
-/// What the stored original of a badge is, for the APIs that hand badges back: the JSON
-/// document or the compact JWS (baked images give what they carry).
-pub enum Portable {
-    Json(serde_json::Value),
-    Jws(String),
-    Unavailable,
+/// The stored originals of some badges as the APIs hand them back: JSON documents and
+/// compact JWS (baked images give what they carry; a bare URL gives nothing).
+pub fn portable(badges: &[app::server::badges::Badge]) -> (Vec<serde_json::Value>, Vec<String>) {
+    let (mut documents, mut compact) = (Vec::new(), Vec::new());
+    for badge in badges {
+        match besace_badges::extract(&badge.original, &Default::default()).map(|found| found.payload) {
+            Ok(besace_badges::Payload::Json(json)) => documents.push(json),
+            Ok(besace_badges::Payload::Jws(jws)) => compact.push(jws),
+            _ => {}
+        }
+    }
+    (documents, compact)
 }
 
-pub fn portable(original: &[u8]) -> Portable {
-    match besace_badges::extract(original, &Default::default()).map(|found| found.payload) {
-        Ok(besace_badges::Payload::Json(json)) => Portable::Json(json),
-        Ok(besace_badges::Payload::Jws(jws)) => Portable::Jws(jws),
-        _ => Portable::Unavailable,
-    }
+/// An OAuth 2.0 error answer: `{"error": …, "error_description": …}`, never cached.
+pub fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(serde_json::json!({ "error": code, "error_description": description })),
+    )
+        .into_response()
 }

@@ -2,7 +2,7 @@
 //! update), over the same OAuth 2.0 flow as Badge Connect. Errors are `Imsx_StatusInfo`.
 use crate::badge_connect::{primary_verified, REGISTRATION_PATH};
 use crate::oauth::{
-    bearer, pagination_headers, portable, www_authenticate, BearerRefusal, ListParams, Portable,
+    add_bearer_challenge, add_pagination, portable, scoped_access, BearerRefusal, ListParams,
     AUTHORIZATION_PATH, REVOCATION_PATH, TOKEN_PATH,
 };
 use crate::startup::ServerState;
@@ -117,15 +117,7 @@ fn status_info(code: StatusCode, minor: &str, description: &str) -> Response {
         }]},
     });
     let mut response = (code, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response();
-    let challenge = match code {
-        StatusCode::UNAUTHORIZED => Some("invalid_token"),
-        StatusCode::FORBIDDEN => Some("insufficient_scope"),
-        _ => None,
-    };
-    if let Some(error) = challenge {
-        let (name, value) = www_authenticate(error);
-        response.headers_mut().insert(name, value.parse().unwrap());
-    }
+    add_bearer_challenge(&mut response);
     response
 }
 
@@ -138,20 +130,21 @@ fn server_error() -> Response {
 }
 
 async fn access_with(state: &AppState, headers: &HeaderMap, scope: &str) -> Result<Access, Response> {
-    match bearer(state, headers).await {
-        Ok(access) if access.allows(scope) => Ok(access),
-        Ok(_) => Err(status_info(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            &format!("the learner did not grant {scope}"),
-        )),
-        Err(BearerRefusal::Unauthenticated) => Err(status_info(
-            StatusCode::UNAUTHORIZED,
-            "unauthorizedrequest",
-            "a valid Bearer access token is required",
-        )),
-        Err(BearerRefusal::Internal) => Err(server_error()),
-    }
+    scoped_access(state, headers, scope)
+        .await
+        .map_err(|refusal| match refusal {
+            BearerRefusal::MissingScope => status_info(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                &format!("the learner did not grant {scope}"),
+            ),
+            BearerRefusal::Unauthenticated => status_info(
+                StatusCode::UNAUTHORIZED,
+                "unauthorizedrequest",
+                "a valid Bearer access token is required",
+            ),
+            BearerRefusal::Internal => server_error(),
+        })
 }
 
 /// `GET /ims/ob/v3p0/credentials`: the learner's Open Badges 3.0 credentials.
@@ -176,23 +169,14 @@ async fn list_credentials(
     else {
         return server_error();
     };
-    let (mut credentials, mut compact) = (Vec::new(), Vec::new());
-    for badge in &rows {
-        match portable(&badge.original) {
-            Portable::Json(json) => credentials.push(json),
-            Portable::Jws(jwt) => compact.push(jwt),
-            Portable::Unavailable => {}
-        }
-    }
+    let (credentials, compact) = portable(&rows);
     let mut response = (
         [(header::CACHE_CONTROL, "no-store")],
         Json(json!({ "credential": credentials, "compactJwsString": compact })),
     )
         .into_response();
     let base = format!("{}{API_BASE_PATH}/credentials", state.public_url);
-    for (name, value) in pagination_headers(&base, limit, offset, total) {
-        response.headers_mut().insert(name, value.parse().unwrap());
-    }
+    add_pagination(&mut response, &base, limit, offset, total);
     response
 }
 

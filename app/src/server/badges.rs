@@ -519,7 +519,7 @@ fn media_type(bytes: &[u8]) -> &'static str {
 }
 
 /// The report's name for a spec or method (`"ob3"`, `"eddsa-rdfc-2022"`…).
-fn json_name(value: &impl serde::Serialize) -> String {
+pub fn json_name(value: &impl serde::Serialize) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

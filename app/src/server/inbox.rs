@@ -114,10 +114,7 @@ fn set_badge(row: &mut entity::ActiveModel, bytes: &[u8], verified: &Verified) {
     row.original_sha256 = Set(verified.sha256.clone());
     row.original_media_type = Set(verified.media_type.to_owned());
     row.original = Set(bytes.to_vec());
-    row.spec = Set(serde_json::to_value(verified.report.spec)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default());
+    row.spec = Set(badges::json_name(&verified.report.spec));
     row.name = Set(badge.name.clone().unwrap_or_default());
     row.issuer_name = Set(badge.issuer.name.clone().unwrap_or_default());
     row.report = Set(verified.report.to_json(Lang::En).to_string());

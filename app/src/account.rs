@@ -74,20 +74,100 @@ pub async fn signup(
     tracing::info!(user_id = user.id, "account created");
     // The account stands even if the mail fails: settings can send the link again.
     let _ = crate::emails::ssr::send_verification_link(&user, &address).await;
-    log_in(&session().await?, user.id).await?;
+    log_in(&session().await?, &user).await?;
     leptos_axum::redirect(&after_login(next.as_deref()));
     Ok(())
 }
 
-/// Where to go once logged in: the page that asked (a path on this site only, so a link
-/// cannot send a learner elsewhere), else the backpack.
+/// Where to go once logged in: the page that asked, if it is on this site, else the
+/// backpack (see `local_path`).
 #[cfg(feature = "ssr")]
 fn after_login(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
+    next.and_then(|next| local_path(&crate::server::request::state().public_url, next))
+        .unwrap_or_else(|| "/backpack".to_owned())
+}
+
+/// `next` read the way a browser reads a link on our pages: as a URL relative to the
+/// public URL. It is kept only if it stays on our origin, and answered as a path that no
+/// browser can read as another host (browsers drop tabs and newlines inside URLs, so a
+/// prefix check on the raw text is not enough: `/\t/evil.example` is `//evil.example`).
+#[cfg(feature = "ssr")]
+pub(crate) fn local_path(public_url: &str, next: &str) -> Option<String> {
+    let base = url::Url::parse(public_url).ok()?;
+    let target = base.join(next).ok()?;
+    if target.origin() != base.origin() || target.path().starts_with("//") {
+        return None;
+    }
+    let mut path = target.path().to_owned();
+    if let Some(query) = target.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    if let Some(fragment) = target.fragment() {
+        path.push('#');
+        path.push_str(fragment);
+    }
+    // The serialiser percent-encodes what a header may not hold; check it anyway, since
+    // the answer becomes a Location header.
+    (path.starts_with('/') && !path.contains('\\') && path.bytes().all(|b| b.is_ascii_graphic()))
+        .then_some(path)
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::local_path;
+
+    const BASE: &str = "https://besace.example";
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(local_path(BASE, "/connect").as_deref(), Some("/connect"));
+        assert_eq!(
+            local_path(BASE, "/o/authorize?client_id=a&state=b#x").as_deref(),
+            Some("/o/authorize?client_id=a&state=b#x")
+        );
+        assert_eq!(
+            local_path(BASE, "https://besace.example/inbox").as_deref(),
+            Some("/inbox")
+        );
+        // Spaces and accents come back percent-encoded, never raw in a header.
+        assert_eq!(
+            local_path(BASE, "/badges/1 é").as_deref(),
+            Some("/badges/1%20%C3%A9")
+        );
+    }
+
+    #[test]
+    fn next_never_leaves_this_site_nor_panics() {
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\x0b/evil.example",
+            "\t//evil.example",
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "http://besace.example/",
+            "https://besace.example.evil.example/",
+            "https://besace.example:8443/",
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "/.//evil.example",
+            "/..//evil.example",
+        ] {
+            let path = local_path(BASE, hostile);
+            assert!(
+                path.as_deref()
+                    .is_none_or(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\')),
+                "{hostile:?} gave {path:?}"
+            );
         }
-        _ => "/backpack".to_owned(),
+        assert_eq!(local_path(BASE, "//evil.example"), None);
+        assert_eq!(local_path(BASE, "/\t/evil.example"), None);
+        assert_eq!(local_path(BASE, "https://evil.example/"), None);
     }
 }
 
@@ -116,7 +196,7 @@ pub async fn login(
         Some(user) if matches => user,
         _ => return fail(AppError::WrongCredentials),
     };
-    log_in(&session().await?, user.id).await?;
+    log_in(&session().await?, &user).await?;
     let language = user.locale.as_deref().and_then(|l| Language::parse(l).ok());
     if let Some(language) = language {
         set_language_cookie(language);
@@ -148,12 +228,27 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     }
     password::check_policy(&new_password, &[&user.email, &user.display_name]).or_else(fail)?;
     let hash = password::hash(new_password).await.map_err(internal)?;
-    users::set_password(&state().db, user.id, hash)
+    // Every other session of the account ends (an attacker who knew the old password is
+    // out on every device); this one goes on under a new id.
+    let user = users::set_password(&state().db, user.id, hash)
         .await
         .map_err(internal)?;
-    // A new id for this session; an attacker holding the old cookie is out.
-    log_in(&session().await?, user.id).await?;
+    log_in(&session().await?, &user).await?;
     tracing::info!(user_id = user.id, "password changed");
+    Ok(())
+}
+
+/// Ends every session of the account, this one included ("log out everywhere").
+#[server(prefix = "/api", endpoint = "logout_everywhere")]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    use self::ssr::*;
+    let user = require_user().await?;
+    users::end_sessions(&state().db, user.id)
+        .await
+        .map_err(internal)?;
+    log_out(&session().await?).await?;
+    tracing::info!(user_id = user.id, "logged out everywhere");
+    leptos_axum::redirect("/login");
     Ok(())
 }
 

@@ -103,6 +103,10 @@ pub struct HistoryLine {
     /// RFC 3339, UTC.
     pub checked_at: String,
     pub status: String,
+    /// A new version replaced the badge here: the platform that sent it.
+    pub replaced_by: Option<String>,
+    /// The badge's name before that replacement.
+    pub previous_name: Option<String>,
 }
 
 /// Everything the badge page shows. Text is the issuer's (escaped by the views); links are
@@ -197,7 +201,26 @@ pub mod ssr {
     /// The badge page's data, with its history and the checks in the page's language.
     pub async fn detail_now(state: &AppState, badge: &Badge) -> Result<BadgeDetail, AppError> {
         let lang = request_lang().await;
-        let history = badges::history(&state.db, badge.id).await.map_err(internal)?;
+        let mut history = Vec::new();
+        for check in badges::history(&state.db, badge.id).await.map_err(internal)? {
+            // Replacements are rare: one platform look-up each.
+            let replaced_by = match check.replaced_by_client_id {
+                Some(id) => Some(
+                    crate::server::oauth_clients::find_by_id(&state.db, id)
+                        .await
+                        .map_err(internal)?
+                        .map(|client| client.name)
+                        .unwrap_or_default(),
+                ),
+                None => None,
+            };
+            history.push(HistoryLine {
+                checked_at: check.checked_at.to_rfc3339(),
+                status: check.status,
+                replaced_by,
+                previous_name: check.previous_name,
+            });
+        }
         Ok(detail(badge, history, lang))
     }
 
@@ -235,7 +258,7 @@ pub mod ssr {
             .collect()
     }
 
-    fn detail(badge: &Badge, history: Vec<badges::BadgeCheck>, lang: Lang) -> BadgeDetail {
+    fn detail(badge: &Badge, history: Vec<HistoryLine>, lang: Lang) -> BadgeDetail {
         let report: Value = serde_json::from_str(&badge.report).unwrap_or_default();
         let info = &report["badge"];
         let checks = report["checks"]
@@ -278,13 +301,7 @@ pub mod ssr {
             checks,
             verified_at: badge.verified_at.to_rfc3339(),
             received_at: badge.created_at.to_rfc3339(),
-            history: history
-                .into_iter()
-                .map(|check| HistoryLine {
-                    checked_at: check.checked_at.to_rfc3339(),
-                    status: check.status,
-                })
-                .collect(),
+            history,
             original_url: format!("/api/badges/{}/original", badge.id),
             original_sha256: badge.original_sha256.clone(),
         }

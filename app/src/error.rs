@@ -54,6 +54,10 @@ pub enum AppError {
     HandleTaken,
     #[error("not found")]
     NotFound,
+    #[error("the request is not what this form sends")]
+    BadRequest,
+    #[error("the request is too large")]
+    TooLarge,
     #[error("internal error")]
     Internal,
     #[error("request could not be sent or read: {0}")]
@@ -63,7 +67,32 @@ pub enum AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server, the only such errors are requests that could not be read as the
+    /// function's arguments (a string for an id, a missing field, a body over the cap):
+    /// the client's mistake, answered 400 (or 413) with a plain message, never a 500.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            let error = match &value {
+                ServerFnErrorErr::Args(text) | ServerFnErrorErr::Deserialization(text)
+                    if text.contains("length limit exceeded") =>
+                {
+                    AppError::TooLarge
+                }
+                ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_)
+                | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
+                _ => AppError::Transport(value.to_string()),
+            };
+            if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+                    options.set_status(status);
+                }
+            }
+            error
+        }
+        #[cfg(not(feature = "ssr"))]
         AppError::Transport(value.to_string())
     }
 }
@@ -83,7 +112,8 @@ impl AppError {
             Self::InvalidLink => 410,
             Self::MailNotSent => 502,
             Self::Internal => 500,
-            Self::Transport(_) => 400,
+            Self::Transport(_) | Self::BadRequest => 400,
+            Self::TooLarge => 413,
             _ => 422,
         }
     }
@@ -116,6 +146,8 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::InvalidHandle => t_string!(i18n, errors.invalid_handle).to_string(),
         AppError::HandleTaken => t_string!(i18n, errors.handle_taken).to_string(),
         AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
+        AppError::BadRequest => t_string!(i18n, errors.bad_request).to_string(),
+        AppError::TooLarge => t_string!(i18n, errors.too_large).to_string(),
         AppError::Internal | AppError::Transport(_) => t_string!(i18n, errors.internal).to_string(),
     };
     view! { <p class="alert alert-error" role="alert">{text}</p> }

@@ -64,14 +64,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document's `<title>`. leptos_meta writes the formatted title into the server's HTML
+/// as it is, without escaping, and titles carry badge and collection names (hostile text):
+/// this is where they are escaped. In islands mode the title is never set in the browser.
+fn page_title(title: String) -> String {
+    let title = if title.is_empty() {
+        "Besace".to_string()
+    } else {
+        format!("{title} · Besace")
+    };
+    #[cfg(feature = "ssr")]
+    let title = public::escape(&title);
+    title
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
-            <Title formatter=|title: String| {
-                if title.is_empty() { "Besace".to_string() } else { format!("{title} · Besace") }
-            } />
+            <Title formatter=page_title />
             <Router>
                 <layout::Layout>
                     <Routes fallback=pages::NotFound>

@@ -9,6 +9,8 @@ mod m20261127_000005_collections;
 mod m20261127_000006_public_profiles;
 mod m20261127_000007_oauth_clients;
 mod m20261128_000008_oauth_grants_and_inbox;
+mod m20261201_000009_session_epoch;
+mod m20261201_000010_badge_replacements;
 
 pub struct Migrator;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_public_profiles::Migration),
             Box::new(m20261127_000007_oauth_clients::Migration),
             Box::new(m20261128_000008_oauth_grants_and_inbox::Migration),
+            Box::new(m20261201_000009_session_epoch::Migration),
+            Box::new(m20261201_000010_badge_replacements::Migration),
         ]
     }
 }

@@ -121,6 +121,8 @@ async fn run(count: usize) {
         allow_private_network: false,
         reverify_every: Duration::ZERO.into(),
         public_recheck_after: Duration::from_secs(3600).into(),
+        demo: false,
+        public_cache_bytes: app::server::public_pages::DEFAULT_BUDGET,
     };
     let app = Application::build(&args).await.expect("the app starts");
     let base = format!("http://127.0.0.1:{}", app.port());

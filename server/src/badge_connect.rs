@@ -23,7 +23,7 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use besace_badges::{CheckId, FetchKind, Lang, Report};
+use besace_badges::{CheckId, FetchKind, Fetcher, Lang, Report};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::net::SocketAddr;

@@ -108,6 +108,13 @@ pub struct ServeArgs {
     /// again in the background when someone views it.
     #[arg(long, env = "BESACE_PUBLIC_RECHECK_AFTER", default_value = "1h")]
     pub public_recheck_after: humantime::Duration,
+    /// Bytes of rendered public pages kept in memory (the least used go first).
+    #[arg(long, env = "BESACE_PUBLIC_CACHE_BYTES", default_value_t = app::server::public_pages::DEFAULT_BUDGET)]
+    pub public_cache_bytes: u64,
+    /// Trust the demo issuer of `besace demo`, whose private keys are public: for a demo
+    /// server only (`scripts/run --demo`). Without it, badges signed with them are refused.
+    #[arg(long, env = "BESACE_DEMO", value_parser = clap::builder::FalseyValueParser::new())]
+    pub demo: bool,
 }
 
 impl ServeArgs {

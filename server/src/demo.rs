@@ -21,7 +21,7 @@ use besace_badges::issue::{
 };
 use besace_badges::{Bundled, FetchResponse, HttpFetcher, Limits, NoFetch};
 use sea_orm::DatabaseConnection;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 pub const DEMO_EMAIL: &str = "camille.durand@example.org";
 /// A second, verified address: badges from a work placement often go there.
@@ -179,8 +179,8 @@ pub async fn create(db: &DatabaseConnection, public_url: &str) -> anyhow::Result
 /// Imports the first `count` demo badges (the soft skills, then the same at higher levels)
 /// and answers their ids.
 async fn import_badges(db: &DatabaseConnection, user_id: i64, count: usize) -> anyhow::Result<Vec<i64>> {
-    // The demo issuer's documents, and nothing from the network.
-    let fetcher = Bundled::new(NoFetch, issuer_document);
+    // The demo issuer's documents, and nothing from the network; the demo trusts its issuer.
+    let fetcher = app::server::Verifier::new(Arc::new(Bundled::new(NoFetch, issuer_document)), Vec::new());
     let mut ids = Vec::with_capacity(count);
     for index in 0..count {
         let bytes = badge_file(index)?;
@@ -387,7 +387,7 @@ fn colour(index: usize) -> [u8; 3] {
 }
 
 /// One badge file, in the format its place in the list gives.
-fn badge_file(index: usize) -> anyhow::Result<Vec<u8>> {
+pub fn badge_file(index: usize) -> anyhow::Result<Vec<u8>> {
     let badge = DemoBadge::at(index);
     let alignment = badge.alignment();
     let spec = badge.spec(&alignment);
@@ -450,13 +450,25 @@ pub fn issuer_document(url: &str) -> Option<FetchResponse> {
     })
 }
 
-/// The network fetcher, which also answers the demo issuer's documents (so the demo
-/// backpack verifies, and re-verifies, offline).
-pub fn fetcher(allow_private_network: bool) -> Bundled<HttpFetcher> {
-    Bundled::new(
-        HttpFetcher::new(allow_private_network, Limits::default()),
-        issuer_document,
-    )
+/// The issuers of the demo, as badges name them. Their private keys are in this
+/// repository, so only a server started for the demo may trust them.
+pub fn issuer_ids() -> Vec<String> {
+    // The whole demo site: a badge hosted there is the demo issuer's even when its
+    // profile cannot be read (outside the demo, nothing answers for that site).
+    vec![format!("{ISSUER_URL}/"), ISSUER.did_key.did().to_owned()]
+}
+
+/// The one network fetcher of `besace serve` and `besace verify`, and the trust that goes
+/// with it. Started for the demo (`--demo`), it also answers the demo issuer's documents
+/// (so the demo backpack verifies, and re-verifies, offline) and trusts that issuer;
+/// otherwise the demo issuer's badges are refused, since anyone can sign as it.
+pub fn verifier(allow_private_network: bool, demo: bool) -> app::server::Verifier {
+    let network = HttpFetcher::new(allow_private_network, Limits::default());
+    if demo {
+        app::server::Verifier::new(Arc::new(Bundled::new(network, issuer_document)), Vec::new())
+    } else {
+        app::server::Verifier::new(Arc::new(network), issuer_ids())
+    }
 }
 
 /// The demo badges there can be: the benchmark's large gallery goes up to a few hundred.

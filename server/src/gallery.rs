@@ -114,6 +114,8 @@ async fn gallery(State(state): State<AppState>, Path(token): Path<String>, heade
 
 /// `/u/{handle}`: the learner's public profile, when they turned it on.
 async fn profile(State(state): State<AppState>, Path(handle): Path<String>, headers: HeaderMap) -> Response {
+    // Keyed on the handle as the lookup reads it: `Ana`, ` ana ` and `ana` are one page.
+    let handle = profiles::parse_handle(&handle).unwrap_or_default();
     let locale = locale_of(&headers);
     let key = format!("u/{handle}/{}", lang_key(locale));
     let build = async {
@@ -223,6 +225,8 @@ async fn profile_badge(
     Path((handle, id)): Path<(String, i64)>,
     headers: HeaderMap,
 ) -> Response {
+    // Keyed on the handle as the lookup reads it: `Ana`, ` ana ` and `ana` are one page.
+    let handle = profiles::parse_handle(&handle).unwrap_or_default();
     let showcase = profile_showcase(&state, &handle);
     badge_view(&state, format!("pb/{handle}/{id}"), &headers, id, showcase).await
 }
@@ -290,6 +294,8 @@ async fn profile_image(
     Path((handle, id, version)): Path<(String, i64, String)>,
     headers: HeaderMap,
 ) -> Response {
+    // Keyed on the handle as the lookup reads it: `Ana`, ` ana ` and `ana` are one page.
+    let handle = profiles::parse_handle(&handle).unwrap_or_default();
     let showcase = profile_showcase(&state, &handle);
     image_of(
         &state,
@@ -365,10 +371,10 @@ async fn cached_or(
     if let Some(page) = state.public_pages.get(&key) {
         return send(&page, headers);
     }
-    let epoch = state.public_pages.epoch();
+    let started = state.public_pages.clock();
     match build.await {
         Ok(Some(page)) => {
-            state.public_pages.put(key, page.clone(), epoch);
+            state.public_pages.put(key, page.clone(), started);
             send(&page, headers)
         }
         Ok(None) => missing(),

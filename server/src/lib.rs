@@ -2,6 +2,7 @@
 pub mod badge_connect;
 pub mod badges_api;
 pub mod config;
+pub mod csp;
 pub mod csrf;
 pub mod demo;
 pub mod export;

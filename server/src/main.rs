@@ -12,9 +12,10 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Verify(args) => {
-            let fetcher = besace_server::demo::fetcher(args.allow_private_network);
-            let code = besace_badges::run_verify_with(&args, &fetcher).await;
+        Command::Verify(mut args) => {
+            let verifier = besace_server::demo::verifier(args.allow_private_network, args.demo);
+            args.distrusted_issuers = verifier.distrusted_issuers().to_vec();
+            let code = besace_badges::run_verify_with(&args, &verifier).await;
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
         Command::Serve(args) => {

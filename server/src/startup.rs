@@ -13,7 +13,7 @@ use app::server::{
 };
 use app::{shell, App};
 use axum::{
-    extract::{FromRef, State},
+    extract::{DefaultBodyLimit, FromRef, State},
     http::{header, HeaderValue, StatusCode},
     middleware,
     response::IntoResponse,
@@ -32,6 +32,9 @@ use std::{
 use tokio::net::TcpListener;
 use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// Server functions and forms: a few fields, the longest a collection's description.
+pub const MAX_FORM_BODY: usize = 64 * 1024;
 
 /// Axum state: Leptos' options plus ours.
 #[derive(Clone, FromRef)]
@@ -120,6 +123,9 @@ impl Application {
                 "BESACE_SMTP_URL is not set: mails are not sent, only logged and written to the outbox"
             );
         }
+        if args.demo {
+            tracing::warn!("BESACE_DEMO is set: badges signed with the public demo keys are trusted");
+        }
         if args.allow_private_network {
             tracing::warn!("BESACE_ALLOW_PRIVATE_NETWORK is set: badge fetches may reach private addresses");
         }
@@ -128,9 +134,12 @@ impl Application {
             public_url.as_str(),
             rate_limits,
             mailer,
-            Arc::new(crate::demo::fetcher(args.allow_private_network)),
+            crate::demo::verifier(args.allow_private_network, args.demo),
         );
         app_state.public_recheck_after = *args.public_recheck_after;
+        app_state.public_pages = Arc::new(app::server::public_pages::PublicPages::with_budget(
+            args.public_cache_bytes,
+        ));
         spawn_rate_limit_cleanup(app_state.rate_limits.clone());
 
         let sessions = SessionManagerLayer::new(store)
@@ -149,7 +158,10 @@ impl Application {
         };
         let context = {
             let app_state = app_state.clone();
-            move || provide_context(app_state.clone())
+            move || {
+                provide_context(app_state.clone());
+                crate::csp::set_page_policy();
+            }
         };
         // Listing the routes renders the app once, outside any request: the layout's
         // resources run too and need the state (without it they panicked, now and then, on
@@ -174,6 +186,10 @@ impl Application {
             })
             .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
             .layer(sessions)
+            // Every body behind the session layer has a cap: Leptos reads a server
+            // function's body under this limit (a larger one is answered 413 by
+            // `AppError::from_server_fn_error`); the import sets its own, larger one.
+            .layer(DefaultBodyLimit::max(MAX_FORM_BODY))
             .layer(middleware::from_fn_with_state(allowed, csrf::check_origin))
             // The learner's own pages (login, consent to a platform, settings) are never
             // shown inside another site's frame, so no one can trick a click on them.
@@ -181,6 +197,11 @@ impl Application {
             .layer(SetResponseHeaderLayer::if_not_present(
                 header::X_FRAME_OPTIONS,
                 HeaderValue::from_static("DENY"),
+            ))
+            // Pages rendered by Leptos set their own policy with this response's nonce.
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(crate::csp::FALLBACK_POLICY),
             ))
             .layer(TraceLayer::new_for_http())
             // Public galleries need no session nor CSRF check: they stay outside those

@@ -115,7 +115,15 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                 <summary>{t!(i18n, badge.history)}</summary>
                 <ul>
                     {detail.history.iter().cloned().map(|line| view! {
-                        <li>{moment(&line.checked_at)} " — " <StatusChip status=line.status /></li>
+                        <li>
+                            {moment(&line.checked_at)} " — " <StatusChip status=line.status />
+                            {line.replaced_by.map(|platform| view! {
+                                <br />{t!(i18n, badge.replaced_by)} " " <strong>{platform}</strong>
+                            })}
+                            {line.previous_name.map(|name| view! {
+                                " · " {t!(i18n, badge.previous_name)} " " {name}
+                            })}
+                        </li>
                     }).collect_view()}
                 </ul>
             </details>

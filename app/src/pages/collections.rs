@@ -92,7 +92,7 @@ fn CollectionFields(name: String, description: String) -> impl IntoView {
         </div>
         <div class="field">
             <label for="collection-description">{t!(i18n, collections.description)}</label>
-            <textarea id="collection-description" name="description" maxlength="2000" rows="3">{description}</textarea>
+            <textarea id="collection-description" name="description" maxlength="2000" rows="3">{super::textarea_text(description)}</textarea>
         </div>
     }
 }
@@ -334,12 +334,12 @@ fn ShareOptions(links: ShareLinks) -> impl IntoView {
         <details>
             <summary>{t!(i18n, share.embed_title)}</summary>
             <label for="embed-code" class="hint">{t!(i18n, share.embed_hint)}</label>
-            <textarea id="embed-code" class="code" readonly rows="3">{links.embed}</textarea>
+            <textarea id="embed-code" class="code" readonly rows="3">{super::textarea_text(links.embed)}</textarea>
         </details>
         <details>
             <summary>{t!(i18n, share.signature_title)}</summary>
             <label for="signature-code" class="hint">{t!(i18n, share.signature_hint)}</label>
-            <textarea id="signature-code" class="code" readonly rows="3">{links.signature}</textarea>
+            <textarea id="signature-code" class="code" readonly rows="3">{super::textarea_text(links.signature)}</textarea>
         </details>
         <details>
             <summary>{t!(i18n, share.qr_title)}</summary>

@@ -96,3 +96,14 @@ where
             .map(|error| view! { <ErrorMessage error /> })
     }
 }
+
+/// Text for a `<textarea>`'s content. Leptos writes a textarea's children into the server's
+/// HTML without escaping them, but a textarea decodes entities and ends at the first
+/// `</textarea>`: unescaped, a description could close it and open a script, and an
+/// embed snippet holding `&lt;` would be shown (and copied) as `<`. In the browser the
+/// text is already the element's value.
+pub(crate) fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    let text = crate::public::escape(&text);
+    text
+}

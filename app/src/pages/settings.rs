@@ -1,6 +1,6 @@
 //! Settings: e-mail addresses, password, language, account deletion.
 use super::{action_error, reload_on_success, RequireUser};
-use crate::account::{ChangePassword, DeleteAccount, SetLanguage};
+use crate::account::{ChangePassword, DeleteAccount, LogoutEverywhere, SetLanguage};
 use crate::emails::{list_emails, AddEmail, EmailAddress, MakePrimaryEmail, RemoveEmail, ResendVerification};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
@@ -37,6 +37,14 @@ pub fn Settings() -> impl IntoView {
                     </Transition>
                 </section>
                 <PasswordForm />
+                <section class="panel" aria-labelledby="sessions-title">
+                    <h2 id="sessions-title">{t!(i18n, settings.sessions_title)}</h2>
+                    <p>{t!(i18n, settings.sessions_text)}</p>
+                    // A plain form: it works without the wasm, and lands on the login page.
+                    <form method="post" action=LogoutEverywhere::url()>
+                        <button type="submit" class="button button-secondary">{t!(i18n, settings.sessions_submit)}</button>
+                    </form>
+                </section>
                 <LanguageForm />
                 <Transition fallback=|| ()>
                     {move || profile.get().map(|result| match result {

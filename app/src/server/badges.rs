@@ -1,6 +1,6 @@
 //! Badges in a learner's backpack and how they get there: every import is verified against
 //! the learner's verified addresses, kept with its original bytes, and stored in one insert.
-use super::{blobs, emails, is_unique_violation, sha256_hex};
+use super::{blobs, emails, is_unique_violation, sha256_hex, Verifier};
 use base64::Engine;
 use besace_badges::{
     verify_bytes, CheckId, Container, FetchError, FetchKind, Fetcher, Lang, Report, VerifyOptions,
@@ -65,6 +65,11 @@ pub mod check_entity {
         pub checked_at: DateTime<Utc>,
         pub status: String,
         pub report: String,
+        /// Set when this line records a new version replacing the badge: the platform
+        /// that sent it (see `replace`).
+        pub replaced_by_client_id: Option<i64>,
+        /// The badge's name before that replacement.
+        pub previous_name: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -116,7 +121,7 @@ fn parse_date(raw: Option<&str>) -> Option<DateTime<Utc>> {
 /// Verifies `bytes` as the badge of `user_id`, against their verified addresses only.
 async fn verify_for(
     db: &DatabaseConnection,
-    fetcher: &dyn Fetcher,
+    fetcher: &Verifier,
     user_id: i64,
     bytes: &[u8],
 ) -> Result<Report, DbErr> {
@@ -124,6 +129,7 @@ async fn verify_for(
         recipients: emails::verified(db, user_id).await?,
         now: None,
         limits: Default::default(),
+        distrusted_issuers: fetcher.distrusted_issuers().to_vec(),
     };
     let mut report = verify_bytes(bytes, fetcher, &options).await;
     // With no verified address the library skips the recipient check; for a backpack that
@@ -138,7 +144,7 @@ async fn verify_for(
 /// stored original is the document the issuer serves.
 pub async fn import_url(
     db: &DatabaseConnection,
-    fetcher: &dyn Fetcher,
+    fetcher: &Verifier,
     user_id: i64,
     url: &str,
 ) -> Result<ImportOutcome, DbErr> {
@@ -182,7 +188,7 @@ impl Verified {
 /// there (same bytes) and refused come back as the outcome to answer.
 pub async fn verify_import(
     db: &DatabaseConnection,
-    fetcher: &dyn Fetcher,
+    fetcher: &Verifier,
     user_id: i64,
     bytes: &[u8],
 ) -> Result<Result<Verified, ImportOutcome>, DbErr> {
@@ -209,7 +215,7 @@ pub async fn verify_import(
 /// image and first history entry, all in one transaction.
 pub async fn import_bytes(
     db: &DatabaseConnection,
-    fetcher: &dyn Fetcher,
+    fetcher: &Verifier,
     user_id: i64,
     bytes: &[u8],
 ) -> Result<ImportOutcome, DbErr> {
@@ -219,7 +225,7 @@ pub async fn import_bytes(
 /// `import_bytes`, remembering the platform that pushed the badge (accepted from the inbox).
 pub async fn import_bytes_from(
     db: &DatabaseConnection,
-    fetcher: &dyn Fetcher,
+    fetcher: &Verifier,
     user_id: i64,
     bytes: &[u8],
     pushed_by: Option<i64>,
@@ -307,12 +313,17 @@ fn set_verification(
 /// it replaces the original, with the picture it names, and the check goes into the
 /// badge's history. A baked picture is never swapped for bare JSON: then nothing changes
 /// (answers `None`).
+/// Replaces a stored badge by a new version of it (same credential id) that platform
+/// `client_id` sent, keeping the history: the replacement is a line of its own, with the
+/// platform and the name the badge had. Answers `None` when the new version would swap a
+/// baked picture for bare JSON (the learner's file stays).
 pub async fn replace(
     db: &DatabaseConnection,
-    fetcher: &dyn Fetcher,
+    fetcher: &Verifier,
     badge: &Badge,
     bytes: &[u8],
     verified: &Verified,
+    client_id: i64,
 ) -> Result<Option<Badge>, DbErr> {
     let baked = |media_type: &str| media_type.starts_with("image/");
     if baked(&badge.original_media_type) && !baked(verified.media_type) {
@@ -327,6 +338,7 @@ pub async fn replace(
     let mut row: entity::ActiveModel = badge.clone().into();
     row.original = Set(bytes.to_vec());
     row.verified_at = Set(now);
+    row.pushed_by_client_id = Set(Some(client_id));
     set_verification(
         &mut row,
         &verified.sha256,
@@ -347,9 +359,28 @@ pub async fn replace(
     {
         forget_image_if_unused(&txn, old).await?;
     }
-    record_check(&txn, badge.id, now, verified.status, updated.report.clone()).await?;
+    check_entity::ActiveModel {
+        badge_id: Set(badge.id),
+        checked_at: Set(now),
+        status: Set(verified.status.to_owned()),
+        report: Set(updated.report.clone()),
+        replaced_by_client_id: Set(Some(client_id)),
+        previous_name: Set(Some(badge.name.clone())),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
     txn.commit().await?;
     Ok(Some(updated))
+}
+
+/// Whether a stored report (a badge's or a waiting item's) and a new version name the
+/// same issuer (its id, as the verification reports it).
+pub fn same_issuer(stored_report: &str, verified: &Verified) -> bool {
+    let stored = serde_json::from_str::<serde_json::Value>(stored_report)
+        .ok()
+        .and_then(|report| report["badge"]["issuer"]["id"].as_str().map(str::to_owned));
+    stored.is_some() && stored.as_deref() == verified.report.badge.issuer.id.as_deref()
 }
 
 /// Deletes a stored picture no badge shows any more.
@@ -434,7 +465,7 @@ async fn fetch_image(fetcher: &dyn Fetcher, image: Option<&str>) -> Option<(Vec<
 
 /// Checks a stored badge again (revocation, expiry, keys) and records the result in its
 /// history. Never deletes: a badge that no longer checks out is marked, not dropped.
-pub async fn reverify(db: &DatabaseConnection, fetcher: &dyn Fetcher, badge: &Badge) -> Result<Badge, DbErr> {
+pub async fn reverify(db: &DatabaseConnection, fetcher: &Verifier, badge: &Badge) -> Result<Badge, DbErr> {
     let report = verify_for(db, fetcher, badge.user_id, &badge.original).await?;
     let status = keepable_status(&report).unwrap_or("unchecked");
     let now = Utc::now();
@@ -454,7 +485,7 @@ pub async fn reverify(db: &DatabaseConnection, fetcher: &dyn Fetcher, badge: &Ba
 /// answers how many were checked (the background task calls it until none are due).
 pub async fn reverify_due(
     db: &DatabaseConnection,
-    fetcher: &dyn Fetcher,
+    fetcher: &Verifier,
     checked_before: DateTime<Utc>,
     batch: u64,
 ) -> Result<Vec<i64>, DbErr> {

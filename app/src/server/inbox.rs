@@ -2,8 +2,8 @@
 //! A push goes through the very checks of a manual import (verification, recipient among
 //! the learner's verified addresses) before it is even kept.
 use super::badges::{self, ImportOutcome, Verified};
-use super::is_unique_violation;
-use besace_badges::{Fetcher, Lang, Report};
+use super::{is_unique_violation, Verifier};
+use besace_badges::{Lang, Report};
 use chrono::{DateTime, Utc};
 use sea_orm::{entity::prelude::*, ActiveValue::Set, DatabaseConnection, QueryOrder};
 
@@ -61,7 +61,7 @@ impl PushOutcome {
 /// Verifies a badge pushed by platform `client_id` for `user_id` and files it in the inbox.
 pub async fn push(
     db: &DatabaseConnection,
-    fetcher: &dyn Fetcher,
+    fetcher: &Verifier,
     user_id: i64,
     client_id: i64,
     bytes: &[u8],
@@ -76,22 +76,28 @@ pub async fn push(
     if find_same_bytes(db, user_id, &verified.sha256).await?.is_some() {
         return Ok(PushOutcome::AlreadyThere);
     }
+    // A new version (same credential id) replaces what is stored only when it comes from
+    // the platform that sent the stored one and names the same issuer. Anything else is a
+    // new inbox item: the learner decides (another platform may not overwrite a badge).
     if let Some(credential_id) = verified.credential_id() {
         if let Some(badge) = badges::find_by_credential_id(db, user_id, credential_id).await? {
-            return Ok(
-                match badges::replace(db, fetcher, &badge, bytes, &verified).await? {
-                    Some(_) => PushOutcome::Replaced,
-                    None => PushOutcome::AlreadyThere,
-                },
-            );
+            if badge.pushed_by_client_id == Some(client_id) && badges::same_issuer(&badge.report, &verified) {
+                return Ok(
+                    match badges::replace(db, fetcher, &badge, bytes, &verified, client_id).await? {
+                        Some(_) => PushOutcome::Replaced,
+                        None => PushOutcome::AlreadyThere,
+                    },
+                );
+            }
         }
         if let Some(item) = find_by_credential_id(db, user_id, credential_id).await? {
-            let mut row: entity::ActiveModel = item.into();
-            set_badge(&mut row, bytes, &verified);
-            row.client_id = Set(client_id);
-            row.received_at = Set(Utc::now());
-            row.update(db).await?;
-            return Ok(PushOutcome::Replaced);
+            if item.client_id == client_id && badges::same_issuer(&item.report, &verified) {
+                let mut row: entity::ActiveModel = item.into();
+                set_badge(&mut row, bytes, &verified);
+                row.received_at = Set(Utc::now());
+                row.update(db).await?;
+                return Ok(PushOutcome::Replaced);
+            }
         }
     }
     let mut row = entity::ActiveModel {
@@ -191,13 +197,26 @@ pub enum Accepted {
 /// passed since the push), and remembers which platform sent it.
 pub async fn accept(
     db: &DatabaseConnection,
-    fetcher: &dyn Fetcher,
+    fetcher: &Verifier,
     user_id: i64,
     id: i64,
 ) -> Result<Accepted, DbErr> {
     let Some(item) = find_owned(db, user_id, id).await? else {
         return Ok(Accepted::NotFound);
     };
+    // A new version of a badge already in the backpack, which the learner now chooses over
+    // the stored one: it replaces it, and the history says so.
+    if let Ok(verified) = badges::verify_import(db, fetcher, user_id, &item.original).await? {
+        let stored = match verified.credential_id() {
+            Some(credential_id) => badges::find_by_credential_id(db, user_id, credential_id).await?,
+            None => None,
+        };
+        if let Some(badge) = stored {
+            badges::replace(db, fetcher, &badge, &item.original, &verified, item.client_id).await?;
+            entity::Entity::delete_by_id(item.id).exec(db).await?;
+            return Ok(Accepted::InBackpack(badge.id));
+        }
+    }
     let outcome =
         badges::import_bytes_from(db, fetcher, user_id, &item.original, Some(item.client_id)).await?;
     let badge_id = match outcome {

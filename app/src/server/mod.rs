@@ -28,8 +28,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     pub mailer: Arc<mail::Mailer>,
     /// The only way out to the network for badge verification (refuses private addresses
-    /// unless the operator allows them for tests).
-    pub fetcher: Arc<dyn besace_badges::Fetcher>,
+    /// unless the operator allows them for tests), and what this process trusts.
+    pub fetcher: Arc<Verifier>,
     /// Rendered public galleries and badge views (see `public_pages`).
     pub public_pages: Arc<public_pages::PublicPages>,
     /// A public badge view older than this is re-checked in the background.
@@ -42,17 +42,48 @@ impl AppState {
         public_url: &str,
         rate_limits: rate_limit::RateLimits,
         mailer: mail::Mailer,
-        fetcher: Arc<dyn besace_badges::Fetcher>,
+        fetcher: Verifier,
     ) -> Self {
         Self {
             db,
             rate_limits: Arc::new(rate_limits),
             public_url: public_url.trim_end_matches('/').into(),
             mailer: Arc::new(mailer),
-            fetcher,
+            fetcher: Arc::new(fetcher),
             public_pages: Default::default(),
             public_recheck_after: std::time::Duration::from_secs(3600),
         }
+    }
+}
+
+/// The way out to issuers' sites, and the issuers this process refuses to trust (a demo
+/// issuer, whose private keys are public, outside a server started for the demo). Every
+/// verification goes through one, so every door applies the same trust.
+pub struct Verifier {
+    fetcher: Arc<dyn besace_badges::Fetcher>,
+    distrusted_issuers: Vec<String>,
+}
+
+impl Verifier {
+    pub fn new(fetcher: Arc<dyn besace_badges::Fetcher>, distrusted_issuers: Vec<String>) -> Self {
+        Self {
+            fetcher,
+            distrusted_issuers,
+        }
+    }
+
+    pub fn distrusted_issuers(&self) -> &[String] {
+        &self.distrusted_issuers
+    }
+}
+
+impl besace_badges::Fetcher for Verifier {
+    fn fetch<'a>(
+        &'a self,
+        url: &'a str,
+        kind: besace_badges::FetchKind,
+    ) -> besace_badges::BoxFuture<'a, Result<besace_badges::FetchResponse, besace_badges::FetchError>> {
+        self.fetcher.fetch(url, kind)
     }
 }
 

@@ -4,13 +4,10 @@
 //! forgets that learner's pages before it answers, so an unpublished link is never served
 //! again.
 use axum::body::Bytes;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
-
-/// Pages kept at most; beyond it the cache starts afresh (pages are cheap to rebuild).
-const MAX_PAGES: usize = 20_000;
+use std::sync::{Arc, Mutex};
 
 /// One rendered page in every encoding a browser may ask for.
 #[derive(Debug)]
@@ -70,43 +67,90 @@ fn brotli(body: &[u8]) -> Vec<u8> {
     out
 }
 
-#[derive(Default)]
+/// What a page costs the cache: its bytes in every encoding, its key and some overhead.
+#[derive(Clone, Copy)]
+struct PageBytes;
+
+impl quick_cache::Weighter<String, Arc<CachedPage>> for PageBytes {
+    fn weight(&self, key: &String, page: &Arc<CachedPage>) -> u64 {
+        (key.len() + page.identity.len() + page.gzip.len() + page.brotli.len() + page.etag.len() + 128) as u64
+    }
+}
+
+/// When each learner last changed what their pages show, striped by learner id: a fixed
+/// table, whatever the number of learners (two learners sharing a stripe only cost each
+/// other a rebuild). A page built before its owner's last change is not stored, and one
+/// learner's changes never keep another's pages out of the cache.
+const STRIPES: usize = 4096;
+
+/// The default byte budget of the cache (`BESACE_PUBLIC_CACHE_BYTES`).
+pub const DEFAULT_BUDGET: u64 = 64 * 1024 * 1024;
+
 pub struct PublicPages {
-    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
-    /// Bumped by every `forget_user`: a page built from data read before a change is not
-    /// stored after it (it would bring an unpublished link back to life).
-    epoch: AtomicU64,
+    pages: quick_cache::sync::Cache<String, Arc<CachedPage>, PageBytes>,
+    /// Ticks once per change, of any learner.
+    clock: AtomicU64,
+    /// The tick of the last change of the learners of each stripe.
+    changed_at: Box<[AtomicU64]>,
     /// Badges being checked again in the background (one check at a time per badge).
     rechecking: Mutex<HashSet<i64>>,
 }
 
+impl Default for PublicPages {
+    fn default() -> Self {
+        Self::with_budget(DEFAULT_BUDGET)
+    }
+}
+
 impl PublicPages {
+    /// A cache holding at most `bytes` of pages: the least used go first.
+    pub fn with_budget(bytes: u64) -> Self {
+        // A gallery page set weighs some tens of KiB: a guess for the item table only.
+        let estimated_items = (bytes / (32 * 1024)).clamp(16, 1 << 20) as usize;
+        Self {
+            pages: quick_cache::sync::Cache::with_weighter(estimated_items, bytes, PageBytes),
+            clock: AtomicU64::new(0),
+            changed_at: (0..STRIPES).map(|_| AtomicU64::new(0)).collect(),
+            rechecking: Mutex::new(HashSet::new()),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        self.pages.read().expect("cache lock").get(key).cloned()
+        self.pages.get(key)
     }
 
-    /// Read before building a page; give it back to `put`.
-    pub fn epoch(&self) -> u64 {
-        self.epoch.load(Ordering::Acquire)
+    fn changed_at(&self, user_id: i64) -> &AtomicU64 {
+        &self.changed_at[user_id.rem_euclid(STRIPES as i64) as usize]
     }
 
-    /// Keeps the page unless something was forgotten since `built_at_epoch`.
-    pub fn put(&self, key: String, page: Arc<CachedPage>, built_at_epoch: u64) {
-        let mut pages = self.pages.write().expect("cache lock");
-        if self.epoch.load(Ordering::Acquire) != built_at_epoch {
+    /// Read before building a page (whose owner is not known yet); give it to `put`.
+    pub fn clock(&self) -> u64 {
+        self.clock.load(Ordering::SeqCst)
+    }
+
+    fn changed_since(&self, user_id: i64, started: u64) -> bool {
+        self.changed_at(user_id).load(Ordering::SeqCst) > started
+    }
+
+    /// Keeps the page unless its owner changed something since `started`.
+    pub fn put(&self, key: String, page: Arc<CachedPage>, started: u64) {
+        let owner = page.user_id;
+        if self.changed_since(owner, started) {
             return;
         }
-        if pages.len() >= MAX_PAGES {
-            pages.clear();
+        self.pages.insert(key.clone(), page);
+        // A change that landed while inserting (its `retain` may have run before the
+        // insert): take the page out again.
+        if self.changed_since(owner, started) {
+            self.pages.remove(&key);
         }
-        pages.insert(key, page);
     }
 
-    /// Forgets every page of this learner (after any change to what they show).
+    /// Forgets every page of this learner (after a change to what they show).
     pub fn forget_user(&self, user_id: i64) {
-        let mut pages = self.pages.write().expect("cache lock");
-        self.epoch.fetch_add(1, Ordering::AcqRel);
-        pages.retain(|_, page| page.user_id != user_id);
+        let now = self.clock.fetch_add(1, Ordering::SeqCst) + 1;
+        self.changed_at(user_id).fetch_max(now, Ordering::SeqCst);
+        self.pages.retain(|_, page| page.user_id != user_id);
     }
 
     /// `true` when nobody is checking this badge yet (the caller now is).
@@ -119,11 +163,16 @@ impl PublicPages {
     }
 
     pub fn len(&self) -> usize {
-        self.pages.read().expect("cache lock").len()
+        self.pages.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The bytes the cache holds now.
+    pub fn weight(&self) -> u64 {
+        self.pages.weight()
     }
 }
 
@@ -137,19 +186,39 @@ mod tests {
         let body = "<p>Parler en public</p>".repeat(200).into_bytes();
         let page = Arc::new(CachedPage::new(7, "text/html; charset=utf-8", body.clone()));
         assert!(page.brotli.len() < body.len() / 10 && page.gzip.len() < body.len() / 10);
-        let epoch = cache.epoch();
-        cache.put("g/a:fr".into(), page.clone(), epoch);
+        let started = cache.clock();
+        cache.put("g/a:fr".into(), page.clone(), started);
         cache.put(
             "g/b:fr".into(),
             Arc::new(CachedPage::new(8, "text/html", b"x".to_vec())),
-            epoch,
+            started,
         );
         assert_eq!(cache.get("g/a:fr").unwrap().etag, page.etag);
         cache.forget_user(7);
         assert!(cache.get("g/a:fr").is_none());
         assert!(cache.get("g/b:fr").is_some(), "another learner's page stays");
         // Built before the change, stored after it: refused.
-        cache.put("g/a:fr".into(), page, epoch);
+        cache.put("g/a:fr".into(), page.clone(), started);
         assert!(cache.get("g/a:fr").is_none());
+        // Another learner's change while this page is built does not keep it out.
+        let started = cache.clock();
+        cache.forget_user(8);
+        cache.put("g/a:fr".into(), page, started);
+        assert!(cache.get("g/a:fr").is_some());
+    }
+
+    #[test]
+    fn the_cache_holds_at_most_its_budget_in_bytes() {
+        let cache = PublicPages::with_budget(1024 * 1024);
+        for n in 0..400 {
+            // 10 KiB pages that do not compress: 4 MB offered to a 1 MiB cache.
+            let body: Vec<u8> = (0..10 * 1024)
+                .map(|i| ((i * 7919 + n * 31) % 251) as u8)
+                .collect();
+            let page = Arc::new(CachedPage::new(n as i64, "image/png", body));
+            cache.put(format!("g/{n}"), page, cache.clock());
+        }
+        assert!(cache.weight() <= 1024 * 1024, "{} bytes", cache.weight());
+        assert!(cache.len() > 20, "the budget is used: {} pages", cache.len());
     }
 }

@@ -7,6 +7,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use tower_sessions::Session;
 
 const USER_ID_KEY: &str = "user_id";
+/// The account's session epoch at login: a session from an older epoch no longer counts.
+const EPOCH_KEY: &str = "epoch";
 
 /// Server state; call it before the first `.await` of a server function (see `current_user`).
 pub fn state() -> AppState {
@@ -44,9 +46,13 @@ pub async fn client_ip() -> IpAddr {
 }
 
 /// Starts an authenticated session under a fresh id (no session fixation).
-pub async fn log_in(session: &Session, user_id: i64) -> Result<(), AppError> {
+pub async fn log_in(session: &Session, user: &users::User) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
-    session.insert(USER_ID_KEY, user_id).await.map_err(internal)
+    session.insert(USER_ID_KEY, user.id).await.map_err(internal)?;
+    session
+        .insert(EPOCH_KEY, user.session_epoch)
+        .await
+        .map_err(internal)
 }
 
 /// Deletes the session server-side, so its cookie is worthless from now on.
@@ -70,7 +76,20 @@ pub async fn session_user(
     let Some(id) = session.get::<i64>(USER_ID_KEY).await.map_err(internal)? else {
         return Ok(None);
     };
-    users::find(db, id).await.map_err(internal)
+    let epoch = session
+        .get::<i64>(EPOCH_KEY)
+        .await
+        .map_err(internal)?
+        .unwrap_or(0);
+    match users::find(db, id).await.map_err(internal)? {
+        Some(user) if user.session_epoch == epoch => Ok(Some(user)),
+        // The account was deleted, or its sessions were ended (password changed elsewhere,
+        // "log out everywhere"): this one is over too.
+        _ => {
+            session.flush().await.map_err(internal)?;
+            Ok(None)
+        }
+    }
 }
 
 pub async fn require_user() -> Result<users::User, AppError> {

@@ -3,7 +3,10 @@ use super::emails::{self, EmailError, UserEmail};
 use super::is_unique_violation;
 use crate::domain::{DisplayName, Email, Language};
 use chrono::{DateTime, Utc};
-use sea_orm::{entity::prelude::*, ActiveValue::Set, ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{
+    entity::prelude::*, sea_query::Expr, ActiveValue::Set, ConnectionTrait, DatabaseConnection,
+    TransactionTrait,
+};
 
 pub mod entity {
     use super::*;
@@ -24,6 +27,8 @@ pub mod entity {
         pub profile_handle: Option<String>,
         /// off | collections | backpack
         pub profile_mode: String,
+        /// Raised to end every session of the account (see `end_sessions`).
+        pub session_epoch: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -101,14 +106,39 @@ pub async fn find(db: &DatabaseConnection, id: i64) -> Result<Option<User>, DbEr
     entity::Entity::find_by_id(id).one(db).await
 }
 
-pub async fn set_password(db: &DatabaseConnection, id: i64, password_hash: String) -> Result<(), DbErr> {
-    let row = entity::ActiveModel {
-        id: Set(id),
-        password_hash: Set(password_hash),
-        password_changed_at: Set(Utc::now()),
-        ..Default::default()
-    };
-    row.update(db).await.map(|_| ())
+/// Sets a new password and ends every session of the account; answers the account as it
+/// now is, to log the changing session in again under the new epoch.
+pub async fn set_password(db: &DatabaseConnection, id: i64, password_hash: String) -> Result<User, DbErr> {
+    let txn = db.begin().await?;
+    entity::Entity::update_many()
+        .col_expr(entity::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(entity::Column::PasswordChangedAt, Expr::value(Utc::now()))
+        .col_expr(
+            entity::Column::SessionEpoch,
+            Expr::col(entity::Column::SessionEpoch).add(1),
+        )
+        .filter(entity::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    let user = entity::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(DbErr::RecordNotFound("user".into()))?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Ends every session of the account, on every device ("log out everywhere").
+pub async fn end_sessions(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::SessionEpoch,
+            Expr::col(entity::Column::SessionEpoch).add(1),
+        )
+        .filter(entity::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn set_display_name(db: &DatabaseConnection, id: i64, name: &DisplayName) -> Result<User, DbErr> {

@@ -52,6 +52,12 @@ pub struct VerifyArgs {
     /// Language of the messages: en or fr.
     #[arg(long, default_value = "en", value_parser = parse_lang)]
     pub lang: Lang,
+    /// Trust the demo issuer, whose keys are public, as `besace serve --demo` does.
+    #[arg(long, env = "BESACE_DEMO", value_parser = clap::builder::FalseyValueParser::new())]
+    pub demo: bool,
+    /// Issuers whose keys are public (set by the program, not on the command line).
+    #[arg(skip)]
+    pub distrusted_issuers: Vec<String>,
 }
 
 /// What `besace verify` prints and its exit code, for a given fetcher.
@@ -60,6 +66,7 @@ pub async fn verify_with(args: &VerifyArgs, fetcher: &dyn Fetcher) -> (i32, Stri
         recipients: args.recipients.clone(),
         now: args.at,
         limits: Limits::default(),
+        distrusted_issuers: args.distrusted_issuers.clone(),
     };
     let input = args.input.trim();
     let report = if input.starts_with("http://") || input.starts_with("https://") {

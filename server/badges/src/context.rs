@@ -20,6 +20,9 @@ pub struct VerifyOptions {
     /// "Now" for date checks (`besace verify --at`); the system clock when `None`.
     pub now: Option<DateTime<Utc>>,
     pub limits: Limits,
+    /// Issuers whose signing keys are public (a demo issuer's): their badges prove nothing
+    /// and fail the `issuer.trust` check, however well they are signed.
+    pub distrusted_issuers: Vec<String>,
 }
 
 pub(crate) struct Ctx<'a> {
@@ -28,6 +31,8 @@ pub(crate) struct Ctx<'a> {
     pub now: DateTime<Utc>,
     fetches: AtomicUsize,
     cache: Mutex<HashMap<String, FetchResponse>>,
+    /// Every document the verification asked for, fetched or not.
+    asked: Mutex<Vec<String>>,
 }
 
 /// Removes a `#fragment`: the document is fetched, the fragment names a part of it.
@@ -43,7 +48,13 @@ impl<'a> Ctx<'a> {
             now: opts.now.unwrap_or_else(Utc::now),
             fetches: AtomicUsize::new(0),
             cache: Mutex::new(HashMap::new()),
+            asked: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The documents this verification asked for (the badge relies on them).
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.lock().map(|asked| asked.clone()).unwrap_or_default()
     }
 
     pub fn limits(&self) -> &Limits {
@@ -53,6 +64,9 @@ impl<'a> Ctx<'a> {
     /// Fetches `url` (any status), at most once per verification.
     pub async fn get(&self, url: &str, kind: FetchKind) -> Result<FetchResponse, FetchError> {
         let url = without_fragment(url);
+        if let Ok(mut asked) = self.asked.lock() {
+            asked.push(url.to_string());
+        }
         // One fetch per URL: a JSON body read under the larger badge cap is still parsed
         // under the JSON cap.
         let key = url.to_string();

@@ -33,26 +33,31 @@ pub struct FetchResponse {
     pub body: Vec<u8>,
 }
 
-/// Why a fetch failed.
+/// Why a fetch failed. The messages (`Display`) land in reports that learners read, so
+/// they say what happened in the issuer's terms and never how Besace's network looks:
+/// no resolved address, no name found only inside it, no raw client error. A refused
+/// private address and a name that does not resolve read the same, so the messages are
+/// no map of what lies behind Besace. The technical detail each variant carries is for
+/// the operator's log (`Debug`, and the warning `HttpFetcher` logs).
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("not an http(s) URL: {0}")]
+    #[error("not an http(s) address: {0}")]
     BadUrl(String),
-    #[error("refused to connect to a private or reserved address ({0})")]
+    #[error("the site cannot be reached: its name is unknown or it is not on the public internet")]
     ForbiddenAddress(String),
-    #[error("could not resolve the host name {0}")]
+    #[error("the site cannot be reached: its name is unknown or it is not on the public internet")]
     Dns(String),
     #[error("too many redirects (more than {0})")]
     TooManyRedirects(usize),
     #[error("the response is larger than {0} bytes")]
     TooLarge(usize),
-    #[error("timed out")]
+    #[error("the site took too long to answer")]
     Timeout,
     #[error("too many documents fetched for one badge (more than {0})")]
     TooManyFetches(usize),
     #[error("no document is available at {0}")]
     NotFound(String),
-    #[error("HTTP error: {0}")]
+    #[error("the site did not answer properly")]
     Http(String),
 }
 
@@ -303,10 +308,15 @@ impl Fetcher for HttpFetcher {
         kind: FetchKind,
     ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
         Box::pin(async move {
-            match tokio::time::timeout(self.limits.fetch_timeout, self.fetch_inner(url, kind)).await {
-                Ok(r) => r,
-                Err(_) => Err(FetchError::Timeout),
+            let result =
+                match tokio::time::timeout(self.limits.fetch_timeout, self.fetch_inner(url, kind)).await {
+                    Ok(r) => r,
+                    Err(_) => Err(FetchError::Timeout),
+                };
+            if let Err(err) = &result {
+                tracing::warn!(url, error = ?err, "badge fetch failed");
             }
+            result
         })
     }
 }

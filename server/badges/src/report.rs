@@ -68,6 +68,9 @@ pub enum CheckId {
     Signature,
     /// The signing key belongs to the issuer.
     KeyIssuer,
+    /// The issuer's keys are not public knowledge (a demo issuer's are: anyone can sign as
+    /// it). Recorded only when it fails.
+    IssuerTrust,
     /// The issuer has not revoked the badge.
     Revocation,
     /// The issue date is not in the future.
@@ -83,7 +86,7 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 14] = [
+    pub const ALL: [CheckId; 15] = [
         CheckId::Extract,
         CheckId::HostedFetch,
         CheckId::HostedOrigin,
@@ -92,6 +95,7 @@ impl CheckId {
         CheckId::Issuer,
         CheckId::Signature,
         CheckId::KeyIssuer,
+        CheckId::IssuerTrust,
         CheckId::Revocation,
         CheckId::IssuedOn,
         CheckId::Expiry,
@@ -116,6 +120,7 @@ impl CheckId {
             CheckId::Issuer => "issuer",
             CheckId::Signature => "signature",
             CheckId::KeyIssuer => "key.issuer",
+            CheckId::IssuerTrust => "issuer.trust",
             CheckId::Revocation => "revocation",
             CheckId::IssuedOn => "dates.issued",
             CheckId::Expiry => "dates.expiry",
@@ -184,6 +189,14 @@ impl CheckId {
             (Lang::Fr, KeyIssuer, true) => "La clé de signature appartient à l'émetteur.",
             (Lang::Fr, KeyIssuer, false) => {
                 "La clé qui a signé le badge n'appartient pas à son émetteur."
+            }
+            (Lang::En, IssuerTrust, true) => "The issuer's signing keys are its own secret.",
+            (Lang::En, IssuerTrust, false) => {
+                "This badge was signed with a key everyone knows (Besace's demonstration key): anyone could have made it, so it proves nothing."
+            }
+            (Lang::Fr, IssuerTrust, true) => "Les clés de signature de l'émetteur sont son secret.",
+            (Lang::Fr, IssuerTrust, false) => {
+                "Ce badge a été signé avec une clé que tout le monde connaît (la clé de démonstration de Besace) : n'importe qui a pu le fabriquer, il ne prouve donc rien."
             }
             (Lang::En, Revocation, true) => "The issuer has not revoked the badge.",
             (Lang::En, Revocation, false) => "The issuer has revoked this badge.",

@@ -29,7 +29,35 @@ pub async fn verify_bytes(bytes: &[u8], fetcher: &dyn Fetcher, opts: &VerifyOpti
         },
         other => verify_payload(&ctx, &mut r, other, None).await,
     }
+    check_trust(&mut r, &ctx);
     r
+}
+
+/// A badge from an issuer whose keys everyone holds fails, whatever its signature says.
+/// An entry names the issuer's id, or (ending with `/`) a site whose every document is
+/// that issuer's: then a badge that relies on a document there is distrusted even when
+/// that document could not be read.
+fn check_trust(r: &mut Report, ctx: &Ctx<'_>) {
+    let distrusted = &ctx.opts.distrusted_issuers;
+    if distrusted.is_empty() {
+        return;
+    }
+    let names = |id: &str| {
+        distrusted
+            .iter()
+            .any(|d| d == id || (d.ends_with('/') && id.starts_with(d.as_str())))
+    };
+    let asked = ctx.asked();
+    let relied_on = [r.badge.issuer.id.as_deref(), r.badge.id.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(asked.iter().map(String::as_str));
+    if relied_on.into_iter().any(names) {
+        r.fail(
+            CheckId::IssuerTrust,
+            "the issuer's private key is public (demo issuer)",
+        );
+    }
 }
 
 /// Verifies the badge at `url` (a hosted assertion, a baked image, a credential or JWT).
@@ -43,6 +71,7 @@ pub async fn verify_url(
     let resp = fetch_input(&ctx, url).await?;
     let mut r = Report::default();
     verify_fetched(&ctx, &mut r, &resp).await;
+    check_trust(&mut r, &ctx);
     Ok(r)
 }
 

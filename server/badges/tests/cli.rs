@@ -105,7 +105,7 @@ async fn a_hosted_url_is_verified_through_the_real_fetcher() {
     )
     .await;
     assert_eq!(code, EXIT_UNREADABLE, "{out}");
-    assert!(out.contains("private or reserved address"), "{out}");
+    assert!(out.contains("not on the public internet"), "{out}");
 }
 
 /// The server runs verifications inside axum handlers and spawned tasks: the futures must

@@ -305,7 +305,7 @@ on_both_databases!(import_by_url_and_by_pasted_text, |db: TestDb| async move {
         body["results"][0]["report"]["checks"][0]["detail"]
             .as_str()
             .unwrap()
-            .contains("private or reserved"),
+            .contains("not on the public internet"),
         "{body}"
     );
 });

@@ -15,7 +15,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 impl TestClient {
     /// Calls a server function and answers its JSON (asserting success).
-    async fn call(&self, function: &str, form: &[(&str, &str)]) -> Value {
+    pub(crate) async fn call(&self, function: &str, form: &[(&str, &str)]) -> Value {
         let response = self.post_form(&format!("/api/{function}"), form).await;
         let status = response.status();
         let body = response.text().await.unwrap();
@@ -23,7 +23,7 @@ impl TestClient {
         serde_json::from_str(&body).unwrap_or(Value::Null)
     }
 
-    async fn create_collection(&self, name: &str) -> String {
+    pub(crate) async fn create_collection(&self, name: &str) -> String {
         let id = self
             .call(
                 "create_collection",
@@ -33,7 +33,7 @@ impl TestClient {
         id.to_string()
     }
 
-    async fn add_to(&self, collection: &str, badge: &str) {
+    pub(crate) async fn add_to(&self, collection: &str, badge: &str) {
         self.call(
             "set_collection_badge",
             &[("id", collection), ("badge_id", badge), ("holds", "true")],
@@ -45,7 +45,7 @@ impl TestClient {
         self.call("collection", &[("id", id)]).await
     }
 
-    async fn publish(&self, id: &str, publish: bool) -> Value {
+    pub(crate) async fn publish(&self, id: &str, publish: bool) -> Value {
         self.call(
             "publish_collection",
             &[("id", id), ("publish", &publish.to_string())],
@@ -103,7 +103,7 @@ fn ids_of(collection: &Value) -> Vec<String> {
 }
 
 /// The path part of a share URL.
-fn path_of(url: &str) -> String {
+pub(crate) fn path_of(url: &str) -> String {
     let start = url.find("/g/").expect("a gallery link");
     url[start..].to_owned()
 }
@@ -489,7 +489,8 @@ on_both_databases!(a_collection_needs_a_sensible_name, |db: TestDb| async move {
 });
 
 on_both_databases!(besace_demo_makes_a_real_backpack_once, |db: TestDb| async move {
-    let app = db.spawn_app().await;
+    // A server started for the demo: the only kind that trusts the demo issuer.
+    let app = db.spawn_app_with(|args| args.demo = true).await;
     let database = besace_server::startup::open_database(&db.serve_args().database)
         .await
         .unwrap();
@@ -543,7 +544,7 @@ on_both_databases!(besace_demo_makes_a_real_backpack_once, |db: TestDb| async mo
 on_both_databases!(
     a_public_profile_is_off_until_the_learner_turns_it_on,
     |db: TestDb| async move {
-        let app = db.spawn_app().await;
+        let app = db.spawn_app_with(|args| args.demo = true).await;
         let database = besace_server::startup::open_database(&db.serve_args().database)
             .await
             .unwrap();
@@ -626,7 +627,10 @@ on_both_databases!(
     |db: TestDb| async move {
         // Every check is stale at once: each view asks for a new one.
         let app = db
-            .spawn_app_with(|args| args.public_recheck_after = std::time::Duration::ZERO.into())
+            .spawn_app_with(|args| {
+                args.public_recheck_after = std::time::Duration::ZERO.into();
+                args.demo = true;
+            })
             .await;
         let database = besace_server::startup::open_database(&db.serve_args().database)
             .await

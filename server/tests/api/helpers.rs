@@ -88,6 +88,8 @@ impl TestDb {
             allow_private_network: false,
             reverify_every: std::time::Duration::from_secs(24 * 3600).into(),
             public_recheck_after: std::time::Duration::from_secs(3600).into(),
+            demo: false,
+            public_cache_bytes: app::server::public_pages::DEFAULT_BUDGET,
         }
     }
 

@@ -8,6 +8,7 @@ mod badges;
 mod collections;
 mod emails;
 mod export;
+mod hostile;
 mod operations;
 mod pages;
 mod platforms;

@@ -939,3 +939,127 @@ on_both_databases!(
         assert_eq!(response.status(), 401, "no token at all");
     }
 );
+
+on_both_databases!(
+    a_platform_replaces_only_the_badges_it_sent_and_the_history_says_so,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        let upsert = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert";
+        let moodle = Platform::register_ob30(&app).await;
+        let moodle_tokens = connect(&moodle, &app, upsert).await;
+        let rogue = Platform::register_ob30(&app).await;
+        let rogue_tokens = connect(&rogue, &app, upsert).await;
+        let credentials = app.url("/ims/ob/v3p0/credentials");
+        let push = |platform: &Platform, token: &str, body: Vec<u8>| {
+            platform
+                .http
+                .post(&credentials)
+                .bearer_auth(token)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+        };
+        let accept_all = || async {
+            let (_, inbox) = app.get_html("/inbox").await;
+            for id in form_ids(&inbox, "/api/accept_inbox") {
+                submit(&app, "/api/accept_inbox", &[("id", &id)]).await;
+            }
+        };
+        let names = || async {
+            let badges = app.badges().await;
+            badges
+                .iter()
+                .map(|b| b["name"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+
+        let response = push(&moodle, &moodle_tokens.access, credential_named("Précision"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        accept_all().await;
+        assert_eq!(names().await, ["Précision"]);
+
+        // Another platform's version of the same credential waits in the inbox: the stored
+        // badge is untouched until the learner chooses.
+        let response = push(
+            &rogue,
+            &rogue_tokens.access,
+            credential_named("Précision (falsifiée)"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), 201, "a new inbox item, not a replacement");
+        assert_eq!(names().await, ["Précision"]);
+        let (_, inbox) = app.get_html("/inbox").await;
+        assert_eq!(form_ids(&inbox, "/api/accept_inbox").len(), 1, "{inbox}");
+        let (_, inbox) = app.get_html("/inbox").await;
+        let waiting = form_ids(&inbox, "/api/decline_inbox");
+        submit(&app, "/api/decline_inbox", &[("id", &waiting[0])]).await;
+
+        // The same platform, a credential of the same id from another issuer: the inbox.
+        let other_issuer = {
+            use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer};
+            let issuer = DidKeyIssuer::from_seed([10; 32]);
+            let spec = BadgeSpec {
+                id: "urn:uuid:5f0c1d2e-0000-4000-8000-00000000c0de",
+                issuer_name: "Campus Moodle",
+                issuer_url: "https://moodle.example/",
+                achievement_id: "https://moodle.example/badges/precision",
+                name: "Précision (autre émetteur)",
+                description: "Mesure au millimètre près.",
+                criteria: "Trois pièces mesurées sans erreur.",
+                image_url: "https://moodle.example/badges/precision.png",
+                recipient_email: LEARNER,
+                valid_from: "2026-10-01T09:00:00Z",
+                ..Default::default()
+            };
+            let credential = issuer
+                .sign(ob3_credential(&issuer, &spec), "2026-10-01T09:00:00Z")
+                .unwrap();
+            serde_json::to_vec(&credential).unwrap()
+        };
+        let response = push(&moodle, &moodle_tokens.access, other_issuer).await.unwrap();
+        assert_eq!(response.status(), 201);
+        assert_eq!(names().await, ["Précision"]);
+        let (_, inbox) = app.get_html("/inbox").await;
+        let waiting = form_ids(&inbox, "/api/decline_inbox");
+        submit(&app, "/api/decline_inbox", &[("id", &waiting[0])]).await;
+
+        // The platform that sent it, same issuer: replaced in place, and the history says
+        // who sent the new version and what the badge was called before.
+        let response = push(
+            &moodle,
+            &moodle_tokens.access,
+            credential_named("Précision au millimètre"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(names().await, ["Précision au millimètre"]);
+        let id = app.badges().await[0]["id"].to_string();
+        let history = app.badge(&id).await["history"].clone();
+        let line = &history[0];
+        assert_eq!(line["replaced_by"], "Campus Moodle", "{history}");
+        assert_eq!(line["previous_name"], "Précision", "{history}");
+
+        // The learner may still take another platform's version: then it replaces, and
+        // that is in the history too.
+        push(
+            &rogue,
+            &rogue_tokens.access,
+            credential_named("Précision (autre plateforme)"),
+        )
+        .await
+        .unwrap();
+        accept_all().await;
+        assert_eq!(names().await, ["Précision (autre plateforme)"]);
+        let history = app.badge(&id).await["history"].clone();
+        assert_eq!(
+            history[0]["previous_name"], "Précision au millimètre",
+            "{history}"
+        );
+        assert_eq!(history.as_array().unwrap().len(), 3, "{history}");
+    }
+);

@@ -31,6 +31,7 @@ pub fn opts(recipients: &[&str]) -> VerifyOptions {
         recipients: recipients.iter().map(|s| s.to_string()).collect(),
         now: Some(at()),
         limits: Limits::default(),
+        distrusted_issuers: Vec::new(),
     }
 }
 

@@ -183,7 +183,7 @@ pub async fn login(
     let Ok(email) = Email::parse(&email) else {
         return fail(AppError::WrongCredentials);
     };
-    check_account_budget(&email)?;
+    check_account_budget(&email).await?;
     let user = users::find_by_email(&state().db, &email)
         .await
         .map_err(internal)?;
@@ -219,7 +219,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     use self::ssr::*;
     let user = require_user().await?;
     let email = Email::parse(&user.email).map_err(|_| AppError::Internal)?;
-    check_account_budget(&email)?;
+    check_account_budget(&email).await?;
     if !password::verify(current_password, user.password_hash.clone())
         .await
         .map_err(internal)?
@@ -271,7 +271,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     let state = state();
     let user = require_user().await?;
     let email = Email::parse(&user.email).map_err(|_| AppError::Internal)?;
-    check_account_budget(&email)?;
+    check_account_budget(&email).await?;
     if !password::verify(password, user.password_hash.clone())
         .await
         .map_err(internal)?

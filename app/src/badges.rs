@@ -317,8 +317,15 @@ pub async fn get_badge(id: i64) -> Result<BadgeDetail, AppError> {
 /// Checks the badge again now (revocation, expiry, keys) and answers the new result.
 #[server(prefix = "/api", endpoint = "verify_badge_again")]
 pub async fn verify_badge_again(id: i64) -> Result<BadgeDetail, AppError> {
-    use crate::server::{badges, request::internal};
+    use crate::server::{badges, request::*};
     let (state, badge) = ssr::owned_badge(id).await?;
+    // Each check fetches from the issuer's site: a learner's clicks are bounded too.
+    if !state
+        .rate_limits
+        .allow_account(&format!("recheck:{}", badge.user_id))
+    {
+        return fail(AppError::RateLimited);
+    }
     let badge = badges::reverify(&state.db, state.fetcher.as_ref(), &badge)
         .await
         .map_err(internal)?;

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated } from './helpers';
+import { hydrated, logIn } from './helpers';
 
 // scripts/e2e runs `besace demo` first: this learner has 14 real badges and chose French.
 const demoEmail = 'camille.durand@example.org';
@@ -23,12 +23,7 @@ async function badgeNames(page: Page): Promise<string[]> {
 }
 
 test('a learner fills a collection, orders it, publishes it, and a recruiter opens the link', async ({ page, browser }) => {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('E-mail address').fill(demoEmail);
-  await page.getByLabel('Password').fill(demoPassword);
-  await page.getByRole('button', { name: 'Log in' }).last().click();
-  await expect(page).toHaveURL(/\/backpack$/);
+  await logIn(page, demoEmail, demoPassword);
 
   // The demo learner's account speaks French.
   await page.goto('/collections');
@@ -96,12 +91,7 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
 });
 
 test('a learner ticks badges in the backpack and adds them to a collection at once', async ({ page }) => {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('E-mail address').fill(demoEmail);
-  await page.getByLabel('Password').fill(demoPassword);
-  await page.getByRole('button', { name: 'Log in' }).last().click();
-  await expect(page).toHaveURL(/\/backpack$/);
+  await logIn(page, demoEmail, demoPassword);
   await hydrated(page);
 
   await page.getByLabel('Sélectionner Précision').check();

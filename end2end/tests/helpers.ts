@@ -26,3 +26,14 @@ export async function linkMailedTo(address: string): Promise<string> {
     .not.toBe('');
   return link;
 }
+
+/// Logs in through the login page, as a learner would, and waits for the backpack.
+export async function logIn(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).last().click();
+  await expect(page).toHaveURL(/\/backpack$/);
+}
+

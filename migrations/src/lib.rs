@@ -11,6 +11,7 @@ mod m20261127_000007_oauth_clients;
 mod m20261128_000008_oauth_grants_and_inbox;
 mod m20261201_000009_session_epoch;
 mod m20261201_000010_badge_replacements;
+mod m20261201_000011_oauth_replay;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_oauth_grants_and_inbox::Migration),
             Box::new(m20261201_000009_session_epoch::Migration),
             Box::new(m20261201_000010_badge_replacements::Migration),
+            Box::new(m20261201_000011_oauth_replay::Migration),
         ]
     }
 }

@@ -122,6 +122,8 @@ async fn run(count: usize) {
         reverify_every: Duration::ZERO.into(),
         public_recheck_after: Duration::from_secs(3600).into(),
         demo: false,
+        max_import_items: 50,
+        trusted_proxies: Vec::new(),
         public_cache_bytes: app::server::public_pages::DEFAULT_BUDGET,
     };
     let app = Application::build(&args).await.expect("the app starts");

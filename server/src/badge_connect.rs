@@ -84,9 +84,11 @@ async fn discovery(State(state): State<AppState>) -> Response {
 pub async fn register(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Json<RegistrationRequest>, JsonRejection>,
 ) -> Response {
-    if !state.rate_limits.allow_ip(peer.ip()) {
+    let client = app::server::request::client_address(peer.ip(), &headers, &state.trusted_proxies);
+    if !state.rate_limits.allow_ip(client) {
         return oauth_error(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",

@@ -75,13 +75,22 @@ async fn import(
         Err(response) => return response,
     };
     let lang = lang_of_request(&headers, user.locale.as_deref());
-    let mut results = Vec::new();
+    // Every field is read (each capped) before any is imported: an import over the item
+    // limit is refused whole, with nothing stored.
+    let mut fields = Vec::new();
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(err) => return (err.status(), Json(json!({"error": "BadUpload"}))).into_response(),
         };
+        if fields.len() == state.max_import_items {
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Json(json!({"error": "TooManyItems", "max": state.max_import_items})),
+            )
+                .into_response();
+        }
         let file = field.file_name().map(str::to_owned);
         let kind = field.name().unwrap_or_default().to_owned();
         // Read at most one byte over the cap, then drain: a huge file is refused, not stored.
@@ -94,6 +103,10 @@ async fn import(
                 Err(err) => return (err.status(), Json(json!({"error": "BadUpload"}))).into_response(),
             }
         }
+        fields.push((file, kind, bytes));
+    }
+    let mut results = Vec::new();
+    for (file, kind, bytes) in fields {
         let outcome = if file.is_some() {
             // A file is kept byte for byte.
             badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, &bytes).await

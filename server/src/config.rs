@@ -108,6 +108,13 @@ pub struct ServeArgs {
     /// again in the background when someone views it.
     #[arg(long, env = "BESACE_PUBLIC_RECHECK_AFTER", default_value = "1h")]
     pub public_recheck_after: humantime::Duration,
+    /// Reverse proxies in front of Besace (addresses or networks, comma-separated, e.g.
+    /// `127.0.0.1,10.0.0.0/8`): only their `X-Forwarded-For` names the client.
+    #[arg(long, env = "BESACE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Files, links and texts one import may carry (more answer 413, nothing imported).
+    #[arg(long, env = "BESACE_MAX_IMPORT_ITEMS", default_value_t = 50)]
+    pub max_import_items: usize,
     /// Bytes of rendered public pages kept in memory (the least used go first).
     #[arg(long, env = "BESACE_PUBLIC_CACHE_BYTES", default_value_t = app::server::public_pages::DEFAULT_BUDGET)]
     pub public_cache_bytes: u64,
@@ -125,4 +132,12 @@ impl ServeArgs {
             Url::parse(&format!("http://{bound}")).expect("a socket address makes a valid URL")
         })
     }
+}
+
+/// A proxy's address (`10.0.0.1`) or network (`10.0.0.0/8`).
+fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is not an IP address or network"))
 }

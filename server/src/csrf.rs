@@ -51,17 +51,27 @@ fn is_same_origin(request: &Request, allowed: &AllowedOrigins) -> bool {
         });
     match origin {
         None => true,
-        Some(origin) => allowed.0.contains(&origin) || origin_matches_host(&origin, request),
+        Some(origin) => allowed.0.contains(&origin) || origin_matches_host(&origin, request, allowed),
     }
 }
 
-/// Same origin as the Host the request was sent to (the server may be reached by several names).
-fn origin_matches_host(origin: &str, request: &Request) -> bool {
+/// Same origin as the Host the request was sent to (the server may be reached by several
+/// names), with the scheme this server answers on: an `http://` page of the same host is
+/// another origin when Besace is served over https.
+fn origin_matches_host(origin: &str, request: &Request, allowed: &AllowedOrigins) -> bool {
     let Some(host) = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
+    let Some(scheme) = allowed
+        .0
+        .first()
+        .and_then(|o| o.split_once("://"))
+        .map(|(s, _)| s)
+    else {
+        return false;
+    };
     origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
+        .strip_prefix(scheme)
+        .and_then(|rest| rest.strip_prefix("://"))
         .is_some_and(|origin_host| origin_host.eq_ignore_ascii_case(host))
 }

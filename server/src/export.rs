@@ -8,6 +8,7 @@ use app::server::{
     collections, emails, AppState,
 };
 use axum::{
+    body::Body,
     extract::{Path, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
@@ -15,7 +16,6 @@ use axum::{
     Json, Router,
 };
 use serde_json::{json, Value};
-use std::io::Write;
 use tower_sessions::Session;
 
 pub fn routes() -> Router<ServerState> {
@@ -56,66 +56,76 @@ async fn collection_zip(State(state): State<AppState>, session: Session, Path(id
     }
 }
 
-/// The badges' original files and an index, one badge read at a time.
+/// The badges' original files and an index, streamed: one badge is read from the
+/// database, compressed and sent at a time, so memory stays bounded by the largest badge
+/// (and the pipe's buffer), whatever the size of the backpack. A failure half-way ends the
+/// download early (the client sees a broken archive, never a wrong one).
 async fn zip_of(state: &AppState, user_id: i64, ids: &[i64], file_name: &str) -> Response {
-    let mut files = Vec::with_capacity(ids.len());
-    for (index, id) in ids.iter().enumerate() {
-        match badges::find_owned(&state.db, user_id, *id).await {
-            Ok(Some(badge)) => files.push((
-                format!(
-                    "{:03}-{}.{}",
-                    index + 1,
-                    slug(&badge.name),
-                    file_extension(&badge.original_media_type)
-                ),
-                badge,
-            )),
-            Ok(None) => {}
-            Err(err) => return internal(err),
+    const PIPE: usize = 64 * 1024;
+    let (writer, reader) = tokio::io::duplex(PIPE);
+    let db = state.db.clone();
+    let ids = ids.to_vec();
+    tokio::spawn(async move {
+        if let Err(err) = write_zip(&db, user_id, &ids, writer).await {
+            tracing::warn!(error = %err, user_id, "export stopped");
         }
-    }
-    let archive = tokio::task::spawn_blocking(move || write_zip(&files)).await;
-    match archive {
-        Ok(Ok(bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/zip".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file_name}\""),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(Err(err)) => internal(err),
-        Err(err) => internal(err),
-    }
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Body::from_stream(tokio_util::io::ReaderStream::new(reader)),
+    )
+        .into_response()
 }
 
-fn write_zip(files: &[(String, Badge)]) -> zip::result::ZipResult<Vec<u8>> {
-    use zip::write::SimpleFileOptions;
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    // PNG is compressed already.
-    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let mut index = Vec::with_capacity(files.len());
-    for (name, badge) in files {
-        let options = if badge.original_media_type == "image/png" {
-            stored
-        } else {
-            deflated
+async fn write_zip(
+    db: &sea_orm::DatabaseConnection,
+    user_id: i64,
+    ids: &[i64],
+    out: tokio::io::DuplexStream,
+) -> anyhow::Result<()> {
+    use async_zip::{tokio::write::ZipFileWriter, Compression, ZipEntryBuilder};
+    let mut writer = ZipFileWriter::with_tokio(out);
+    let mut index = Vec::with_capacity(ids.len());
+    for (place, id) in ids.iter().enumerate() {
+        let Some(badge) = badges::find_owned(db, user_id, *id).await? else {
+            continue;
         };
-        writer.start_file(name.as_str(), options)?;
-        writer.write_all(&badge.original)?;
-        let mut entry = badge_facts(badge);
+        let name = format!(
+            "{:03}-{}.{}",
+            place + 1,
+            slug(&badge.name),
+            file_extension(&badge.original_media_type)
+        );
+        // PNG is compressed already.
+        let method = if badge.original_media_type == "image/png" {
+            Compression::Stored
+        } else {
+            Compression::Deflate
+        };
+        writer
+            .write_entry_whole(ZipEntryBuilder::new(name.clone().into(), method), &badge.original)
+            .await?;
+        let mut entry = badge_facts(&badge);
         entry["file"] = json!(name);
         index.push(entry);
     }
-    writer.start_file("index.json", deflated)?;
     let index = json!({ "format": "besace-export", "version": 1, "badges": index });
-    writer.write_all(&serde_json::to_vec_pretty(&index).unwrap_or_default())?;
-    Ok(writer.finish()?.into_inner())
+    writer
+        .write_entry_whole(
+            ZipEntryBuilder::new("index.json".to_owned().into(), Compression::Deflate),
+            &serde_json::to_vec_pretty(&index)?,
+        )
+        .await?;
+    let mut out = writer.close().await?.into_inner();
+    tokio::io::AsyncWriteExt::shutdown(&mut out).await?;
+    Ok(())
 }
 
 /// What Besace knows of a badge, beside its file: the stored facts and the last report.

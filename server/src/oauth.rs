@@ -142,6 +142,16 @@ async fn token(
         Ok(client) => client,
         Err(response) => return response,
     };
+    // RFC 7591 §2: a client uses only the grant types it registered.
+    if let Some(grant_type @ ("authorization_code" | "refresh_token")) = request.grant_type.as_deref() {
+        if !client.may_use(grant_type) {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unauthorized_client",
+                "this client did not register this grant type",
+            );
+        }
+    }
     let issued = match request.grant_type.as_deref() {
         Some("authorization_code") => {
             let Some(code) = request.code.as_deref() else {

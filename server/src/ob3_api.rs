@@ -253,7 +253,16 @@ async fn upsert_credential(State(state): State<AppState>, headers: HeaderMap, bo
         "credential pushed"
     );
     let echoed_type = if json { content_type.as_str() } else { "text/plain" };
-    (code, [(header::CONTENT_TYPE, echoed_type.to_owned())], body).into_response()
+    // The request echoed, as the specification asks, and never sniffed as something else.
+    (
+        code,
+        [
+            (header::CONTENT_TYPE, echoed_type.to_owned()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 async fn learner_profile(state: &AppState, user: &users::User) -> Value {

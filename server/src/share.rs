@@ -10,7 +10,7 @@ use app::public::escape;
 use app::server::{badges, collections, public_pages::CachedPage, AppState};
 use axum::{
     extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
     Json, Router,
@@ -120,7 +120,17 @@ async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQuery>)
     };
     let width = query.maxwidth.unwrap_or(640).clamp(240, 1200);
     let height = query.maxheight.unwrap_or(720).clamp(200, 2000);
-    let src = format!("{prefix}{rest}");
+    // The iframe shows the gallery, or one of its badges: rebuilt from the checked token
+    // and a parsed id, never echoed (`…/g/TOKEN/../../settings` is not a gallery).
+    let badge = rest
+        .strip_prefix(token)
+        .and_then(|path| path.strip_prefix("/badges/"))
+        .and_then(|id| id.split(['/', '?', '#']).next())
+        .and_then(|id| id.parse::<i64>().ok());
+    let src = match badge {
+        Some(id) => format!("{prefix}{token}/badges/{id}"),
+        None => format!("{prefix}{token}"),
+    };
     let title = format!("{} — {owner}", collection.name);
     let iframe = format!(
         r#"<iframe src="{}" width="{width}" height="{height}" style="border:0;max-width:100%" loading="lazy" title="{}"></iframe>"#,
@@ -146,7 +156,7 @@ async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQuery>)
             document["thumbnail_height"] = json!(256);
         }
     }
-    Json(document).into_response()
+    ([(header::X_CONTENT_TYPE_OPTIONS, "nosniff")], Json(document)).into_response()
 }
 
 async fn qr_svg(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {

@@ -137,6 +137,8 @@ impl Application {
             crate::demo::verifier(args.allow_private_network, args.demo),
         );
         app_state.public_recheck_after = *args.public_recheck_after;
+        app_state.max_import_items = args.max_import_items;
+        app_state.trusted_proxies = args.trusted_proxies.clone().into();
         app_state.public_pages = Arc::new(app::server::public_pages::PublicPages::with_budget(
             args.public_cache_bytes,
         ));
@@ -177,6 +179,7 @@ impl Application {
             .clone();
         let router = Router::new()
             .route("/healthz", get(healthz))
+            .route("/metrics", get(metrics))
             .merge(crate::badges_api::routes())
             .merge(crate::export::routes())
             .merge(crate::oauth::session_routes())
@@ -252,6 +255,24 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
     }
+}
+
+/// Operational gauges, in the Prometheus text format (no learner's data in them).
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let pages = &state.public_pages;
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        format!(
+            "# HELP besace_public_cache_bytes Bytes of rendered public pages held in memory.\n\
+             # TYPE besace_public_cache_bytes gauge\n\
+             besace_public_cache_bytes {}\n\
+             # HELP besace_public_cache_pages Rendered public pages held in memory.\n\
+             # TYPE besace_public_cache_pages gauge\n\
+             besace_public_cache_pages {}\n",
+            pages.weight(),
+            pages.len()
+        ),
+    )
 }
 
 /// Checks stored badges again once they are `every` old: revocation and expiry change

@@ -384,7 +384,7 @@ pub fn same_issuer(stored_report: &str, verified: &Verified) -> bool {
 }
 
 /// Deletes a stored picture no badge shows any more.
-async fn forget_image_if_unused(db: &impl ConnectionTrait, sha256: &str) -> Result<(), DbErr> {
+pub(crate) async fn forget_image_if_unused(db: &impl ConnectionTrait, sha256: &str) -> Result<(), DbErr> {
     let still_used = entity::Entity::find()
         .filter(entity::Column::ImageSha256.eq(sha256))
         .count(db)

@@ -34,6 +34,10 @@ pub struct AppState {
     pub public_pages: Arc<public_pages::PublicPages>,
     /// A public badge view older than this is re-checked in the background.
     pub public_recheck_after: std::time::Duration,
+    /// Files, links and texts one import may carry.
+    pub max_import_items: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (rate limits count per client).
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
 }
 
 impl AppState {
@@ -52,6 +56,8 @@ impl AppState {
             fetcher: Arc::new(fetcher),
             public_pages: Default::default(),
             public_recheck_after: std::time::Duration::from_secs(3600),
+            max_import_items: 50,
+            trusted_proxies: Arc::new([]),
         }
     }
 }

@@ -6,8 +6,8 @@ use super::{random_token, sha256_hex};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    entity::prelude::*, sea_query::Expr, ActiveValue::Set, ConnectionTrait, DatabaseConnection, QueryOrder,
-    TransactionTrait,
+    entity::prelude::*, sea_query::Expr, ActiveValue::Set, Condition, ConnectionTrait, DatabaseConnection,
+    QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -53,6 +53,8 @@ pub mod code_entity {
         pub scope: String,
         pub code_challenge: String,
         pub expires_at: DateTime<Utc>,
+        /// Set when the code was exchanged; kept until it expires, so a replay is known.
+        pub used_at: Option<DateTime<Utc>>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -75,6 +77,10 @@ pub mod token_entity {
         pub scope: String,
         pub expires_at: DateTime<Utc>,
         pub created_at: DateTime<Utc>,
+        /// A refresh token that was exchanged for a new pair; kept so a replay is known.
+        pub rotated_at: Option<DateTime<Utc>>,
+        /// The authorization code this token's chain of refreshes started from.
+        pub code_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -289,7 +295,8 @@ pub enum TokenError {
 }
 
 /// Exchanges a code for tokens: once only, before it expires, by the client it was issued
-/// to, with the same redirect URI and the PKCE verifier of its challenge.
+/// to, with the same redirect URI and the PKCE verifier of its challenge. A code presented
+/// again is a sign it was stolen: every token issued from it is revoked (RFC 6749 §4.1.2).
 pub async fn exchange_code(
     db: &DatabaseConnection,
     client: &Client,
@@ -303,10 +310,24 @@ pub async fn exchange_code(
         .one(&txn)
         .await?
         .ok_or(TokenError::InvalidGrant("unknown or already used code"))?;
-    // Deleting first makes the code single-use even against a concurrent exchange: only
-    // one transaction deletes the row.
-    let deleted = code_entity::Entity::delete_by_id(found.id).exec(&txn).await?;
-    if deleted.rows_affected != 1 {
+    // Marking it used first makes the code single-use even against a concurrent exchange:
+    // only one transaction changes the row.
+    let marked = code_entity::Entity::update_many()
+        .col_expr(code_entity::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(code_entity::Column::Id.eq(found.id))
+        .filter(code_entity::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if marked.rows_affected != 1 {
+        token_entity::Entity::delete_many()
+            .filter(token_entity::Column::CodeId.eq(found.id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        tracing::warn!(
+            grant_id = found.grant_id,
+            "an authorization code was replayed: its tokens are revoked"
+        );
         return Err(TokenError::InvalidGrant("unknown or already used code"));
     }
     let grant = grant_entity::Entity::find_by_id(found.grant_id)
@@ -325,30 +346,31 @@ pub async fn exchange_code(
         None
     };
     let (Some(grant), None) = (grant, refused) else {
-        // The code is spent either way: commit its deletion, then refuse.
+        // The code is spent either way: commit that, then refuse.
         txn.commit().await?;
         return Err(TokenError::InvalidGrant(refused.unwrap_or_default()));
     };
-    let tokens = issue(&txn, &grant, &found.scope).await?;
+    let tokens = issue(&txn, &grant, &found.scope, found.id).await?;
     txn.commit().await?;
     Ok(tokens)
 }
 
 /// Refresh-token rotation: the presented token is spent and a new pair is issued, for the
-/// same scopes or fewer.
+/// same scopes or fewer. A spent refresh token presented again means one of the two holders
+/// is not the platform: the whole grant ends (RFC 6819 §5.2.2.3), and the learner is asked
+/// again when the platform reconnects.
 pub async fn refresh(
     db: &DatabaseConnection,
     client: &Client,
     refresh_token: &str,
     scope: Option<&str>,
 ) -> Result<Tokens, TokenError> {
+    const SPENT: TokenError = TokenError::InvalidGrant("unknown, revoked or already used refresh token");
     let txn = db.begin().await?;
     let found = find_token(&txn, refresh_token)
         .await?
         .filter(|token| token.kind == REFRESH)
-        .ok_or(TokenError::InvalidGrant(
-            "unknown, revoked or already used refresh token",
-        ))?;
+        .ok_or(SPENT)?;
     let grant = grant_entity::Entity::find_by_id(found.grant_id)
         .one(&txn)
         .await?
@@ -356,6 +378,15 @@ pub async fn refresh(
         .ok_or(TokenError::InvalidGrant(
             "this refresh token was issued to another client",
         ))?;
+    if found.rotated_at.is_some() {
+        end_grant(&txn, grant.id).await?;
+        txn.commit().await?;
+        tracing::warn!(
+            grant_id = grant.id,
+            "a rotated refresh token was replayed: the grant is ended"
+        );
+        return Err(SPENT);
+    }
     if found.expires_at < Utc::now() {
         return Err(TokenError::InvalidGrant("the refresh token has expired"));
     }
@@ -365,22 +396,46 @@ pub async fn refresh(
         Some(_) => return Err(TokenError::InvalidScope("more scopes than the learner granted")),
         None => found.scope.clone(),
     };
-    let deleted = token_entity::Entity::delete_by_id(found.id).exec(&txn).await?;
-    if deleted.rows_affected != 1 {
-        return Err(TokenError::InvalidGrant(
-            "unknown, revoked or already used refresh token",
-        ));
+    let rotated = token_entity::Entity::update_many()
+        .col_expr(token_entity::Column::RotatedAt, Expr::value(Utc::now()))
+        .filter(token_entity::Column::Id.eq(found.id))
+        .filter(token_entity::Column::RotatedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if rotated.rows_affected != 1 {
+        return Err(SPENT);
     }
-    let tokens = issue(&txn, &grant, &scope).await?;
+    let tokens = issue(&txn, &grant, &scope, found.code_id.unwrap_or_default()).await?;
     txn.commit().await?;
     Ok(tokens)
 }
 
-async fn issue(db: &impl ConnectionTrait, grant: &Grant, scope: &str) -> Result<Tokens, DbErr> {
+/// A grant, its codes and every token, gone at once.
+async fn end_grant(db: &impl ConnectionTrait, grant_id: i64) -> Result<(), DbErr> {
+    token_entity::Entity::delete_many()
+        .filter(token_entity::Column::GrantId.eq(grant_id))
+        .exec(db)
+        .await?;
+    code_entity::Entity::delete_many()
+        .filter(code_entity::Column::GrantId.eq(grant_id))
+        .exec(db)
+        .await?;
+    grant_entity::Entity::delete_by_id(grant_id).exec(db).await?;
+    Ok(())
+}
+
+/// How long a rotated refresh token is remembered, to recognise its replay.
+const ROTATED_KEPT: Duration = Duration::days(30);
+
+async fn issue(db: &impl ConnectionTrait, grant: &Grant, scope: &str, code_id: i64) -> Result<Tokens, DbErr> {
     let now = Utc::now();
     token_entity::Entity::delete_many()
         .filter(token_entity::Column::GrantId.eq(grant.id))
-        .filter(token_entity::Column::ExpiresAt.lt(now))
+        .filter(
+            Condition::any()
+                .add(token_entity::Column::ExpiresAt.lt(now))
+                .add(token_entity::Column::RotatedAt.lt(now - ROTATED_KEPT)),
+        )
         .exec(db)
         .await?;
     let access_token = random_token(32);
@@ -396,6 +451,7 @@ async fn issue(db: &impl ConnectionTrait, grant: &Grant, scope: &str) -> Result<
             scope: Set(scope.to_owned()),
             expires_at: Set(now + lifetime),
             created_at: Set(now),
+            code_id: Set(Some(code_id)),
             ..Default::default()
         }
         .insert(db)
@@ -497,15 +553,7 @@ pub async fn disconnect(db: &DatabaseConnection, user_id: i64, grant_id: i64) ->
     else {
         return Ok(false);
     };
-    token_entity::Entity::delete_many()
-        .filter(token_entity::Column::GrantId.eq(grant.id))
-        .exec(&txn)
-        .await?;
-    code_entity::Entity::delete_many()
-        .filter(code_entity::Column::GrantId.eq(grant.id))
-        .exec(&txn)
-        .await?;
-    grant_entity::Entity::delete_by_id(grant.id).exec(&txn).await?;
+    end_grant(&txn, grant.id).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -558,6 +606,7 @@ mod tests {
             redirect_uris: r#"["https://moodle.example/admin/oauth2callback.php"]"#.into(),
             scope: super::super::oauth_clients::OB21_SCOPES.join(" "),
             created_at: Utc::now(),
+            grant_types: "authorization_code refresh_token".into(),
         }
     }
 

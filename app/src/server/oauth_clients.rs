@@ -28,6 +28,9 @@ pub mod entity {
         /// Space-separated scopes the client may ask for.
         pub scope: String,
         pub created_at: DateTime<Utc>,
+        /// Space-separated grant types it registered (RFC 7591 §2): the token endpoint
+        /// refuses the others.
+        pub grant_types: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -37,6 +40,13 @@ pub mod entity {
 }
 
 pub use entity::Model as Client;
+
+impl Client {
+    /// Whether the client registered this grant type.
+    pub fn may_use(&self, grant_type: &str) -> bool {
+        self.grant_types.split_whitespace().any(|g| g == grant_type)
+    }
+}
 
 /// Open Badges 2.1 (Badge Connect) scopes.
 pub const OB21_SCOPES: [&str; 3] = [
@@ -245,6 +255,7 @@ pub async fn register(db: &DatabaseConnection, metadata: ClientMetadata) -> Resu
         redirect_uris: Set(serde_json::to_string(&metadata.redirect_uris).unwrap_or_default()),
         scope: Set(metadata.scopes.join(" ")),
         created_at: Set(Utc::now()),
+        grant_types: Set(metadata.grant_types.join(" ")),
         ..Default::default()
     }
     .insert(db)

@@ -38,11 +38,40 @@ pub async fn session() -> Result<Session, AppError> {
         .map_err(|e| internal(anyhow::anyhow!("no session layer: {e}")))
 }
 
+/// The address of the client: the peer, or, when the peer is one of the operator's
+/// trusted proxies, the address that proxy saw (see `client_address`).
 pub async fn client_ip() -> IpAddr {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+    let trusted = state().trusted_proxies.clone();
+    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
         .map(|ConnectInfo(addr)| addr.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let headers = leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .unwrap_or_default();
+    client_address(peer, &headers, &trusted)
+}
+
+/// `X-Forwarded-For` counts only when the peer is a trusted proxy, and then only up to
+/// the first address no trusted proxy owns (read from the right: each proxy appends the
+/// address it saw, and whatever the client wrote comes first). Anyone else's header is
+/// ignored, so no client can choose the address its attempts are counted against.
+pub fn client_address(peer: IpAddr, headers: &http::HeaderMap, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let hops: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map_while(|hop| hop.trim().parse().ok())
+        .collect();
+    hops.into_iter()
+        .rev()
+        .find(|hop| !is_trusted(hop))
+        .unwrap_or(peer)
 }
 
 /// Starts an authenticated session under a fresh id (no session fixation).
@@ -108,9 +137,12 @@ pub async fn check_ip_budget() -> Result<(), AppError> {
     }
 }
 
-/// Password attempts on one account.
-pub fn check_account_budget(email: &crate::domain::Email) -> Result<(), AppError> {
-    if state().rate_limits.allow_account(email.as_ref()) {
+/// Password attempts on one account, from one client address: a flood of wrong passwords
+/// from elsewhere slows its sender down, never the account's owner.
+pub async fn check_account_budget(email: &crate::domain::Email) -> Result<(), AppError> {
+    let state = state();
+    let key = format!("{}|{}", email.as_ref(), client_ip().await);
+    if state.rate_limits.allow_account(&key) {
         Ok(())
     } else {
         fail(AppError::RateLimited)
@@ -157,4 +189,35 @@ pub fn lang_of_request(headers: &http::HeaderMap, account: Option<&str>) -> besa
         .or_else(browser)
         .map(|tag| Lang::parse(&tag))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn only_trusted_proxies_name_the_client() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "127.0.0.1/32".parse().unwrap()];
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "198.51.100.7, 10.1.2.3".parse().unwrap());
+        let proxy = "10.9.9.9".parse().unwrap();
+        // Through two trusted proxies: the first address no proxy owns.
+        assert_eq!(
+            client_address(proxy, &headers, &trusted).to_string(),
+            "198.51.100.7"
+        );
+        // A client that writes the header itself, straight to Besace: ignored.
+        let direct = "203.0.113.9".parse().unwrap();
+        assert_eq!(client_address(direct, &headers, &trusted), direct);
+        // What a client wrote before the proxies' own entries does not count.
+        headers.insert("x-forwarded-for", "192.0.2.1, 198.51.100.7".parse().unwrap());
+        assert_eq!(
+            client_address(proxy, &headers, &trusted).to_string(),
+            "198.51.100.7"
+        );
+        // No header, or garbage: the peer.
+        headers.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(client_address(proxy, &headers, &trusted), proxy);
+        assert_eq!(client_address(proxy, &http::HeaderMap::new(), &[]), proxy);
+    }
 }

@@ -159,7 +159,22 @@ pub async fn set_locale(db: &DatabaseConnection, id: i64, locale: Language) -> R
     row.update(db).await.map(|_| ())
 }
 
-/// Removes the account and, through the foreign keys of later tables, all its data.
+/// Removes the account and, through the foreign keys of later tables, all its data; the
+/// pictures its badges showed go too, unless another learner's badge shows the same one.
 pub async fn delete(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
-    entity::Entity::delete_by_id(id).exec(db).await.map(|_| ())
+    use super::badges::entity as badge;
+    use sea_orm::QuerySelect;
+    let txn = db.begin().await?;
+    let pictures: Vec<Option<String>> = badge::Entity::find()
+        .select_only()
+        .column(badge::Column::ImageSha256)
+        .filter(badge::Column::UserId.eq(id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    entity::Entity::delete_by_id(id).exec(&txn).await?;
+    for sha256 in pictures.into_iter().flatten() {
+        super::badges::forget_image_if_unused(&txn, &sha256).await?;
+    }
+    txn.commit().await
 }

@@ -169,6 +169,8 @@ pub struct HttpFetcher {
     allowed_ips: Vec<IpAddr>,
     limits: Limits,
     user_agent: String,
+    /// Shared by every clone: one budget per host for the whole process.
+    hosts: std::sync::Arc<crate::hosts::HostBudget>,
 }
 
 impl HttpFetcher {
@@ -180,6 +182,7 @@ impl HttpFetcher {
             allowed_ips: Vec::new(),
             limits,
             user_agent: format!("Besace/{}", env!("CARGO_PKG_VERSION")),
+            hosts: Default::default(),
         }
     }
 
@@ -241,6 +244,8 @@ impl HttpFetcher {
                 return Err(FetchError::BadUrl(current.to_string()));
             }
             let addr = self.resolve(&current).await?;
+            // Each hop takes a turn at its host (held until the body is read).
+            let _turn = self.hosts.turn(current.host_str().unwrap_or_default()).await;
             let mut builder = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(&self.user_agent)

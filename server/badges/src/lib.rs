@@ -14,6 +14,7 @@ pub mod data_integrity;
 pub mod dates;
 pub mod extract;
 pub mod fetch;
+pub mod hosts;
 pub mod issue;
 mod json;
 pub mod jsonld;

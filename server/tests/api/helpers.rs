@@ -89,6 +89,8 @@ impl TestDb {
             reverify_every: std::time::Duration::from_secs(24 * 3600).into(),
             public_recheck_after: std::time::Duration::from_secs(3600).into(),
             demo: false,
+            max_import_items: 50,
+            trusted_proxies: Vec::new(),
             public_cache_bytes: app::server::public_pages::DEFAULT_BUDGET,
         }
     }
@@ -291,4 +293,29 @@ pub async fn assert_error(response: Response, status: u16, variant: &str) {
     assert_eq!(response.status().as_u16(), status, "unexpected status");
     let body = response.text().await.unwrap();
     assert!(body.contains(variant), "expected {variant}, got {body}");
+}
+
+/// A genuine OB 3.0 badge (eddsa-rdfc-2022, by the `did:key` issuer of `seed`) for `spec`,
+/// signed with the library's issuer kit at its `valid_from`: verifiable offline.
+pub fn signed_ob3(seed: u8, spec: &besace_badges::issue::BadgeSpec) -> Vec<u8> {
+    use besace_badges::issue::{ob3_credential, DidKeyIssuer};
+    let issuer = DidKeyIssuer::from_seed([seed; 32]);
+    let credential = issuer
+        .sign(ob3_credential(&issuer, spec), spec.valid_from)
+        .unwrap();
+    serde_json::to_vec(&credential).unwrap()
+}
+
+impl TestClient {
+    /// A plain HTML form's submission, as a browser without the wasm sends it (a server
+    /// function then answers with a redirect).
+    pub async fn post_page_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
 }

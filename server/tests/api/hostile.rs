@@ -18,8 +18,7 @@ const TEXTAREA: &str = "</textarea><script>alert('area')</script>";
 /// A genuine OB 3.0 badge (eddsa-rdfc-2022, did:key) whose every text field is markup,
 /// minted with the library's issuer kit.
 fn hostile_badge() -> Vec<u8> {
-    use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer, Target};
-    let issuer = DidKeyIssuer::from_seed([13; 32]);
+    use besace_badges::issue::{BadgeSpec, Target};
     let name = format!("Être ponctuel {SCRIPT}");
     let description = format!("Arrive à l'heure {ATTRIBUTE}");
     let criteria = format!("<script>alert('criteria')</script> {ATTRIBUTE}");
@@ -46,10 +45,7 @@ fn hostile_badge() -> Vec<u8> {
             code: "C1",
         }],
     };
-    let credential = issuer
-        .sign(ob3_credential(&issuer, &spec), "2026-04-01T09:00:00Z")
-        .unwrap();
-    serde_json::to_vec(&credential).unwrap()
+    signed_ob3(13, &spec)
 }
 
 /// Markup that came in as text must leave as text: no tag, no handler, no script URL.
@@ -76,19 +72,6 @@ fn assert_strict_policy(page: &str, response: &reqwest::Response) {
     assert!(policy.contains("script-src 'self' 'nonce-"), "{page}: {policy}");
     assert!(!policy.contains("unsafe-inline"), "{page}: {policy}");
     assert!(policy.contains("object-src 'none'"), "{page}: {policy}");
-}
-
-impl TestClient {
-    /// A plain HTML form's submission, as a browser without the wasm sends it.
-    async fn post_page_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
 }
 
 async fn page(client: &TestClient, path: &str) -> String {
@@ -381,3 +364,222 @@ on_both_databases!(fetch_errors_do_not_map_the_network, |db: TestDb| async move 
         assert!(!shown.contains(leak), "{leak}: {shown}");
     }
 });
+
+/// A genuine OB 3.0 badge for `email` whose picture is a `data:` PNG: stored once in `blobs`.
+fn badge_with_picture(email: &str, id: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    use besace_badges::issue::{disc_png, BadgeSpec};
+    let picture = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(disc_png(64, [200, 80, 40]))
+    );
+    let spec = BadgeSpec {
+        id,
+        issuer_name: "Centre de formation Démo",
+        issuer_url: "https://demo.besace.test",
+        achievement_id: "https://demo.besace.test/badges/precision",
+        name: "Précision",
+        description: "Mesure au millimètre près.",
+        criteria: "Trois pièces mesurées sans erreur.",
+        image_url: &picture,
+        recipient_email: email,
+        valid_from: "2026-04-01T09:00:00Z",
+        ..Default::default()
+    };
+    signed_ob3(14, &spec)
+}
+
+on_both_databases!(
+    a_deleted_account_takes_its_pictures_but_not_anothers,
+    |db: TestDb| async move {
+        use sea_orm::{ConnectionTrait, Statement};
+        let app = db.spawn_app().await;
+        let database = besace_server::startup::open_database(&db.serve_args().database)
+            .await
+            .unwrap();
+        let blobs = || async {
+            let row = database
+                .query_one(Statement::from_string(
+                    database.get_database_backend(),
+                    "SELECT COUNT(*) AS n FROM blobs",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get::<i64>("", "n").unwrap()
+        };
+        app.learner_with_verified(LEARNER).await;
+        let (_, body) = app
+            .import(&[(
+                "a.json",
+                badge_with_picture(LEARNER, "urn:uuid:0b5e0000-0000-4000-8000-00000000b10b"),
+            )])
+            .await;
+        assert_eq!(body["results"][0]["outcome"], "added", "{body}");
+        assert_eq!(blobs().await, 1);
+        // Another learner with a badge showing the same picture.
+        let other = app.new_browser();
+        let paul = "paul.durand@example.org";
+        other.signup(paul, "Paul Durand", PASSWORD).await;
+        let link = app.next_link(paul).await;
+        assert_eq!(other.get_html(&link).await.0, 200);
+        let (_, body) = other
+            .import(&[(
+                "b.json",
+                badge_with_picture(paul, "urn:uuid:0b5e0000-0000-4000-8000-00000000b10c"),
+            )])
+            .await;
+        assert_eq!(body["results"][0]["outcome"], "added", "{body}");
+        assert_eq!(blobs().await, 1, "one picture, stored once");
+
+        let response = app
+            .post_form("/api/delete_account", &[("password", PASSWORD)])
+            .await;
+        assert!(response.status().is_success() || response.status().is_redirection());
+        assert_eq!(blobs().await, 1, "Paul's badge still shows it");
+        let response = other
+            .post_form("/api/delete_account", &[("password", PASSWORD)])
+            .await;
+        assert!(response.status().is_success() || response.status().is_redirection());
+        assert_eq!(blobs().await, 0, "nobody shows it any more");
+    }
+);
+
+on_both_databases!(
+    a_wrong_password_flood_does_not_lock_the_learner_out,
+    |db: TestDb| async move {
+        // Behind a trusted proxy (here, this machine), X-Forwarded-For names the client.
+        let app = db
+            .spawn_app_with(|args| {
+                args.rate_limit_per_account = 3;
+                args.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+            })
+            .await;
+        app.signup(LEARNER, "Ana Martin", PASSWORD).await;
+        let from = |client: &'static str, password: &'static str| {
+            let browser = app.new_browser();
+            async move {
+                browser
+                    .client
+                    .post(browser.url("/api/login"))
+                    .header("x-forwarded-for", client)
+                    .form(&[("email", LEARNER), ("password", password)])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        let mut flood = Vec::new();
+        for _ in 0..5 {
+            flood.push(from("203.0.113.9", "pas le bon mot de passe").await);
+        }
+        assert_eq!(flood, [401, 401, 401, 429, 429], "the attacker is slowed down");
+        assert_eq!(
+            from("198.51.100.7", PASSWORD).await,
+            200,
+            "the learner is not locked out"
+        );
+    }
+);
+
+on_both_databases!(
+    spelling_variants_of_a_profile_are_one_cached_page,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        app.import(&[("hostile.json", hostile_badge())]).await;
+        app.call(
+            "set_profile",
+            &[("handle", "ana-martin-lyon"), ("mode", "backpack")],
+        )
+        .await;
+        let gauge = |name: &'static str| {
+            let visitor = app.new_browser();
+            async move {
+                let text = visitor.get("/metrics").await.text().await.unwrap();
+                text.lines()
+                    .find_map(|line| line.strip_prefix(name)?.trim().parse::<u64>().ok())
+                    .unwrap_or_else(|| panic!("no {name} in {text}"))
+            }
+        };
+        let visitor = app.new_browser();
+        let handle = "ana-martin-lyon";
+        for variant in 0..500u32 {
+            // Upper-case the letters whose bit is set, and sometimes pad with spaces.
+            let spelled: String = handle
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if variant >> (i % 13) & 1 == 1 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let path = if variant % 7 == 0 {
+                format!("/u/%20{spelled}%20")
+            } else {
+                format!("/u/{spelled}")
+            };
+            assert_eq!(visitor.get(&path).await.status(), 200, "{path}");
+        }
+        assert_eq!(
+            gauge("besace_public_cache_pages").await,
+            1,
+            "one page for every spelling"
+        );
+        let bytes = gauge("besace_public_cache_bytes").await;
+        assert!(bytes < 256 * 1024, "{bytes} bytes for one profile page");
+    }
+);
+
+on_both_databases!(
+    an_import_over_the_item_limit_is_refused_whole,
+    |db: TestDb| async move {
+        let app = db.spawn_app_with(|args| args.max_import_items = 3).await;
+        app.learner_with_verified(LEARNER).await;
+        let four: Vec<(&str, Vec<u8>)> = (0..4)
+            .map(|n| {
+                (
+                    "badge.json",
+                    badge_with_picture(
+                        LEARNER,
+                        &format!("urn:uuid:0b5e0000-0000-4000-8000-00000000c00{n}"),
+                    ),
+                )
+            })
+            .collect();
+        let (status, body) = app.import(&four).await;
+        assert_eq!(status, 413, "{body}");
+        assert_eq!(body["error"], "TooManyItems");
+        assert_eq!(body["max"], 3);
+        assert!(app.badges().await.is_empty(), "nothing imported");
+        let (status, body) = app.import(&four[..3]).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(app.badges().await.len(), 3);
+    }
+);
+
+on_both_databases!(
+    checking_a_badge_again_is_bounded_per_learner,
+    |db: TestDb| async move {
+        let app = db.spawn_app_with(|args| args.rate_limit_per_account = 2).await;
+        app.learner_with_verified(LEARNER).await;
+        let (_, body) = app
+            .import(&[(
+                "a.json",
+                badge_with_picture(LEARNER, "urn:uuid:0b5e0000-0000-4000-8000-00000000d001"),
+            )])
+            .await;
+        let id = body["results"][0]["badge"]["id"].to_string();
+        for _ in 0..2 {
+            let response = app.post_form("/api/verify_badge_again", &[("id", &id)]).await;
+            assert_eq!(response.status(), 200);
+        }
+        let response = app.post_form("/api/verify_badge_again", &[("id", &id)]).await;
+        assert_error(response, 429, "RateLimited").await;
+    }
+);

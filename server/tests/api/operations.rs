@@ -57,6 +57,8 @@ impl TestDbArgs {
             reverify_every: std::time::Duration::from_secs(24 * 3600).into(),
             public_recheck_after: std::time::Duration::from_secs(3600).into(),
             demo: false,
+            max_import_items: 50,
+            trusted_proxies: Vec::new(),
             public_cache_bytes: app::server::public_pages::DEFAULT_BUDGET,
         }
     }

@@ -273,14 +273,7 @@ async fn consent(browser: &TestClient, login_url: &str, answer: &str) -> (String
 
 /// A plain HTML form's submission (no wasm): the server function answers with a redirect.
 async fn submit(browser: &TestClient, path: &str, form: &[(&str, &str)]) -> Response {
-    browser
-        .client
-        .post(browser.url(path))
-        .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
-        .form(form)
-        .send()
-        .await
-        .unwrap()
+    browser.post_page_form(path, form).await
 }
 
 /// The value of `<input type="hidden" name=… value=…>` in a page.
@@ -395,9 +388,12 @@ async fn issuer_site() -> IssuerSite {
 
 /// A genuine OB 3.0 credential (eddsa-rdfc-2022, did:key) for the learner, under a fixed id.
 fn credential_named(name: &str) -> Vec<u8> {
-    use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer};
-    let issuer = DidKeyIssuer::from_seed([9; 32]);
-    let spec = BadgeSpec {
+    credential_by(9, name)
+}
+
+/// The same credential id, signed by the `did:key` issuer of `seed`.
+fn credential_by(seed: u8, name: &str) -> Vec<u8> {
+    let spec = besace_badges::issue::BadgeSpec {
         id: "urn:uuid:5f0c1d2e-0000-4000-8000-00000000c0de",
         issuer_name: "Campus Moodle",
         issuer_url: "https://moodle.example/",
@@ -410,10 +406,7 @@ fn credential_named(name: &str) -> Vec<u8> {
         valid_from: "2026-10-01T09:00:00Z",
         ..Default::default()
     };
-    let credential = issuer
-        .sign(ob3_credential(&issuer, &spec), "2026-10-01T09:00:00Z")
-        .unwrap();
-    serde_json::to_vec(&credential).unwrap()
+    signed_ob3(seed, &spec)
 }
 
 async fn status_of(response: Response) -> (u16, Value) {
@@ -543,11 +536,11 @@ on_both_databases!(
         assert_eq!(profile["profile"]["email"], LEARNER, "{profile}");
         assert_eq!(profile["profile"]["name"], "Ana Martin");
 
-        // Refresh with rotation: the old refresh token is spent.
+        // Refresh with rotation: each refresh token works once, the new one next time (a
+        // replay of a spent one ends the grant: see `replayed_codes_and_refresh_tokens…`).
         let refreshed = tokens_of(moodle.refresh(&tokens.refresh).await).await;
         assert_ne!(refreshed.refresh, tokens.refresh);
-        let (code, body) = status_of(moodle.refresh(&tokens.refresh).await).await;
-        assert_eq!((code, body["error"].as_str()), (400, Some("invalid_grant")));
+        let refreshed = tokens_of(moodle.refresh(&refreshed.refresh).await).await;
 
         // Settings show the platform, what it may do and what it sent; disconnecting it
         // stops every token at once.
@@ -999,27 +992,7 @@ on_both_databases!(
         submit(&app, "/api/decline_inbox", &[("id", &waiting[0])]).await;
 
         // The same platform, a credential of the same id from another issuer: the inbox.
-        let other_issuer = {
-            use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer};
-            let issuer = DidKeyIssuer::from_seed([10; 32]);
-            let spec = BadgeSpec {
-                id: "urn:uuid:5f0c1d2e-0000-4000-8000-00000000c0de",
-                issuer_name: "Campus Moodle",
-                issuer_url: "https://moodle.example/",
-                achievement_id: "https://moodle.example/badges/precision",
-                name: "Précision (autre émetteur)",
-                description: "Mesure au millimètre près.",
-                criteria: "Trois pièces mesurées sans erreur.",
-                image_url: "https://moodle.example/badges/precision.png",
-                recipient_email: LEARNER,
-                valid_from: "2026-10-01T09:00:00Z",
-                ..Default::default()
-            };
-            let credential = issuer
-                .sign(ob3_credential(&issuer, &spec), "2026-10-01T09:00:00Z")
-                .unwrap();
-            serde_json::to_vec(&credential).unwrap()
-        };
+        let other_issuer = credential_by(10, "Précision (autre émetteur)");
         let response = push(&moodle, &moodle_tokens.access, other_issuer).await.unwrap();
         assert_eq!(response.status(), 201);
         assert_eq!(names().await, ["Précision"]);
@@ -1061,5 +1034,91 @@ on_both_databases!(
             "{history}"
         );
         assert_eq!(history.as_array().unwrap().len(), 3, "{history}");
+    }
+);
+
+on_both_databases!(
+    replayed_codes_and_refresh_tokens_revoke_what_they_gave,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        let platform = Platform::register_ob21(&app).await;
+        let profile = app.url("/ims/ob/v2p1/profile");
+        let reads = |token: String| {
+            let request = platform.call(reqwest::Method::GET, &profile, &token);
+            async move { request.send().await.unwrap().status().as_u16() }
+        };
+
+        // RFC 6749 §4.1.2: a code used twice revokes the tokens issued from it.
+        let (verifier, challenge) = pkce_pair();
+        let (callback, _) = consent(
+            &app,
+            &platform.login_url(&OB21.join(" "), "s1", &challenge),
+            "allow",
+        )
+        .await;
+        let code = query_param(&callback, "code").unwrap();
+        let stolen = tokens_of(platform.exchange(&code, &verifier, CALLBACK).await).await;
+        assert_eq!(reads(stolen.access.clone()).await, 200);
+        let (status, body) = status_of(platform.exchange(&code, &verifier, CALLBACK).await).await;
+        assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+        assert_eq!(reads(stolen.access.clone()).await, 401, "revoked with the replay");
+        let (status, _) = status_of(platform.refresh(&stolen.refresh).await).await;
+        assert_eq!(status, 400);
+
+        // RFC 6819 §5.2.2.3: a spent refresh token presented again ends the grant, the
+        // newest tokens included; the learner is asked again.
+        let tokens = connect(&platform, &app, &OB21.join(" ")).await;
+        let rotated = tokens_of(platform.refresh(&tokens.refresh).await).await;
+        assert_eq!(reads(rotated.access.clone()).await, 200);
+        let (status, body) = status_of(platform.refresh(&tokens.refresh).await).await;
+        assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+        assert_eq!(reads(rotated.access.clone()).await, 401);
+        let (status, _) = status_of(platform.refresh(&rotated.refresh).await).await;
+        assert_eq!(status, 400);
+        let (_, settings) = app.get_html("/settings").await;
+        assert!(settings.contains("No platform is connected"), "{settings}");
+
+        // RFC 7591 §2: a client that registered only authorization_code may not refresh.
+        let registered: Value = platform
+            .http
+            .post(app.url("/o/register"))
+            .json(&json!({
+                "client_name": "Plateforme sans renouvellement",
+                "redirect_uris": [CALLBACK],
+                "grant_types": ["authorization_code"],
+                "response_types": ["code"],
+                "scope": OB21.join(" ")
+            }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let once = Platform {
+            client_id: registered["client_id"].as_str().unwrap().to_owned(),
+            secret: registered["client_secret"].as_str().unwrap().to_owned(),
+            ..platform
+        };
+        let tokens = connect(&once, &app, &OB21.join(" ")).await;
+        let (status, body) = status_of(once.refresh(&tokens.refresh).await).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("unauthorized_client")),
+            "{body}"
+        );
+
+        // CSRF: an http:// page of this host is another origin when Besace is https (here
+        // the other way round: the server is http, the page claims https).
+        let https_origin = app.address.replacen("http://", "https://", 1);
+        let response = app
+            .client
+            .post(app.url("/api/logout"))
+            .header(header::ORIGIN, https_origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403);
     }
 );

@@ -15,19 +15,12 @@ enum Users {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .add_column(
-                        ColumnDef::new(Users::SessionEpoch)
-                            .big_integer()
-                            .not_null()
-                            .default(0),
-                    )
-                    .to_owned(),
-            )
-            .await
+        let mut epoch = ColumnDef::new(Users::SessionEpoch)
+            .big_integer()
+            .not_null()
+            .default(0)
+            .to_owned();
+        crate::add_column(manager, Users::Table, &mut epoch).await
     }
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {

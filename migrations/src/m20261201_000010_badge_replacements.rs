@@ -16,26 +16,21 @@ enum BadgeChecks {
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // Plain columns, no foreign key: the line stays when the platform is disconnected.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(BadgeChecks::Table)
-                    .add_column(
-                        ColumnDef::new(BadgeChecks::ReplacedByClientId)
-                            .big_integer()
-                            .null(),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(BadgeChecks::Table)
-                    .add_column(ColumnDef::new(BadgeChecks::PreviousName).text().null())
-                    .to_owned(),
-            )
-            .await
+        let table = || BadgeChecks::Table;
+        crate::add_column(
+            manager,
+            table(),
+            ColumnDef::new(BadgeChecks::ReplacedByClientId)
+                .big_integer()
+                .null(),
+        )
+        .await?;
+        crate::add_column(
+            manager,
+            table(),
+            ColumnDef::new(BadgeChecks::PreviousName).text().null(),
+        )
+        .await
     }
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {

@@ -29,53 +29,36 @@ enum OauthTokens {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use crate::add_column;
         // Every client registered so far could use both grants.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(OauthClients::Table)
-                    .add_column(
-                        ColumnDef::new(OauthClients::GrantTypes)
-                            .string_len(100)
-                            .not_null()
-                            .default("authorization_code refresh_token"),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(OauthCodes::Table)
-                    .add_column(
-                        ColumnDef::new(OauthCodes::UsedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        // One column per statement: SQLite adds one at a time.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(OauthTokens::Table)
-                    .add_column(
-                        ColumnDef::new(OauthTokens::RotatedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(OauthTokens::Table)
-                    .add_column(ColumnDef::new(OauthTokens::CodeId).big_integer().null())
-                    .to_owned(),
-            )
-            .await
+        let mut grant_types = ColumnDef::new(OauthClients::GrantTypes)
+            .string_len(100)
+            .not_null()
+            .default("authorization_code refresh_token")
+            .to_owned();
+        add_column(manager, OauthClients::Table, &mut grant_types).await?;
+        add_column(
+            manager,
+            OauthCodes::Table,
+            ColumnDef::new(OauthCodes::UsedAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
+        add_column(
+            manager,
+            OauthTokens::Table,
+            ColumnDef::new(OauthTokens::RotatedAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
+        add_column(
+            manager,
+            OauthTokens::Table,
+            ColumnDef::new(OauthTokens::CodeId).big_integer().null(),
+        )
+        .await
     }
 
     async fn down(&self, _manager: &SchemaManager) -> Result<(), DbErr> {

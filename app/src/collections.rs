@@ -153,12 +153,15 @@ mod ssr {
         )
         .to_string();
         let post = td_string!(locale, share.post_text, title).to_string();
+        // The snippets are HTML for other sites: every value in them is escaped, the
+        // link too (it is ours, but the rule is simpler without exceptions).
+        let html_link = escape(&link);
         let thumbnails: String = badges
             .iter()
             .filter_map(|badge| {
                 let version = badge.image_version()?;
                 Some(format!(
-                    r#"<a href="{link}/badges/{id}"><img src="{link}/images/{id}/{version}" alt="{alt}" width="48" height="48" style="border:0;margin-right:4px"></a>"#,
+                    r#"<a href="{html_link}/badges/{id}"><img src="{html_link}/images/{id}/{version}" alt="{alt}" width="48" height="48" style="border:0;margin-right:4px"></a>"#,
                     id = badge.id,
                     alt = escape(&badge.name),
                 ))
@@ -181,10 +184,13 @@ mod ssr {
             ),
             facebook: format!("https://www.facebook.com/sharer/sharer.php?u={}", encode(&link)),
             embed: format!(
-                r#"<iframe src="{link}" width="640" height="720" style="border:0;max-width:100%" loading="lazy" title="{}"></iframe>"#,
+                r#"<iframe src="{html_link}" width="640" height="720" style="border:0;max-width:100%" loading="lazy" title="{}"></iframe>"#,
                 escape(title)
             ),
-            signature: format!(r#"<p>{thumbnails}<br><a href="{link}">{}</a></p>"#, escape(title)),
+            signature: format!(
+                r#"<p>{thumbnails}<br><a href="{html_link}">{}</a></p>"#,
+                escape(title)
+            ),
             qr_svg: format!("{link}/qr.svg"),
             qr_png: format!("{link}/qr.png"),
             json: format!("{link}/collection.json"),

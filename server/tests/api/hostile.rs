@@ -63,8 +63,9 @@ fn assert_inert(page: &str, html: &str) {
     }
 }
 
-/// The learner's pages allow no script but our own files and the nonce'd hydration script.
-fn assert_strict_policy(page: &str, response: &reqwest::Response) {
+/// The learner's pages allow no script but our own files and the nonce'd hydration script;
+/// answers the policy.
+fn assert_strict_policy(page: &str, response: &reqwest::Response) -> String {
     let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
         .to_str()
         .unwrap()
@@ -72,16 +73,13 @@ fn assert_strict_policy(page: &str, response: &reqwest::Response) {
     assert!(policy.contains("script-src 'self' 'nonce-"), "{page}: {policy}");
     assert!(!policy.contains("unsafe-inline"), "{page}: {policy}");
     assert!(policy.contains("object-src 'none'"), "{page}: {policy}");
+    policy
 }
 
 async fn page(client: &TestClient, path: &str) -> String {
     let response = client.get(path).await;
     assert_eq!(response.status(), 200, "{path}");
-    assert_strict_policy(path, &response);
-    let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let policy = assert_strict_policy(path, &response);
     let html = response.text().await.unwrap();
     // Every inline script the page has carries this response's nonce.
     let nonce = policy

@@ -41,6 +41,30 @@ impl DidKeyIssuer {
         format!("{}#{fragment}", self.did)
     }
 
+    /// `credential` as a VC-JWT (OB 3.0 §VC-JWT: the credential in the `vc` claim, with
+    /// `iss`, `jti`, `nbf` and, when given, `exp`), signed EdDSA with this issuer's key.
+    pub fn sign_jwt(&self, credential: &Value, not_before: i64, expires: Option<i64>) -> String {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": self.verification_method()});
+        let mut claims = json!({
+            "vc": credential,
+            "iss": self.did,
+            "jti": credential.get("id").cloned().unwrap_or(Value::Null),
+            "nbf": not_before,
+        });
+        if let Some(expires) = expires {
+            claims["exp"] = expires.into();
+        }
+        let input = format!(
+            "{}.{}",
+            b64.encode(header.to_string()),
+            b64.encode(claims.to_string())
+        );
+        let signature = self.key.sign(input.as_bytes());
+        format!("{input}.{}", b64.encode(signature.to_bytes()))
+    }
+
     /// Adds an `eddsa-rdfc-2022` Data Integrity proof to `credential`, dated `created`.
     pub fn sign(&self, mut credential: Value, created: &str) -> Result<Value, ProofError> {
         let mut proof = json!({

@@ -3,7 +3,8 @@
 //! A pure library: bytes or a URL in, a [`Report`] out. It does no I/O of its own except
 //! through the [`Fetcher`] it is handed, so it can be tested from files, fuzzed and
 //! benchmarked alone. Modules follow the formats and the specifications:
-//! containers ([`png`], [`svg`], [`jws`]), versions (`ob1`, `ob2`, `ob3`), proofs
+//! containers ([`png`], [`svg`], [`jws`]), versions (`ob1`, `ob2`, `ob3`, with `terms` for
+//! the 1.1/2.0 terms by meaning), proofs
 //! ([`data_integrity`], [`jsonld`], [`keys`]), and [`recipient`], [`report`], [`limits`],
 //! [`fetch`]. [`cli`] is `besace verify`.
 #![forbid(unsafe_code)]
@@ -28,6 +29,7 @@ pub mod png;
 pub mod recipient;
 pub mod report;
 pub mod svg;
+mod terms;
 mod verify;
 
 pub use cli::{run_verify, run_verify_with, verify_with, VerifyArgs};

@@ -27,6 +27,39 @@ pub(crate) fn detect(v: &Value) -> Option<Spec> {
     None
 }
 
+/// What a 1.0/1.1 assertion lacks of its own version's shape, checked before it is
+/// upgraded: the 1.0 specification requires `uid`, `recipient` as an IdentityObject
+/// (`identity`, `type`, `hashed`: a bare address is the 0.5 form), `badge` (its URL),
+/// `verify` with `type` and `url`, and `issuedOn`.
+pub(crate) fn v1_shape_errors(v: &Value) -> Vec<&'static str> {
+    let mut errors = Vec::new();
+    if !v.get("uid").is_some_and(|u| u.is_string() || u.is_number()) {
+        errors.push("uid");
+    }
+    let recipient = v.get("recipient").unwrap_or(&Value::Null);
+    if !(recipient.get("identity").is_some_and(Value::is_string)
+        && recipient.get("type").is_some_and(Value::is_string)
+        && recipient.get("hashed").is_some_and(Value::is_boolean))
+    {
+        errors.push("recipient (an object with identity, type and hashed)");
+    }
+    if !v.get("badge").is_some_and(|b| b.is_string() || b.is_object()) {
+        errors.push("badge");
+    }
+    let verify = v
+        .get("verification")
+        .or_else(|| v.get("verify"))
+        .unwrap_or(&Value::Null);
+    if !(verify.get("type").is_some_and(Value::is_string) && verify.get("url").is_some_and(Value::is_string))
+    {
+        errors.push("verify (type and url)");
+    }
+    if v.get("issuedOn").is_none_or(Value::is_null) {
+        errors.push("issuedOn");
+    }
+    errors
+}
+
 fn resolve(base: &str, rel: Option<&Value>) -> Option<Value> {
     let s = rel?.as_str()?;
     match url::Url::parse(base).and_then(|b| b.join(s)) {
@@ -38,12 +71,19 @@ fn resolve(base: &str, rel: Option<&Value>) -> Option<Value> {
 /// Upgrades a 1.0/1.1 assertion to the 2.0 shape.
 pub(crate) fn upgrade_v1(v: &Value) -> Value {
     let mut out = Map::new();
-    let verify = v.get("verify").cloned().unwrap_or(Value::Null);
-    let vtype = str_of(&verify, "type").unwrap_or("hosted");
+    // 1.1 documents come here with their terms normalised (`verify` is `verification`,
+    // `hosted` is `HostedBadge`); 1.0 ones, without a context, as they were written.
+    let verify = v
+        .get("verification")
+        .or_else(|| v.get("verify"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let signed =
+        str_of(&verify, "type").is_some_and(|t| t.eq_ignore_ascii_case("signed") || t == "SignedBadge");
     let vurl = str_of(&verify, "url").map(str::to_string);
     let id = match v.get("id").and_then(Value::as_str) {
         Some(id) if id.starts_with("http") => Some(id.to_string()),
-        _ if vtype == "hosted" => vurl.clone(),
+        _ if !signed => vurl.clone(),
         _ => None,
     };
     out.insert("@context".into(), json!("https://w3id.org/openbadges/v2"));
@@ -68,7 +108,7 @@ pub(crate) fn upgrade_v1(v: &Value) -> Value {
     if let Some(b) = v.get("badge") {
         out.insert("badge".into(), b.clone());
     }
-    let verification = if vtype == "signed" {
+    let verification = if signed {
         json!({"type": "SignedBadge", "creator": vurl})
     } else {
         json!({"type": "HostedBadge"})

@@ -15,10 +15,12 @@ use crate::limits::parse_json;
 use crate::ob1;
 use crate::recipient;
 use crate::report::{BadgeInfo, CheckId, IssuerInfo, Method, Report, Spec};
+use crate::terms;
 
 /// Verifies an unsigned assertion: it must be hosted by its issuer. `found_at` is the URL
 /// the assertion was read from, if any (0.5 assertions have no id of their own).
 pub(crate) async fn verify_json(ctx: &Ctx<'_>, r: &mut Report, v: Value, found_at: Option<&str>) {
+    let v = terms::normalize(v);
     let Some(spec) = ob1::detect(&v) else {
         r.fail(CheckId::Structure, "not an Open Badges assertion");
         return;
@@ -28,6 +30,9 @@ pub(crate) async fn verify_json(ctx: &Ctx<'_>, r: &mut Report, v: Value, found_a
     let url = match spec {
         Spec::Ob05 => found_at.map(str::to_string),
         Spec::Ob1 => {
+            if !v1_shape_holds(r, &v) {
+                return;
+            }
             let up = ob1::upgrade_v1(&v);
             if str_of(&up["verification"], "type") == Some("SignedBadge") {
                 r.method = Some(Method::Signed);
@@ -80,7 +85,7 @@ pub(crate) async fn verify_json(ctx: &Ctx<'_>, r: &mut Report, v: Value, found_a
         return;
     }
     let fetched = match parse_json(&resp.body, ctx.limits()) {
-        Ok(f) => f,
+        Ok(f) => terms::normalize(f),
         Err(e) => {
             r.fail(CheckId::HostedFetch, format!("{url}: {e}"));
             return;
@@ -88,6 +93,7 @@ pub(crate) async fn verify_json(ctx: &Ctx<'_>, r: &mut Report, v: Value, found_a
     };
     let assertion = match spec {
         Spec::Ob05 => ob1::upgrade_v05(&fetched, Some(&url)),
+        Spec::Ob1 if !v1_shape_holds(r, &fetched) => return,
         Spec::Ob1 => ob1::upgrade_v1(&fetched),
         _ => fetched.clone(),
     };
@@ -108,6 +114,7 @@ pub(crate) async fn verify_json(ctx: &Ctx<'_>, r: &mut Report, v: Value, found_a
 
 /// Verifies a signed badge (compact JWS).
 pub(crate) async fn verify_signed(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws, payload: Value) {
+    let payload = terms::normalize(payload);
     let Some(spec) = ob1::detect(&payload) else {
         r.fail(
             CheckId::Structure,
@@ -118,6 +125,7 @@ pub(crate) async fn verify_signed(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws
     r.spec = Some(spec);
     r.method = Some(Method::Signed);
     let assertion = match spec {
+        Spec::Ob1 if !v1_shape_holds(r, &payload) => return,
         Spec::Ob1 => ob1::upgrade_v1(&payload),
         Spec::Ob2 => payload,
         _ => {
@@ -135,11 +143,31 @@ pub(crate) async fn verify_signed(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws
     verify_assertion(ctx, r, assertion, Some(jws)).await;
 }
 
+/// Fails the structure check when a 1.x assertion is not of its version's shape.
+fn v1_shape_holds(r: &mut Report, v: &Value) -> bool {
+    let errors = ob1::v1_shape_errors(v);
+    if !errors.is_empty() {
+        r.fail(
+            CheckId::Structure,
+            format!(
+                "not an Open Badges 1.x assertion: missing or malformed {}",
+                errors.join(", ")
+            ),
+        );
+    }
+    errors.is_empty()
+}
+
+/// A document of the badge's (issuer, BadgeClass, revocation list), its terms normalised.
+async fn get_json(ctx: &Ctx<'_>, url: &str) -> Result<Value, String> {
+    ctx.get_json(url).await.map(terms::normalize)
+}
+
 /// Resolves a BadgeClass or Issuer given inline or by URL.
 async fn resolve_node(ctx: &Ctx<'_>, v: &Value, kind: &str) -> Result<Value, String> {
     match v {
         Value::String(u) if is_http_url(u) => {
-            let doc = ctx.get_json(u).await?;
+            let doc = get_json(ctx, u).await?;
             let doc = ob1::upgrade_node(doc, u, kind);
             if id_of(&doc) != Some(u.as_str()) {
                 return Err(format!("the document at {u} names itself {:?}", id_of(&doc)));
@@ -209,7 +237,7 @@ async fn verify_assertion(ctx: &Ctx<'_>, r: &mut Report, a: Value, jws: Option<C
     if issuer_ref.is_object() {
         if let Some(iid) = id_of(&issuer).filter(|i| is_http_url(i)).map(str::to_string) {
             if jws.is_some() || r.spec != Some(Spec::Ob05) {
-                match ctx.get_json(&iid).await {
+                match get_json(ctx, &iid).await {
                     Ok(doc) => issuer = ob1::upgrade_node(doc, &iid, "Issuer"),
                     Err(e) if jws.is_some() => {
                         r.fail(CheckId::Issuer, e);
@@ -288,6 +316,7 @@ async fn verify_assertion(ctx: &Ctx<'_>, r: &mut Report, a: Value, jws: Option<C
     let legacy_salt = a.get("salt").and_then(Value::as_str);
     let stated = recipient::from_ob2(a.get("recipient").unwrap_or(&Value::Null), legacy_salt);
     r.recipient.stated_email = recipient::plain_email(&stated);
+    r.recipient.stated = stated.clone();
     if !ctx.opts.recipients.is_empty() {
         match recipient::find_match(&stated, &ctx.opts.recipients) {
             Some(m) => {
@@ -319,7 +348,7 @@ async fn load_key(ctx: &Ctx<'_>, url: &str) -> Result<(PublicKey, Option<Value>)
         Ok(resp) => return Err(format!("{url}: HTTP {}", resp.status)),
         Err(e) => return Err(format!("{url}: {e}")),
     };
-    match parse_json(&resp.body, ctx.limits()) {
+    match parse_json(&resp.body, ctx.limits()).map(terms::normalize) {
         Ok(doc) => match str_of(&doc, "publicKeyPem") {
             Some(pem) => PublicKey::from_pem(pem)
                 .map(|k| (k, Some(doc.clone())))
@@ -411,7 +440,7 @@ async fn check_revocation_list(ctx: &Ctx<'_>, r: &mut Report, a: &Value, issuer:
         r.pass(CheckId::Revocation);
         return;
     };
-    let list = match ctx.get_json(list_url).await {
+    let list = match get_json(ctx, list_url).await {
         Ok(l) => l,
         Err(e) => {
             r.fail(CheckId::Revocation, format!("revocation list unavailable: {e}"));
@@ -420,7 +449,8 @@ async fn check_revocation_list(ctx: &Ctx<'_>, r: &mut Report, a: &Value, issuer:
     };
     let aid = id_of(a);
     let uid = a.get("uid").and_then(Value::as_str);
-    let revoked = as_list(list.get("revokedAssertions"))
+    // `revokedAssertions` in the spec's examples: the context's other name of `revoked`.
+    let revoked = as_list(list.get("revoked"))
         .into_iter()
         .find(|e| {
             let eid = id_of(e);

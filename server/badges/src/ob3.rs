@@ -117,6 +117,19 @@ async fn issuer_key(ctx: &Ctx<'_>, issuer_id: &str, vm: &str) -> Result<PublicKe
     }
     if is_http_url(&vm) {
         let doc = ctx.get_json(&vm).await.map_err(|e| (CheckId::Signature, e))?;
+        // A `kid` may dereference to a JWK, or to a JWK Set holding it (OB 3.0 §VC-JWT):
+        // such a key names no controller, so it counts only if the issuer publishes the
+        // same key (compared by key material, what an RFC 7638 thumbprint compares).
+        if let Some(jwk) = jwk_in(&doc, &vm) {
+            let key = PublicKey::from_jwk(jwk).map_err(|e| (CheckId::Signature, e.to_string()))?;
+            if !published_keys(ctx, issuer_id).await.contains(&key) {
+                return Err((
+                    CheckId::KeyIssuer,
+                    format!("the key at {vm} is not published by the issuer {issuer_id}"),
+                ));
+            }
+            return Ok(key);
+        }
         // Either the key document itself, or a profile listing it.
         let entry = if id_of(&doc) == Some(vm.as_str()) {
             Some(doc.clone())
@@ -153,6 +166,22 @@ async fn issuer_key(ctx: &Ctx<'_>, issuer_id: &str, vm: &str) -> Result<PublicKe
         CheckId::Signature,
         format!("unsupported verification method {vm}"),
     ))
+}
+
+/// The JWK a fetched `kid` document is (a bare JWK), or holds (a JWK Set: the key whose
+/// `kid` is the URL or its fragment, or its only key).
+fn jwk_in<'a>(doc: &'a Value, kid: &str) -> Option<&'a Value> {
+    if doc.get("kty").is_some() {
+        return Some(doc);
+    }
+    let keys = doc.get("keys")?.as_array()?;
+    let fragment = kid.split_once('#').map(|(_, f)| f);
+    keys.iter()
+        .find(|k| {
+            let id = str_of(k, "kid");
+            id == Some(kid) || (fragment.is_some() && id == fragment)
+        })
+        .or(if keys.len() == 1 { keys.first() } else { None })
 }
 
 /// The keys `issuer_id` publishes for assertions (to accept a key carried in a JWT
@@ -381,6 +410,7 @@ async fn verify_common(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &
     check_status(ctx, r, cred, issuer_id).await;
     let stated = recipient::from_ob3(&subject);
     r.recipient.stated_email = recipient::plain_email(&stated);
+    r.recipient.stated = stated.clone();
     if !ctx.opts.recipients.is_empty() {
         match recipient::find_match(&stated, &ctx.opts.recipients) {
             Some(m) => {

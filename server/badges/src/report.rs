@@ -251,6 +251,10 @@ pub struct RecipientResult {
     /// JSON report (whose keys are stable); the import uses it to suggest the address.
     #[serde(skip)]
     pub stated_email: Option<String>,
+    /// Every identity the badge states (hashed or not), to tell the learner which of their
+    /// own addresses, still unconfirmed, it was issued to. Not part of the JSON report.
+    #[serde(skip)]
+    pub stated: Vec<crate::recipient::StatedIdentity>,
 }
 
 /// Issuer as shown to the learner.

@@ -81,6 +81,9 @@ const HOSTED: &[(&str, Spec, &[&str])] = &[
     ("ob2/hosted-revoked.png", Spec::Ob2, &["revocation"]),
     ("ob2/hosted-404.png", Spec::Ob2, &["hosted.fetch"]),
     ("ob2/hosted-expired.png", Spec::Ob2, &["dates.expiry"]),
+    // Moodle's own badge (fixtures/gen/gen_moodle.py): `verify`, not `verification`.
+    ("moodle/baked.png", Spec::Ob2, &[]),
+    ("moodle/assertion.json", Spec::Ob2, &[]),
     ("legacy/v1_0-hosted.png", Spec::Ob1, &[]),
     ("legacy/v1_1-hosted.svg", Spec::Ob1, &[]),
     ("legacy/v0_5-text.png", Spec::Ob05, &[]),
@@ -224,4 +227,42 @@ async fn legacy_badges_fail_like_current_ones() {
     .unwrap();
     assert_eq!(r.spec, Some(Spec::Ob05));
     assert!(r.valid(), "{:?}", failed(&r));
+}
+
+#[tokio::test]
+async fn moodles_badge_verifies_by_its_address_and_its_terms_mean_what_the_context_says() {
+    let server = serve(routes()).await;
+    let fetcher = LocalFetcher::new(server.port);
+    let url = "http://moodle.besace.test/badges/assertion.php?b=5c3d1ad2c0b8e7f9a4b6d2e1f0a9c8b7d6e5f4a3&obversion=2";
+    let r = besace_badges::verify_url(url, &fetcher, &opts(&[LEARNER]))
+        .await
+        .unwrap();
+    assert!(r.valid(), "{:#?}", r.checks);
+    assert_eq!(r.spec, Some(Spec::Ob2));
+    assert_eq!(r.badge.name.as_deref(), Some("Accueillir un client"));
+    assert_eq!(r.badge.issuer.name.as_deref(), Some("Centre de formation Moodle"));
+    // The same document written with the context's other spellings means the same.
+    let mut doc: serde_json::Value = serde_json::from_slice(&read("moodle/assertion.json")).unwrap();
+    let verify = doc.as_object_mut().unwrap().remove("verify").unwrap();
+    doc["obi:verify"] = verify;
+    doc["@type"] = doc.as_object_mut().unwrap().remove("type").unwrap();
+    let r = verify_bytes(doc.to_string().as_bytes(), &fetcher, &opts(&[LEARNER])).await;
+    assert!(r.valid(), "{:#?}", r.checks);
+}
+
+#[tokio::test]
+async fn a_legacy_assertion_must_have_its_own_versions_shape() {
+    let server = serve(routes()).await;
+    let fetcher = LocalFetcher::new(server.port);
+    let mut doc: serde_json::Value = serde_json::from_slice(&read("served/v1/assertion-1.json")).unwrap();
+    // A bare address is 0.5's recipient; a 1.0 assertion needs an IdentityObject.
+    doc["recipient"] = LEARNER.into();
+    let r = verify_bytes(doc.to_string().as_bytes(), &fetcher, &opts(&[LEARNER])).await;
+    assert_eq!(r.spec, Some(Spec::Ob1));
+    assert_eq!(failed(&r), ["structure"], "{:#?}", r.checks);
+    assert!(!r.valid());
+    let mut doc: serde_json::Value = serde_json::from_slice(&read("served/v1/assertion-1.json")).unwrap();
+    doc.as_object_mut().unwrap().remove("uid");
+    let r = verify_bytes(doc.to_string().as_bytes(), &fetcher, &opts(&[LEARNER])).await;
+    assert_eq!(failed(&r), ["structure"], "{:#?}", r.checks);
 }

@@ -155,3 +155,91 @@ async fn credentials_are_read_by_url_too() {
         .unwrap();
     assert_eq!(failed(&r), ["signature"]);
 }
+
+/// A VC-JWT as OB 3.0 §VC-JWT describes it, signed here with an Ed25519 key made from
+/// `seed`: the credential of the `jwt-eddsa` fixture, issued by `issuer`.
+fn eddsa_jwt(seed: u8, issuer: &str, kid: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    use ed25519_dalek::Signer as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let fixture = String::from_utf8(read("ob3/jwt-eddsa.jwt")).unwrap();
+    let mut credential: serde_json::Value =
+        serde_json::from_slice(&b64.decode(fixture.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    credential["issuer"]["id"] = issuer.into();
+    let header = serde_json::json!({"alg": "EdDSA", "typ": "vc+jwt", "kid": kid});
+    let input = format!(
+        "{}.{}",
+        b64.encode(header.to_string()),
+        b64.encode(credential.to_string())
+    );
+    let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+    format!("{input}.{}", b64.encode(key.sign(input.as_bytes()).to_bytes())).into_bytes()
+}
+
+fn ed25519_jwk(seed: u8) -> serde_json::Value {
+    use base64::Engine as _;
+    let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+    let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes());
+    serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": x})
+}
+
+fn serve_json(fetcher: &mut MapFetcher, url: &str, doc: serde_json::Value) {
+    fetcher.routes.insert(
+        url.to_string(),
+        Route {
+            status: 200,
+            body: doc.to_string().into_bytes(),
+            content_type: "application/json".into(),
+            location: None,
+        },
+    );
+}
+
+#[tokio::test]
+async fn a_jwt_kid_may_be_the_url_of_a_jwk_that_the_issuer_publishes() {
+    let issuer = "https://jwk.issuer.example/issuer.json";
+    let mut fetcher = MapFetcher::new();
+    let mut published = ed25519_jwk(7);
+    serve_json(
+        &mut fetcher,
+        issuer,
+        serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": issuer,
+            "type": ["Profile"],
+            "name": "Centre de formation JWK",
+            "url": "https://jwk.issuer.example",
+            "assertionMethod": [{"id": format!("{issuer}#key-1"), "type": "JsonWebKey", "controller": issuer, "publicKeyJwk": published}]
+        }),
+    );
+    serve_json(
+        &mut fetcher,
+        "https://jwk.issuer.example/keys/1",
+        published.clone(),
+    );
+    published["kid"] = "k1".into();
+    let set = serde_json::json!({"keys": [ed25519_jwk(9), published]});
+    serve_json(&mut fetcher, "https://jwk.issuer.example/jwks.json", set);
+    serve_json(
+        &mut fetcher,
+        "https://jwk.issuer.example/keys/rogue",
+        ed25519_jwk(8),
+    );
+
+    for kid in [
+        "https://jwk.issuer.example/keys/1",
+        "https://jwk.issuer.example/jwks.json#k1",
+    ] {
+        let r = besace_badges::verify_bytes(&eddsa_jwt(7, issuer, kid), &fetcher, &opts(&[LEARNER])).await;
+        assert_eq!(r.method, Some(Method::VcJwt));
+        assert!(r.valid(), "{kid}: {:#?}", r.checks);
+    }
+    // A well-signed JWT whose key the issuer does not publish proves nothing about it.
+    let rogue = eddsa_jwt(8, issuer, "https://jwk.issuer.example/keys/rogue");
+    let r = besace_badges::verify_bytes(&rogue, &fetcher, &opts(&[LEARNER])).await;
+    assert_eq!(failed(&r), ["key.issuer"], "{:#?}", r.checks);
+    // The key at the URL must be the one that signed.
+    let forged = eddsa_jwt(8, issuer, "https://jwk.issuer.example/keys/1");
+    let r = besace_badges::verify_bytes(&forged, &fetcher, &opts(&[LEARNER])).await;
+    assert_eq!(failed(&r), ["signature"], "{:#?}", r.checks);
+}

@@ -138,7 +138,7 @@ pub async fn serve(routes: HashMap<String, Route>) -> TestServer {
         routes
             .into_iter()
             .filter(|(u, _)| HOSTED_HOSTS.iter().any(|h| u.starts_with(h)))
-            .map(|(u, r)| (url::Url::parse(&u).unwrap().path().to_string(), r))
+            .map(|(u, r)| (path_and_query(&u), r))
             .collect(),
     );
     let handle = tokio::spawn(async move {
@@ -190,7 +190,20 @@ pub async fn serve(routes: HashMap<String, Route>) -> TestServer {
 }
 
 /// The hosts fixture hosted badges use; the test server answers for all of them.
-pub const HOSTED_HOSTS: &[&str] = &["http://hosted.besace.test", "http://elsewhere.besace.test"];
+pub const HOSTED_HOSTS: &[&str] = &[
+    "http://hosted.besace.test",
+    "http://elsewhere.besace.test",
+    "http://moodle.besace.test",
+];
+
+/// What a request line asks for: the path and, as Moodle's URLs have, the query.
+fn path_and_query(url: &str) -> String {
+    let url = url::Url::parse(url).unwrap();
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    }
+}
 
 /// The real [`HttpFetcher`] (allow_private_network) pointed at the test server: fixture
 /// hosts are rewritten to 127.0.0.1:port, and the response keeps the URL asked for.

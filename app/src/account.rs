@@ -51,6 +51,9 @@ async fn request_user_view() -> Result<Option<CurrentUser>, AppError> {
         }))
 }
 
+/// Signs up. The answer is the same whether or not the address has an account (the
+/// "check your mail" page): a new address gets the link that confirms it and logs in; the
+/// owner of an existing account gets a mail saying someone tried, with the way to log in.
 #[server(prefix = "/api", endpoint = "signup")]
 pub async fn signup(
     email: String,
@@ -60,29 +63,42 @@ pub async fn signup(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use self::ssr::*;
+    use crate::emails::ssr::{send_account_exists, send_sign_up_link};
     check_ip_budget().await?;
     let email = Email::parse(&email).or_else(fail)?;
     let display_name = DisplayName::parse(&display_name).or_else(fail)?;
     password::check_policy(&password, &[email.as_ref(), display_name.as_ref()]).or_else(fail)?;
     let language = language.as_deref().and_then(|l| Language::parse(l).ok());
     let hash = password::hash(password).await.map_err(internal)?;
-    let (user, address) = match users::create(&state().db, &email, &display_name, hash, language).await {
-        Ok(created) => created,
-        Err(users::CreateUserError::EmailTaken) => return fail(AppError::EmailTaken),
-        Err(users::CreateUserError::Db(err)) => return Err(internal(err)),
-    };
-    tracing::info!(user_id = user.id, "account created");
-    // The account stands even if the mail fails: settings can send the link again.
-    let _ = crate::emails::ssr::send_verification_link(&user, &address).await;
-    log_in(&session().await?, &user).await?;
-    leptos_axum::redirect(&after_login(next.as_deref()));
+    let next = next
+        .as_deref()
+        .and_then(|next| local_path(&state().public_url, next));
+    // Mail failures are logged, not answered: the answer must not depend on the address.
+    match users::sign_up(&state().db, &email, &display_name, hash, language)
+        .await
+        .map_err(internal)?
+    {
+        users::SignUp::ToConfirm(user, address) => {
+            tracing::info!(user_id = user.id, "account to confirm");
+            if check_mail_budget(&user).is_ok() {
+                let _ = send_sign_up_link(&user, &address, next.as_deref()).await;
+            }
+        }
+        users::SignUp::AlreadyThere(user) => {
+            tracing::info!(user_id = user.id, "sign-up with an existing account's address");
+            if check_mail_budget(&user).is_ok() {
+                let _ = send_account_exists(&user, language).await;
+            }
+        }
+    }
+    leptos_axum::redirect("/check-your-mail");
     Ok(())
 }
 
 /// Where to go once logged in: the page that asked, if it is on this site, else the
 /// backpack (see `local_path`).
 #[cfg(feature = "ssr")]
-fn after_login(next: Option<&str>) -> String {
+pub(crate) fn after_login(next: Option<&str>) -> String {
     next.and_then(|next| local_path(&crate::server::request::state().public_url, next))
         .unwrap_or_else(|| "/backpack".to_owned())
 }
@@ -196,6 +212,15 @@ pub async fn login(
         Some(user) if matches => user,
         _ => return fail(AppError::WrongCredentials),
     };
+    if user.confirmed_at.is_none() {
+        // The password is right but the address was never confirmed: send the link again.
+        if check_mail_budget(&user).is_ok() {
+            if let Ok(address) = crate::server::emails::void_links(&state().db, user.id, &email).await {
+                let _ = crate::emails::ssr::send_sign_up_link(&user, &address, None).await;
+            }
+        }
+        return fail(AppError::AccountNotConfirmed);
+    }
     log_in(&session().await?, &user).await?;
     let language = user.locale.as_deref().and_then(|l| Language::parse(l).ok());
     if let Some(language) = language {

@@ -44,6 +44,20 @@ pub mod ssr {
         fail(err.into())
     }
 
+    fn locale_of(user: &User) -> Locale {
+        match user.locale.as_deref().and_then(|l| Language::parse(l).ok()) {
+            Some(Language::Fr) => Locale::fr,
+            _ => Locale::en,
+        }
+    }
+
+    async fn send(mail: Mail, user: &User) -> Result<(), AppError> {
+        state().mailer.send(mail).await.map_err(|err| {
+            tracing::error!(error = ?err, user_id = user.id, "mail not sent");
+            AppError::MailNotSent
+        })
+    }
+
     /// Mails a fresh verification link for `address`, in the learner's language.
     pub async fn send_verification_link(user: &User, address: &UserEmail) -> Result<(), AppError> {
         let state = state();
@@ -51,10 +65,7 @@ pub mod ssr {
             .await
             .map_err(internal)?;
         let link = format!("{}/verify-email?token={token}", state.public_url);
-        let locale = match user.locale.as_deref().and_then(|l| Language::parse(l).ok()) {
-            Some(Language::Fr) => Locale::fr,
-            _ => Locale::en,
-        };
+        let locale = locale_of(user);
         let name = user.display_name.as_str();
         let email = address.email.as_str();
         let mail = Mail {
@@ -62,10 +73,51 @@ pub mod ssr {
             subject: td_string!(locale, mail.verify_subject).to_string(),
             body: td_string!(locale, mail.verify_body, name, email, link = link.as_str()).to_string(),
         };
-        state.mailer.send(mail).await.map_err(|err| {
-            tracing::error!(error = ?err, address_id = address.id, "verification mail not sent");
-            AppError::MailNotSent
-        })
+        send(mail, user).await
+    }
+
+    /// Mails the link that finishes a sign-up; it brings the learner back to `next`.
+    pub async fn send_sign_up_link(
+        user: &User,
+        address: &UserEmail,
+        next: Option<&str>,
+    ) -> Result<(), AppError> {
+        let state = state();
+        let token = emails::new_link_token(&state.db, address.id)
+            .await
+            .map_err(internal)?;
+        let mut link = format!("{}/verify-email?token={token}", state.public_url);
+        if let Some(next) = next {
+            link.push_str("&next=");
+            link.extend(url::form_urlencoded::byte_serialize(next.as_bytes()));
+        }
+        let locale = locale_of(user);
+        let name = user.display_name.as_str();
+        let mail = Mail {
+            to: address.email.clone(),
+            subject: td_string!(locale, mail.signup_subject).to_string(),
+            body: td_string!(locale, mail.signup_body, name, link = link.as_str()).to_string(),
+        };
+        send(mail, user).await
+    }
+
+    /// Tells an account's owner that someone signed up with their address (the sign-up
+    /// page answers as for a new address, so only the mailbox learns the account exists).
+    pub async fn send_account_exists(user: &User, language: Option<Language>) -> Result<(), AppError> {
+        let state = state();
+        let link = format!("{}/login", state.public_url);
+        let locale = match language {
+            Some(Language::Fr) => Locale::fr,
+            Some(Language::En) => Locale::en,
+            None => locale_of(user),
+        };
+        let name = user.display_name.as_str();
+        let mail = Mail {
+            to: user.email.clone(),
+            subject: td_string!(locale, mail.exists_subject).to_string(),
+            body: td_string!(locale, mail.exists_body, name, link = link.as_str()).to_string(),
+        };
+        send(mail, user).await
     }
 }
 
@@ -137,21 +189,35 @@ pub async fn make_primary_email(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Follows a link from a verification mail; works without being logged in, since the
-/// token itself proves the learner reads that mailbox. Answers the verified address.
+/// Uses the link of a verification mail (the page's button posts it, so that a mail
+/// scanner opening the link uses nothing); works without being logged in, since the token
+/// itself proves the learner reads that mailbox. The link mailed at sign-up also logs this
+/// browser in, and then goes on to `next` or the backpack. Answers the verified address.
 #[server(prefix = "/api", endpoint = "confirm_email")]
-pub async fn confirm_email(token: String) -> Result<String, AppError> {
+pub async fn confirm_email(token: String, next: Option<String>) -> Result<String, AppError> {
     use self::ssr::*;
-    use crate::server::{emails, request::*};
+    use crate::server::{emails, request::*, users};
     let state = state();
     check_ip_budget().await?;
-    let address = emails::confirm(&state.db, &token, chrono::Utc::now())
+    let confirmed = emails::confirm(&state.db, &token, chrono::Utc::now())
         .await
         .or_else(refuse)?;
+    let address = confirmed.address;
     tracing::info!(
         user_id = address.user_id,
         address_id = address.id,
         "address verified"
     );
+    if confirmed.completes_sign_up {
+        let user = users::find(&state.db, address.user_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::InvalidLink)?;
+        log_in(&session().await?, &user).await?;
+        tracing::info!(user_id = user.id, "account confirmed");
+        leptos_axum::redirect(&crate::account::after_login(next.as_deref()));
+    } else {
+        leptos_axum::redirect("/verify-email?confirmed");
+    }
     Ok(address.email)
 }

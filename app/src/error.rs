@@ -24,6 +24,8 @@ pub enum AppError {
     EmailTaken,
     #[error("wrong e-mail or password")]
     WrongCredentials,
+    #[error("the account's address is not confirmed yet")]
+    AccountNotConfirmed,
     #[error("wrong current password")]
     WrongPassword,
     #[error("too many attempts")]
@@ -103,7 +105,7 @@ impl AppError {
         match self {
             Self::RateLimited => 429,
             Self::NotLoggedIn => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::AccountNotConfirmed => 403,
             Self::WrongCredentials | Self::WrongPassword => 401,
             Self::EmailTaken | Self::EmailAlreadyYours | Self::EmailAlreadyVerified | Self::HandleTaken => {
                 409
@@ -132,6 +134,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::EmailTaken => t_string!(i18n, errors.email_taken).to_string(),
         AppError::WrongCredentials => t_string!(i18n, errors.wrong_credentials).to_string(),
         AppError::WrongPassword => t_string!(i18n, errors.wrong_password).to_string(),
+        AppError::AccountNotConfirmed => t_string!(i18n, errors.account_not_confirmed).to_string(),
         AppError::RateLimited => t_string!(i18n, errors.rate_limited).to_string(),
         AppError::NotLoggedIn => t_string!(i18n, errors.not_logged_in).to_string(),
         AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),

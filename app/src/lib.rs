@@ -102,7 +102,8 @@ pub fn App() -> impl IntoView {
                         // A platform's connection request, checked and kept in the session.
                         <Route path=path!("/connect") view=pages::Connect ssr=SsrMode::Async />
                         // Async too: the answer's status (410 for a dead link) is known first.
-                        <Route path=path!("/verify-email") view=pages::VerifyEmail ssr=SsrMode::Async />
+                        <Route path=path!("/verify-email") view=pages::VerifyEmail />
+                        <Route path=path!("/check-your-mail") view=pages::CheckYourMail />
                     </Routes>
                 </layout::Layout>
             </Router>

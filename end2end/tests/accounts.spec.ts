@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated } from './helpers';
+import { confirmSignUp, hydrated, linkMailedTo } from './helpers';
 
 const password = 'Mon vélo rouge a trois roues';
 
@@ -42,7 +42,7 @@ test('a learner signs up, logs out, logs in, switches language and deletes the a
 
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create my account' }).click();
-  await expect(page).toHaveURL(/\/backpack$/);
+  await confirmSignUp(page, email);
   await expect(page.getByRole('heading', { name: 'Your backpack is empty for now' })).toBeVisible();
   await expect(page.getByText('Hello Marie Dupont')).toBeVisible();
 
@@ -93,6 +93,10 @@ test('forms work without JavaScript', async ({ browser }) => {
   await page.getByLabel('Your name').fill('Paul');
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page).toHaveURL(/\/check-your-mail$/);
+  await expect(page.getByRole('status')).toContainText('We have sent an e-mail');
+  await page.goto(await linkMailedTo(email));
+  await page.getByRole('button', { name: 'Confirm my address' }).click();
   await expect(page).toHaveURL(/\/backpack$/);
   await expect(page.getByRole('heading', { name: 'Your backpack is empty for now' })).toBeVisible();
   await context.close();

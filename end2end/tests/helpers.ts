@@ -37,3 +37,13 @@ export async function logIn(page: Page, email: string, password: string) {
   await expect(page).toHaveURL(/\/backpack$/);
 }
 
+
+/// After the sign-up form: the "check your mail" page, then the mailed link and its
+/// button, which log the learner in to the backpack.
+export async function confirmSignUp(page: Page, address: string) {
+  await expect(page).toHaveURL(/\/check-your-mail$/);
+  await expect(page.getByRole('status')).toContainText('We have sent an e-mail');
+  await page.goto(await linkMailedTo(address));
+  await page.getByRole('button', { name: 'Confirm my address' }).click();
+  await expect(page).toHaveURL(/\/backpack$/);
+}

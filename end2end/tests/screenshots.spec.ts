@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { confirmSignUp } from './helpers';
 
 // Renders each main page at phone and desktop width into end2end/screenshots/ to look at.
 const widths = [
@@ -25,7 +26,9 @@ test('screenshots of the main pages', async ({ page }) => {
   await page.getByLabel('Password').fill('Mon vélo rouge a trois roues');
   await shoot('signup');
   await page.getByRole('button', { name: 'Create my account' }).click();
-  await expect(page).toHaveURL(/\/backpack$/);
+  await expect(page).toHaveURL(/\/check-your-mail$/);
+  await shoot('check-your-mail');
+  await confirmSignUp(page, email);
   await shoot('backpack');
   await page.goto('/settings');
   await shoot('settings');

@@ -12,6 +12,7 @@ mod m20261128_000008_oauth_grants_and_inbox;
 mod m20261201_000009_session_epoch;
 mod m20261201_000010_badge_replacements;
 mod m20261201_000011_oauth_replay;
+mod m20261201_000012_confirmed_accounts;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_session_epoch::Migration),
             Box::new(m20261201_000010_badge_replacements::Migration),
             Box::new(m20261201_000011_oauth_replay::Migration),
+            Box::new(m20261201_000012_confirmed_accounts::Migration),
         ]
     }
 }

@@ -4,6 +4,8 @@
 use crate::startup::ServerState;
 use app::server::{
     badges::{self, ImportOutcome, MAX_IMPORT_BYTES},
+    emails,
+    refusals::{self, RefusalAdvice},
     request::{lang_of_request, session_user},
     users::User,
     AppState,
@@ -105,6 +107,10 @@ async fn import(
         }
         fields.push((file, kind, bytes));
     }
+    let unconfirmed = match emails::unconfirmed(&state.db, user.id).await {
+        Ok(addresses) => addresses,
+        Err(err) => return internal(err),
+    };
     let mut results = Vec::new();
     for (file, kind, bytes) in fields {
         let outcome = if file.is_some() {
@@ -123,14 +129,20 @@ async fn import(
         };
         let label = file.unwrap_or(kind);
         match outcome {
-            Ok(outcome) => results.push(import_result(&user, lang, label, outcome)),
+            Ok(outcome) => results.push(import_result(&user, lang, label, outcome, &unconfirmed)),
             Err(err) => return internal(err),
         }
     }
     Json(json!({ "results": results })).into_response()
 }
 
-fn import_result(user: &User, lang: Lang, label: String, outcome: ImportOutcome) -> Value {
+fn import_result(
+    user: &User,
+    lang: Lang,
+    label: String,
+    outcome: ImportOutcome,
+    unconfirmed: &[String],
+) -> Value {
     match outcome {
         ImportOutcome::Added(badge) => {
             tracing::info!(user_id = user.id, badge_id = badge.id, "badge imported");
@@ -138,17 +150,23 @@ fn import_result(user: &User, lang: Lang, label: String, outcome: ImportOutcome)
         }
         ImportOutcome::AlreadyThere(id) => json!({"file": label, "outcome": "already", "badge_id": id}),
         ImportOutcome::Refused(report) => {
-            let wrong_recipient = report
-                .get(besace_badges::CheckId::Recipient)
-                .is_some_and(|check| !check.ok);
+            let advice = refusals::advise(&report, unconfirmed);
             json!({
             "file": label,
             "outcome": "refused",
             "report": report.to_json(lang),
-            "wrong_recipient": wrong_recipient,
-            // The address to add when the badge was issued to one the learner has not
-            // verified (only when the badge states it in clear).
-            "issued_to": if wrong_recipient { report.recipient.stated_email.clone() } else { None },
+            // Genuine, but issued to an address the account does not count (yet).
+            "wrong_recipient": advice != RefusalAdvice::None,
+            // The learner's own address still waiting for its link.
+            "awaiting_confirmation": match &advice {
+                RefusalAdvice::ConfirmAddress(email) => Some(email),
+                _ => None,
+            },
+            // The address to add (only when the badge states it in clear).
+            "issued_to": match &advice {
+                RefusalAdvice::AddAddress(email) => Some(email),
+                _ => None,
+            },
             })
         }
         ImportOutcome::TooLarge => {

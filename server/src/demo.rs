@@ -235,9 +235,7 @@ async fn demo_user(db: &DatabaseConnection) -> anyhow::Result<users::User> {
         None => {
             let name = DisplayName::parse(DEMO_NAME).map_err(|e| anyhow::anyhow!("{e}"))?;
             let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
-            users::create(db, &email, &name, hash, Some(Language::Fr))
-                .await?
-                .0
+            users::create_confirmed(db, &email, &name, hash, Some(Language::Fr)).await?
         }
     };
     let work = Email::parse(DEMO_WORK_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?;

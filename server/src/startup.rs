@@ -214,6 +214,7 @@ impl Application {
             .merge(crate::badge_connect::routes())
             .merge(crate::oauth::client_routes())
             .merge(crate::ob3_api::routes())
+            .layer(middleware::map_response(close_after_refused_body))
             .with_state(state);
 
         Ok(Self {
@@ -241,12 +242,25 @@ impl Application {
         // leaves nothing running against its dropped database).
         tokio::select! {
             served = serve => served.context("the server stopped with an error"),
+            never = forget_unconfirmed_forever(self.db.clone()) => match never {},
             never = reverify_forever(self.state, self.reverify_every) => match never {},
         }
     }
 }
 
 /// Liveness and readiness: answers 200 only when the database answers.
+/// A body refused as too large was not read to its end, so what follows it on the same
+/// connection cannot be told apart from the rest of it: the connection closes after the
+/// answer, and saying so keeps the client from sending its next request down it.
+async fn close_after_refused_body(mut response: axum::response::Response) -> axum::response::Response {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok"),
@@ -313,6 +327,21 @@ async fn reverify_forever(state: AppState, every: Duration) -> std::convert::Inf
                     break;
                 }
             }
+        }
+    }
+}
+
+/// Removes, every hour, the accounts whose sign-up link died unused: an address someone
+/// typed and never confirmed is nobody's.
+async fn forget_unconfirmed_forever(db: DatabaseConnection) -> std::convert::Infallible {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let before = chrono::Utc::now() - app::server::emails::LINK_LIFETIME;
+        match app::server::users::forget_unconfirmed(&db, before).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, "unconfirmed accounts removed"),
+            Err(err) => tracing::warn!(error = %err, "unconfirmed accounts not removed; retrying later"),
         }
     }
 }

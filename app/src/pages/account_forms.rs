@@ -5,11 +5,10 @@ use crate::account::{Login as LoginFn, Signup as SignupFn};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The page to come back to after logging in (`?next=`), e.g. a platform's connection request.
 fn next_page() -> Option<String> {
-    use_query_map().with_untracked(|query| query.get("next"))
+    super::query_param("next")
 }
 
 fn with_next(path: &str, next: &Option<String>) -> String {

@@ -32,6 +32,7 @@ enum ItemState {
         details: Vec<String>,
         wrong_recipient: bool,
         issued_to: Option<String>,
+        awaiting: Option<String>,
     },
     TooLarge,
     /// The request itself failed (network, server error).
@@ -74,6 +75,7 @@ struct ImportResult {
     #[serde(default)]
     wrong_recipient: bool,
     issued_to: Option<String>,
+    awaiting_confirmation: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +107,7 @@ impl ImportResult {
                     details: failed.into_iter().filter_map(|c| c.detail).collect(),
                     wrong_recipient: self.wrong_recipient,
                     issued_to: self.issued_to,
+                    awaiting: self.awaiting_confirmation,
                 }
             }
             _ => ItemState::Failed,
@@ -402,17 +405,18 @@ fn ImportItemView(item: Item, imports: Imports) -> impl IntoView {
             <button type="button" class="button button-secondary" on:click=move |_| imports.retry(id)>{t!(i18n, import.retry)}</button>
         }
         .into_any(),
-        ItemState::Refused { messages, details, wrong_recipient, issued_to } => view! {
+        ItemState::Refused { messages, details, wrong_recipient, issued_to, awaiting } => view! {
             <p class="alert alert-error"><strong>{t!(i18n, import.refused)}</strong></p>
             <ul class="checks">
                 {messages.into_iter().map(|m| view! { <li class="check-bad">{m}</li> }).collect_view()}
             </ul>
-            {match issued_to {
-                Some(email) => view! { <AddressHelp email id imports /> }.into_any(),
-                None if wrong_recipient => view! {
+            {match (awaiting, issued_to) {
+                (Some(email), _) => view! { <AddressHelp email id imports pending=true /> }.into_any(),
+                (None, Some(email)) => view! { <AddressHelp email id imports pending=false /> }.into_any(),
+                (None, None) if wrong_recipient => view! {
                     <p>{t!(i18n, import.other_address)} " " <a href="/settings">{t!(i18n, import.to_settings)}</a></p>
                 }.into_any(),
-                None => ().into_any(),
+                (None, None) => ().into_any(),
             }}
             {(!details.is_empty()).then(|| view! {
                 <details>
@@ -441,15 +445,21 @@ fn ImportItemView(item: Item, imports: Imports) -> impl IntoView {
 }
 
 /// "Issued to marie@ecole.fr — add and verify this address": adds it (a link is mailed),
-/// then the learner opens the link and presses "try again".
+/// then the learner opens the link and presses "try again". When the address is already
+/// the learner's, `pending` (waiting for its link), the button sends the link again.
 #[component]
-fn AddressHelp(email: String, id: usize, imports: Imports) -> impl IntoView {
+fn AddressHelp(email: String, id: usize, imports: Imports, pending: bool) -> impl IntoView {
     let i18n = use_i18n();
     let shown = email.clone();
     let add = move |_| {
         let email = email.clone();
         leptos::task::spawn_local(async move {
-            let note = match add_email(email.clone()).await {
+            let added = if pending {
+                Err(AppError::EmailAlreadyYours)
+            } else {
+                add_email(email.clone()).await
+            };
+            let note = match added {
                 Ok(()) => Note::AddressSent(email),
                 // Added earlier but not verified yet: send its link again.
                 Err(AppError::EmailAlreadyYours) => match resend_link(&email).await {
@@ -461,9 +471,19 @@ fn AddressHelp(email: String, id: usize, imports: Imports) -> impl IntoView {
             imports.set_note(id, Some(note));
         });
     };
+    let text = move || {
+        let email = shown.clone();
+        if pending {
+            t_string!(i18n, import.awaiting, email).to_string()
+        } else {
+            t_string!(i18n, import.issued_to, email).to_string()
+        }
+    };
     view! {
-        <p>{t!(i18n, import.issued_to, email = move || shown.clone())}</p>
-        <button type="button" class="button" on:click=add>{t!(i18n, import.add_address)}</button>
+        <p>{text}</p>
+        <button type="button" class="button" on:click=add>
+            {move || if pending { t_string!(i18n, import.resend_link) } else { t_string!(i18n, import.add_address) }}
+        </button>
     }
 }
 

@@ -21,7 +21,7 @@ pub use inbox::Inbox;
 pub use landing::Landing;
 pub use not_found::NotFound;
 pub use settings::Settings;
-pub use verify_email::VerifyEmail;
+pub use verify_email::{CheckYourMail, VerifyEmail};
 
 use crate::{
     account::{me, CurrentUser},
@@ -94,6 +94,26 @@ where
             .get()
             .and_then(|result| result.err())
             .map(|error| view! { <ErrorMessage error /> })
+    }
+}
+
+/// A query parameter of this page's request, decoded once as the browser encoded it. The
+/// router's query map decodes the URL twice (`%2509` arrives as a tab, `%2526` as `&`),
+/// which would change a `next` link; pages are rendered on the server, so the request is
+/// at hand.
+pub(crate) fn query_param(name: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<http::request::Parts>()?;
+        let query = parts.uri.query()?;
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = name;
+        None
     }
 }
 

@@ -1,43 +1,64 @@
-//! The page a verification mail links to: it uses the link and says what happened.
-use crate::emails::confirm_email;
-use crate::error::ErrorMessage;
+//! The pages of the mailed links: "check your mail" after signing up, and the page a
+//! verification link opens. Opening the link uses nothing (mail scanners open links too):
+//! the learner's button posts it, and the server answers with where to go next.
+use crate::emails::ConfirmEmail;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+
+/// Where sign-up leads, whether or not the address had an account.
+#[component]
+pub fn CheckYourMail() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, check_mail.title).to_string() />
+        <section class="panel form-panel">
+            <h1>{t!(i18n, check_mail.title)}</h1>
+            <p class="alert alert-success" role="status">{t!(i18n, check_mail.text)}</p>
+            <p>{t!(i18n, check_mail.spam)}</p>
+        </section>
+    }
+}
 
 #[component]
 pub fn VerifyEmail() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let outcome = Resource::new(
-        move || query.read().get("token").unwrap_or_default(),
-        confirm_email,
-    );
+    let token = super::query_param("token").unwrap_or_default();
+    let next = super::query_param("next");
+    let confirmed = super::query_param("confirmed").is_some();
     view! {
         <Title text=move || t_string!(i18n, verify_email.title).to_string() />
-        <section class="panel">
+        <section class="panel form-panel">
             <h1>{t!(i18n, verify_email.title)}</h1>
-            <Suspense fallback=|| ()>
-                {move || {
-                    outcome
-                        .get()
-                        .map(|result| match result {
-                            Ok(email) => {
-                                view! {
-                                    <p class="alert alert-success" role="status">
-                                        {move || t_string!(i18n, verify_email.done, email = email.clone()).to_string()}
-                                    </p>
-                                    <p>
-                                        <a class="button" href="/settings">{t!(i18n, verify_email.to_settings)}</a>
-                                    </p>
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorMessage error /> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            {if confirmed {
+                view! {
+                    <p class="alert alert-success" role="status">{t!(i18n, verify_email.done)}</p>
+                    <p>
+                        <a class="button" href="/settings">{t!(i18n, verify_email.to_settings)}</a>
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! { <ConfirmForm token next /> }.into_any()
+            }}
         </section>
+    }
+}
+
+#[island]
+fn ConfirmForm(token: String, next: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ConfirmEmail>::new();
+    let pending = action.pending();
+    view! {
+        <p>{t!(i18n, verify_email.intro)}</p>
+        <ActionForm action>
+            <input type="hidden" name="token" value=token />
+            {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
+            {super::action_error(action)}
+            <button type="submit" class="button" disabled=pending>
+                {move || if pending.get() { t_string!(i18n, form.working) } else { t_string!(i18n, verify_email.confirm) }}
+            </button>
+        </ActionForm>
     }
 }

@@ -131,6 +131,17 @@ pub async fn verified(db: &DatabaseConnection, user_id: i64) -> Result<Vec<Strin
         .collect())
 }
 
+/// The learner's addresses still waiting for their link (to say so when a badge was
+/// issued to one of them).
+pub async fn unconfirmed(db: &DatabaseConnection, user_id: i64) -> Result<Vec<String>, DbErr> {
+    Ok(list(db, user_id)
+        .await?
+        .into_iter()
+        .filter(|row| row.verified_at.is_none())
+        .map(|row| row.email)
+        .collect())
+}
+
 pub async fn find_owned(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<UserEmail, EmailError> {
     address::Entity::find_by_id(id)
         .filter(address::Column::UserId.eq(user_id))
@@ -159,12 +170,38 @@ fn hash_token(token: &str) -> String {
     sha256_hex(token.as_bytes())
 }
 
-/// Uses a link: marks its address verified and voids every link of that address.
+/// Voids every link sent for one of the learner's addresses; answers that address.
+pub async fn void_links(db: &impl ConnectionTrait, user_id: i64, email: &Email) -> Result<UserEmail, DbErr> {
+    let address = address::Entity::find()
+        .filter(address::Column::UserId.eq(user_id))
+        .filter(address::Column::Email.eq(email.as_ref()))
+        .one(db)
+        .await?
+        .ok_or(DbErr::RecordNotFound("user_email".into()))?;
+    verification::Entity::delete_many()
+        .filter(verification::Column::UserEmailId.eq(address.id))
+        .exec(db)
+        .await?;
+    Ok(address)
+}
+
+/// What using a link did.
+#[derive(Debug)]
+pub struct Confirmed {
+    pub address: UserEmail,
+    /// The link was the one mailed at sign-up: the account counts from now on, and the
+    /// browser that used it may log in.
+    pub completes_sign_up: bool,
+}
+
+/// Uses a link: marks its address verified and voids every link of that address. The
+/// sign-up link also confirms its account; and an unconfirmed account that someone else
+/// opened with this address is removed, since its link can no longer work.
 pub async fn confirm(
     db: &DatabaseConnection,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<UserEmail, EmailError> {
+) -> Result<Confirmed, EmailError> {
     let txn = db.begin().await?;
     let link = verification::Entity::find()
         .filter(verification::Column::TokenHash.eq(hash_token(token)))
@@ -193,8 +230,26 @@ pub async fn confirm(
             }
         })?
     };
+    users::entity::Entity::delete_many()
+        .filter(users::entity::Column::Email.eq(address.email.as_str()))
+        .filter(users::entity::Column::Id.ne(address.user_id))
+        .filter(users::entity::Column::ConfirmedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let completes_sign_up = address.is_primary
+        && users::entity::Entity::update_many()
+            .col_expr(users::entity::Column::ConfirmedAt, Expr::value(now))
+            .filter(users::entity::Column::Id.eq(address.user_id))
+            .filter(users::entity::Column::ConfirmedAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
     txn.commit().await?;
-    Ok(address)
+    Ok(Confirmed {
+        address,
+        completes_sign_up,
+    })
 }
 
 pub async fn remove(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<(), EmailError> {

@@ -12,6 +12,7 @@ pub mod password;
 pub mod profiles;
 pub mod public_pages;
 pub mod rate_limit;
+pub mod refusals;
 pub mod request;
 pub mod users;
 

@@ -1,6 +1,5 @@
 //! The `users` table and every query on it.
 use super::emails::{self, EmailError, UserEmail};
-use super::is_unique_violation;
 use crate::domain::{DisplayName, Email, Language};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -29,6 +28,9 @@ pub mod entity {
         pub profile_mode: String,
         /// Raised to end every session of the account (see `end_sessions`).
         pub session_epoch: i64,
+        /// When the sign-up link was used; until then the account holds nothing and a new
+        /// sign-up with the same address replaces it (see `sign_up`).
+        pub confirmed_at: Option<DateTime<Utc>>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -39,23 +41,77 @@ pub mod entity {
 
 pub use entity::Model as User;
 
-#[derive(Debug, thiserror::Error)]
-pub enum CreateUserError {
-    #[error("an account already uses this e-mail address")]
-    EmailTaken,
-    #[error(transparent)]
-    Db(#[from] DbErr),
+/// What a sign-up did. The page answers the same whatever it did, so that nobody learns
+/// from it whether an address has an account: only the address's mailbox is told.
+#[derive(Debug)]
+pub enum SignUp {
+    /// A new account, or an unconfirmed one this sign-up took over (its earlier links no
+    /// longer work): the link to confirm it goes to the address.
+    ToConfirm(User, UserEmail),
+    /// A confirmed account has this address: its owner is told that someone tried.
+    AlreadyThere(User),
 }
 
-/// Creates the account and its sign-up address (primary, still to verify) together.
-pub async fn create(
+/// Signs up: creates the account and its address (primary, still to verify), unless the
+/// address already has an account. An unconfirmed one holds no data (nobody could log in
+/// to it), so it is not a claim on the address: it takes this sign-up's name and password.
+pub async fn sign_up(
     db: &DatabaseConnection,
     email: &Email,
     display_name: &DisplayName,
     password_hash: String,
     locale: Option<Language>,
-) -> Result<(User, UserEmail), CreateUserError> {
+) -> Result<SignUp, DbErr> {
     let txn = db.begin().await?;
+    let now = Utc::now();
+    let existing = entity::Entity::find()
+        .filter(entity::Column::Email.eq(email.as_ref()))
+        .one(&txn)
+        .await?;
+    let answer = match existing {
+        Some(user) if user.confirmed_at.is_some() => SignUp::AlreadyThere(user),
+        Some(user) => {
+            let mut row: entity::ActiveModel = user.into();
+            row.display_name = Set(display_name.as_ref().to_owned());
+            row.password_hash = Set(password_hash);
+            row.locale = Set(locale.map(|l| l.code().to_owned()));
+            row.created_at = Set(now);
+            row.password_changed_at = Set(now);
+            let user = row.update(&txn).await?;
+            let address = emails::void_links(&txn, user.id, email).await?;
+            SignUp::ToConfirm(user, address)
+        }
+        None => {
+            let (user, address) = insert(&txn, email, display_name, password_hash, locale, None).await?;
+            SignUp::ToConfirm(user, address)
+        }
+    };
+    txn.commit().await?;
+    Ok(answer)
+}
+
+/// Creates an account already confirmed, for the demo's learner (nobody signs it up).
+pub async fn create_confirmed(
+    db: &DatabaseConnection,
+    email: &Email,
+    display_name: &DisplayName,
+    password_hash: String,
+    locale: Option<Language>,
+) -> Result<User, DbErr> {
+    let txn = db.begin().await?;
+    let (user, _) = insert(&txn, email, display_name, password_hash, locale, Some(Utc::now())).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+async fn insert(
+    txn: &impl ConnectionTrait,
+    email: &Email,
+    display_name: &DisplayName,
+    password_hash: String,
+    locale: Option<Language>,
+    confirmed_at: Option<DateTime<Utc>>,
+) -> Result<(User, UserEmail), DbErr> {
     let now = Utc::now();
     let row = entity::ActiveModel {
         email: Set(email.as_ref().to_owned()),
@@ -64,23 +120,28 @@ pub async fn create(
         locale: Set(locale.map(|l| l.code().to_owned())),
         created_at: Set(now),
         password_changed_at: Set(now),
+        confirmed_at: Set(confirmed_at),
         ..Default::default()
     };
-    let user = row.insert(&txn).await.map_err(|err| {
-        if is_unique_violation(&err) {
-            CreateUserError::EmailTaken
-        } else {
-            CreateUserError::Db(err)
-        }
-    })?;
-    let address = emails::add(&txn, user.id, email, true)
+    let user = row.insert(txn).await?;
+    let address = emails::add(txn, user.id, email, true)
         .await
         .map_err(|err| match err {
-            EmailError::Db(err) => CreateUserError::Db(err),
-            _ => CreateUserError::EmailTaken,
+            EmailError::Db(err) => err,
+            other => DbErr::Custom(other.to_string()),
         })?;
-    txn.commit().await?;
     Ok((user, address))
+}
+
+/// Removes the accounts nobody confirmed before `before` (their links are dead by then):
+/// an address someone typed and never confirmed stays nobody's claim.
+pub async fn forget_unconfirmed(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let done = entity::Entity::delete_many()
+        .filter(entity::Column::ConfirmedAt.is_null())
+        .filter(entity::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }
 
 /// Changes the login address (to a verified address of the learner's: see `emails`).

@@ -3,18 +3,47 @@ use crate::on_both_databases;
 use reqwest::header;
 
 on_both_databases!(
-    sign_up_logs_in_and_shows_the_empty_backpack,
+    sign_up_mails_a_link_that_logs_in_to_the_empty_backpack,
     |db: TestDb| async move {
         let app = db.spawn_app().await;
         assert_eq!(app.me().await, serde_json::Value::Null);
         let response = app
-            .signup(" Marie.Dupont@Ecole.fr ", "Marie Dupont", PASSWORD)
+            .signup_form(" Marie.Dupont@Ecole.fr ", "Marie Dupont", PASSWORD)
             .await;
-        assert!(
-            response.status().is_success() || response.status().is_redirection(),
-            "{}",
-            response.status()
+        assert_eq!(response.headers()[header::LOCATION], "/check-your-mail");
+        assert_eq!(
+            app.me().await,
+            serde_json::Value::Null,
+            "no session before the link"
         );
+        let (status, html) = app.get_html("/check-your-mail").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("We have sent an e-mail"), "{html}");
+        let first = app.mail.next().await;
+        assert_eq!(first.to, ["marie.dupont@ecole.fr"]);
+        assert_eq!(first.subject, "Finish creating your Besace backpack");
+        assert!(first.text.contains("Hello Marie Dupont"), "{}", first.text);
+
+        // Logging in before the link is refused kindly, and sends a new link.
+        assert_error(
+            app.login("marie.dupont@ecole.fr", PASSWORD).await,
+            403,
+            "AccountNotConfirmed",
+        )
+        .await;
+        let second = app.mail.next().await;
+        assert_eq!(second.subject, first.subject);
+        let prefix = format!("{}/verify-email?token=", app.address);
+        // Opening the link changes nothing by itself (a mail scanner opens links too).
+        let (status, _) = app
+            .get_html(&second.link(&prefix).replace(&app.address, ""))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(app.me().await, serde_json::Value::Null);
+        // The first link died with the second one.
+        assert_error(app.follow_link(&first.link(&prefix)).await, 410, "InvalidLink").await;
+        let confirmed = app.follow_link(&second.link(&prefix)).await;
+        assert_eq!(confirmed.headers()[header::LOCATION], "/backpack");
         let me = app.me().await;
         assert_eq!(me["email"], "marie.dupont@ecole.fr");
         assert_eq!(me["display_name"], "Marie Dupont");
@@ -22,6 +51,11 @@ on_both_databases!(
         assert_eq!(status, 200);
         assert!(html.contains("Marie Dupont"), "the backpack greets the learner");
         assert!(html.contains("Your backpack is empty for now"));
+        // The link is single-use; logging in with the password works from now on.
+        assert_error(app.follow_link(&second.link(&prefix)).await, 410, "InvalidLink").await;
+        app.logout().await;
+        let login = app.login("marie.dupont@ecole.fr", PASSWORD).await;
+        assert!(login.status().is_success(), "{}", login.status());
     }
 );
 
@@ -65,64 +99,49 @@ on_both_databases!(
     }
 );
 
-on_both_databases!(
-    duplicate_and_invalid_sign_ups_are_refused,
-    |db: TestDb| async move {
-        let app = db.spawn_app().await;
-        app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
-        let other = TestApp::client_for(&app);
-        let duplicate = other
-            .post(app.url("/api/signup"))
-            .form(&[
-                ("email", "MARIE@ecole.fr"),
-                ("display_name", "Autre"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_error(duplicate, 409, "EmailTaken").await;
-        assert_error(
-            app.signup("paul@ecole.fr", "Paul", "court").await,
-            422,
-            "PasswordTooShort",
-        )
-        .await;
-        assert_error(
-            app.signup("paul@ecole.fr", "Paul", "motdepasse").await,
-            422,
-            "PasswordTooCommon",
-        )
-        .await;
-        assert_error(
-            app.signup("paul@ecole.fr", "Paul", "password123").await,
-            422,
-            "PasswordTooCommon",
-        )
-        .await;
-        assert_error(
-            app.signup("paul-at-ecole.fr", "Paul", PASSWORD).await,
-            422,
-            "InvalidEmail",
-        )
-        .await;
-        assert_error(
-            app.signup("paul@ecole.fr", "   ", PASSWORD).await,
-            422,
-            "InvalidDisplayName",
-        )
-        .await;
-        // The first account is untouched by all of this.
-        let fresh = TestApp::client_for(&app);
-        let login = fresh
-            .post(app.url("/api/login"))
-            .form(&[("email", "marie@ecole.fr"), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert!(login.status().is_success() || login.status().is_redirection());
-    }
-);
+on_both_databases!(invalid_sign_ups_are_refused, |db: TestDb| async move {
+    let app = db.spawn_app().await;
+    app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+    assert_error(
+        app.signup_form("paul@ecole.fr", "Paul", "court").await,
+        422,
+        "PasswordTooShort",
+    )
+    .await;
+    assert_error(
+        app.signup_form("paul@ecole.fr", "Paul", "motdepasse").await,
+        422,
+        "PasswordTooCommon",
+    )
+    .await;
+    assert_error(
+        app.signup_form("paul@ecole.fr", "Paul", "password123").await,
+        422,
+        "PasswordTooCommon",
+    )
+    .await;
+    assert_error(
+        app.signup_form("paul-at-ecole.fr", "Paul", PASSWORD).await,
+        422,
+        "InvalidEmail",
+    )
+    .await;
+    assert_error(
+        app.signup_form("paul@ecole.fr", "   ", PASSWORD).await,
+        422,
+        "InvalidDisplayName",
+    )
+    .await;
+    // The first account is untouched by all of this.
+    let fresh = TestApp::client_for(&app);
+    let login = fresh
+        .post(app.url("/api/login"))
+        .form(&[("email", "marie@ecole.fr"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(login.status().is_success() || login.status().is_redirection());
+});
 
 on_both_databases!(
     login_issues_a_new_session_id_and_logout_destroys_it,
@@ -309,7 +328,7 @@ on_both_databases!(
         )
         .await;
         assert_error(
-            per_ip.signup("y@ecole.fr", "Y", PASSWORD).await,
+            per_ip.signup_form("y@ecole.fr", "Y", PASSWORD).await,
             429,
             "RateLimited",
         )

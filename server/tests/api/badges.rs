@@ -69,11 +69,10 @@ impl TestClient {
 }
 
 impl TestApp {
-    /// Signs up `email` and follows the mailed link, so badges issued to it can be imported.
+    /// Signs up `email` (which the mailed link verifies), so badges issued to it can be
+    /// imported.
     pub async fn learner_with_verified(&self, email: &str) {
         self.signup(email, "Ana Martin", PASSWORD).await;
-        let link = self.next_link(email).await;
-        assert_eq!(self.get_html(&link).await.0, 200);
     }
 }
 
@@ -153,8 +152,9 @@ on_both_databases!(
     forged_foreign_and_broken_files_are_refused,
     |db: TestDb| async move {
         let app = db.spawn_app().await;
-        // Signed up with the badge's address but not verified yet: it does not count.
-        app.signup(LEARNER, "Ana", PASSWORD).await;
+        // The badge's address is in the account but not verified yet: it does not count.
+        app.signup("ana.perso@example.org", "Ana", PASSWORD).await;
+        assert!(app.add_email(LEARNER).await.status().is_success());
         let link = app.next_link(LEARNER).await;
         let (_, body) = app.import(&[("a.png", fixture("baked-di.png"))]).await;
         assert_eq!(outcomes(&body), ["refused"]);
@@ -171,9 +171,22 @@ on_both_databases!(
             .unwrap()
             .contains("issued to someone else"));
         assert_eq!(body["results"][0]["wrong_recipient"], true);
-        // The badge names its recipient by a salted hash: no address to suggest.
+        // Its salted hash is of an address the learner added: confirm it, says the answer,
+        // rather than "add an address".
+        assert_eq!(body["results"][0]["awaiting_confirmation"], LEARNER);
         assert_eq!(body["results"][0]["issued_to"], Value::Null);
-        app.get(&link).await;
+        // A forged badge naming the same learner earns no advice about its recipient.
+        let (_, body) = app
+            .import(&[("forged.json", fixture("di-tampered-recipient.json"))])
+            .await;
+        assert_eq!(outcomes(&body), ["refused"]);
+        assert_eq!(body["results"][0]["wrong_recipient"], false, "{body}");
+        assert_eq!(body["results"][0]["awaiting_confirmation"], Value::Null);
+        assert_eq!(body["results"][0]["issued_to"], Value::Null);
+        assert_eq!(
+            location_of(&app.follow_link(&link).await),
+            "/verify-email?confirmed"
+        );
 
         let mut corrupt = fixture("baked-di.png");
         corrupt.truncate(corrupt.len() / 2);
@@ -581,7 +594,10 @@ on_both_databases!(
             "an unverified address does not count"
         );
         let link = app.next_link("marie@ecole.fr").await;
-        assert_eq!(app.get_html(&link).await.0, 200);
+        assert_eq!(
+            location_of(&app.follow_link(&link).await),
+            "/verify-email?confirmed"
+        );
         let (_, body) = app.import(&[("marie.json", badge)]).await;
         assert_eq!(outcomes(&body), ["added"], "{body}");
         assert_eq!(body["results"][0]["badge"]["name"], "Remplir un formulaire");

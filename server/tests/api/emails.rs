@@ -40,31 +40,24 @@ on_both_databases!(
     sign_up_mails_a_link_that_verifies_the_address,
     |db: TestDb| async move {
         let app = db.spawn_app().await;
-        app.signup("marie@ecole.fr", "Marie Dupont", PASSWORD).await;
-        let emails = app.emails().await;
-        assert_eq!(emails.as_array().unwrap().len(), 1);
-        assert_eq!(emails[0]["primary"], true);
-        assert_eq!(
-            emails[0]["verified"], false,
-            "an address counts only once verified"
-        );
-
+        app.signup_form("marie@ecole.fr", "Marie Dupont", PASSWORD).await;
         let mail = app.mail.next().await;
-        assert_eq!(mail.subject, "Confirm your e-mail address for Besace");
+        assert_eq!(mail.subject, "Finish creating your Besace backpack");
         assert!(mail.text.contains("Hello Marie Dupont"), "{}", mail.text);
         let link = mail.link(&format!("{}/verify-email?token=", app.address));
-        let path = link.strip_prefix(&app.address).unwrap();
 
-        // Opened from another browser (a phone, no session): the token alone is enough.
+        // Opened from another browser (a phone, no session): the token alone is enough,
+        // and that browser is the one logged in.
         let phone = app.new_browser();
-        let (status, html) = phone.get_html(path).await;
-        assert_eq!(status, 200, "{html}");
-        assert!(html.contains("marie@ecole.fr is confirmed"), "{html}");
-        assert_eq!(app.emails().await[0]["verified"], true);
+        let response = phone.follow_link(&link).await;
+        assert_eq!(response.headers()[reqwest::header::LOCATION], "/backpack");
+        let emails = phone.emails().await;
+        assert_eq!(emails.as_array().unwrap().len(), 1);
+        assert_eq!(emails[0]["primary"], true);
+        assert_eq!(emails[0]["verified"], true);
+        assert_eq!(app.me().await, serde_json::Value::Null);
 
-        let (status, html) = phone.get_html(path).await;
-        assert_eq!(status, 410, "a link works once");
-        assert!(html.contains("This link does not work"), "{html}");
+        assert_error(phone.follow_link(&link).await, 410, "InvalidLink").await;
     }
 );
 
@@ -83,7 +76,7 @@ on_both_databases!(
         )
         .await;
         let mail = app.mail.next().await;
-        assert_eq!(mail.subject, "Confirmez votre adresse e-mail pour Besace");
+        assert_eq!(mail.subject, "Terminez la création de votre besace");
         assert!(mail.text.contains("Bonjour Paul"), "{}", mail.text);
     }
 );
@@ -93,8 +86,6 @@ on_both_databases!(
     |db: TestDb| async move {
         let app = db.spawn_app().await;
         app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
-        let first = app.next_link("marie@ecole.fr").await;
-        app.get(&first).await;
 
         let response = app.add_email(" Marie.Dupont@Entreprise.FR ").await;
         assert_eq!(response.status(), 200);
@@ -108,8 +99,14 @@ on_both_databases!(
         let response = app.post_form("/api/make_primary_email", &[("id", &id)]).await;
         assert_error(response, 422, "EmailNotVerified").await;
 
-        let (status, _) = app.get_html(&second).await;
+        let response = app.follow_link(&second).await;
+        assert_eq!(
+            response.headers()[reqwest::header::LOCATION],
+            "/verify-email?confirmed"
+        );
+        let (status, html) = app.get_html("/verify-email?confirmed").await;
         assert_eq!(status, 200);
+        assert!(html.contains("Your address is confirmed"), "{html}");
         let response = app.post_form("/api/make_primary_email", &[("id", &id)]).await;
         assert_eq!(response.status(), 200);
         let emails = app.emails().await;
@@ -141,8 +138,6 @@ on_both_databases!(
     |db: TestDb| async move {
         let app = db.spawn_app().await;
         app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
-        let link = app.next_link("marie@ecole.fr").await;
-        app.get(&link).await;
 
         assert_error(app.add_email("not an address").await, 422, "InvalidEmail").await;
         assert_error(app.add_email("MARIE@ecole.fr").await, 409, "EmailAlreadyYours").await;
@@ -150,7 +145,6 @@ on_both_databases!(
         // Another learner: may not claim Marie's verified address, nor touch her addresses.
         let other = app.new_browser();
         other.signup("jean@ecole.fr", "Jean", PASSWORD).await;
-        assert_eq!(app.mail.next().await.to, ["jean@ecole.fr"]);
         assert_error(other.add_email("marie@ecole.fr").await, 409, "EmailTaken").await;
         let marie_id = app.emails().await[0]["id"].to_string();
         for endpoint in [
@@ -183,24 +177,28 @@ on_both_databases!(
             .exec(&conn)
             .await
             .unwrap();
-        let (status, html) = app.get_html(&expired).await;
-        assert_eq!(status, 410);
-        assert!(html.contains("This link does not work"));
+        assert_error(app.follow_link(&expired).await, 410, "InvalidLink").await;
         assert_eq!(
             address_of(&app.emails().await, "marie@maison.fr")["verified"],
             false
         );
-        let (status, _) = app.get_html("/verify-email?token=made-up").await;
-        assert_eq!(status, 410);
-        let (status, _) = app.get_html("/verify-email").await;
-        assert_eq!(status, 410);
+        let made_up = app.follow_link("/verify-email?token=made-up").await;
+        assert_error(made_up, 410, "InvalidLink").await;
+        assert_error(app.follow_link("/verify-email").await, 410, "InvalidLink").await;
 
         // A new link can be asked for, and works.
         let id = address_of(&app.emails().await, "marie@maison.fr")["id"].to_string();
         let response = app.post_form("/api/resend_verification", &[("id", &id)]).await;
         assert_eq!(response.status(), 200);
         let fresh = app.next_link("marie@maison.fr").await;
-        assert_eq!(app.get_html(&fresh).await.0, 200);
+        assert_eq!(
+            location_of(&app.follow_link(&fresh).await),
+            "/verify-email?confirmed"
+        );
+        assert_eq!(
+            address_of(&app.emails().await, "marie@maison.fr")["verified"],
+            true
+        );
     }
 );
 
@@ -210,6 +208,7 @@ on_both_databases!(
         let app = db.spawn_app().await;
         app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
         app.add_email("marie@maison.fr").await;
+        assert_eq!(app.mail.next().await.to, ["marie@maison.fr"]);
         let response = app
             .post_form("/api/delete_account", &[("password", PASSWORD)])
             .await;
@@ -231,7 +230,7 @@ on_both_databases!(
 
 on_both_databases!(without_smtp_mail_goes_to_the_outbox, |db: TestDb| async move {
     let app = db.spawn_app_with(|args| args.smtp_url = None).await;
-    app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+    app.signup_form("marie@ecole.fr", "Marie", PASSWORD).await;
     let outbox = db.serve_args().database.data_dir.join("outbox");
     let files: Vec<_> = std::fs::read_dir(&outbox).unwrap().collect();
     assert_eq!(files.len(), 1);

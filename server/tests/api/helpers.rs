@@ -103,7 +103,7 @@ impl TestDb {
         if std::env::var_os("TEST_LOG").is_some() {
             besace_server::telemetry::init(LogFormat::Text);
         }
-        let mail = SmtpSink::start().await;
+        let mail = std::sync::Arc::new(SmtpSink::start().await);
         let mut args = self.serve_args();
         args.smtp_url = Some(mail.url());
         configure(&mut args);
@@ -114,6 +114,7 @@ impl TestDb {
             browser: TestClient {
                 address: format!("http://127.0.0.1:{port}"),
                 client: new_client(),
+                mail: mail.clone(),
             },
             server,
             mail,
@@ -184,13 +185,14 @@ pub struct TestApp {
     browser: TestClient,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
     /// Every mail the server sends (the SMTP URL points here unless a test changes it).
-    pub mail: SmtpSink,
+    pub mail: std::sync::Arc<SmtpSink>,
 }
 
-/// One browser: its own cookie jar.
+/// One browser: its own cookie jar (and the server's mail, to follow the links it sends).
 pub struct TestClient {
     pub address: String,
     pub client: reqwest::Client,
+    pub mail: std::sync::Arc<SmtpSink>,
 }
 
 impl std::ops::Deref for TestApp {
@@ -215,6 +217,7 @@ impl TestApp {
         TestClient {
             address: self.address.clone(),
             client: new_client(),
+            mail: self.mail.clone(),
         }
     }
 }
@@ -243,12 +246,46 @@ impl TestClient {
         (response.status(), response.text().await.unwrap())
     }
 
-    pub async fn signup(&self, email: &str, name: &str, password: &str) -> Response {
+    /// Posts the sign-up form (the answer is the same for every address: see `signup`).
+    pub async fn signup_form(&self, email: &str, name: &str, password: &str) -> Response {
         self.post_form(
             "/api/signup",
             &[("email", email), ("display_name", name), ("password", password)],
         )
         .await
+    }
+
+    /// Signs up as a learner does: the form, then the button of the page the mailed link
+    /// opens, which logs this browser in. Answers that last response.
+    pub async fn signup(&self, email: &str, name: &str, password: &str) -> Response {
+        let response = self.signup_form(email, name, password).await;
+        assert_eq!(
+            response
+                .headers()
+                .get(header::LOCATION)
+                .map(|l| l.to_str().unwrap()),
+            Some("/check-your-mail"),
+            "sign-up of {email} answered {}",
+            response.status()
+        );
+        let mail = self.mail.next().await;
+        assert_eq!(mail.to, [email.trim().to_lowercase()]);
+        self.follow_link(&mail.link(&format!("{}/verify-email?token=", self.address)))
+            .await
+    }
+
+    /// Opens a link of a verification mail and presses its button, as a learner does.
+    pub async fn follow_link(&self, link: &str) -> Response {
+        let path = link.strip_prefix(&self.address).unwrap_or(link);
+        let (status, page) = self.get_html(path).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains(r#"action="/api/confirm_email""#), "{page}");
+        let form: Vec<(&str, String)> = ["token", "next"]
+            .into_iter()
+            .filter_map(|name| hidden_input(&page, name).map(|value| (name, value)))
+            .collect();
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.post_form("/api/confirm_email", &form).await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
@@ -270,6 +307,31 @@ impl TestClient {
         );
         response.json().await.unwrap()
     }
+}
+
+/// Where a server function's answer sends the browser (its `Location`), or "".
+pub fn location_of(response: &Response) -> String {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of the page's hidden input `name` (HTML entities decoded), if it has one.
+pub fn hidden_input(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!(r#"name="{name}""#))?;
+    let start = at + page[at..].find(r#"value=""#)? + r#"value=""#.len();
+    let value = &page[start..start + page[start..].find('"')?];
+    Some(
+        value
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
 }
 
 /// The session cookie a response sets, if any.

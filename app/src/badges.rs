@@ -122,6 +122,7 @@ pub struct BadgeDetail {
     pub issuer_name: String,
     pub issuer_url: Option<String>,
     pub issuer_email: Option<String>,
+    pub issuer_standing: IssuerStanding,
     pub issued_on: Option<String>,
     pub expires: Option<String>,
     pub evidence: Vec<String>,
@@ -138,6 +139,38 @@ pub struct BadgeDetail {
     pub history: Vec<HistoryLine>,
     pub original_url: String,
     pub original_sha256: String,
+}
+
+/// How a badge's issuer is known, in the words a recruiter reads: a signature proves who
+/// holds a key, not who the issuer is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IssuerStanding {
+    /// Listed by this site's operator (`BESACE_KNOWN_ISSUERS`), under this name.
+    Known { name: String },
+    /// By its domain: the badge is bound to this site of the issuer's.
+    Domain { domain: String },
+    /// Only by what the badge says of itself.
+    SelfAsserted,
+}
+
+impl IssuerStanding {
+    /// The plain words a learner and a recruiter read about the issuer.
+    pub fn explained(&self, locale: crate::i18n::Locale) -> String {
+        use leptos_i18n::td_string;
+        match self {
+            Self::Known { name } => td_string!(locale, badge.issuer_known, name).to_string(),
+            Self::Domain { domain } => td_string!(locale, badge.issuer_domain, domain).to_string(),
+            Self::SelfAsserted => td_string!(locale, badge.issuer_self_asserted).to_string(),
+        }
+    }
+
+    /// The class that marks the note (a self-asserted issuer is a warning).
+    pub fn class(&self) -> &'static str {
+        match self {
+            Self::Known { .. } | Self::Domain { .. } => "issuer-standing",
+            Self::SelfAsserted => "issuer-standing issuer-unconfirmed",
+        }
+    }
 }
 
 /// A skill or standard the badge is aligned to.
@@ -162,7 +195,7 @@ pub fn http_link(url: &str) -> Option<String> {
 pub mod ssr {
     use super::*;
     use crate::server::badges::{self, Badge, BadgeSummary};
-    use crate::server::{request::*, AppState};
+    use crate::server::{known_issuers::KnownIssuers, request::*, AppState};
     use besace_badges::{CheckId, Lang};
     use serde_json::Value;
 
@@ -221,17 +254,17 @@ pub mod ssr {
                 previous_name: check.previous_name,
             });
         }
-        Ok(detail(badge, history, lang))
+        Ok(detail(badge, history, lang, &state.known_issuers))
     }
 
     /// What anyone may see of the badge: no recipient, no issuer address, no history, no
     /// link to the original file.
-    pub fn public_detail(badge: &Badge, lang: Lang) -> BadgeDetail {
+    pub fn public_detail(badge: &Badge, lang: Lang, known: &KnownIssuers) -> BadgeDetail {
         BadgeDetail {
             recipient: None,
             issuer_email: None,
             original_url: String::new(),
-            ..detail(badge, Vec::new(), lang)
+            ..detail(badge, Vec::new(), lang, known)
         }
     }
 
@@ -258,7 +291,7 @@ pub mod ssr {
             .collect()
     }
 
-    fn detail(badge: &Badge, history: Vec<HistoryLine>, lang: Lang) -> BadgeDetail {
+    fn detail(badge: &Badge, history: Vec<HistoryLine>, lang: Lang, known: &KnownIssuers) -> BadgeDetail {
         let report: Value = serde_json::from_str(&badge.report).unwrap_or_default();
         let info = &report["badge"];
         let checks = report["checks"]
@@ -289,6 +322,12 @@ pub mod ssr {
                 .or_else(|| text(&info["issuer"]["id"]))
                 .and_then(|url| http_link(&url)),
             issuer_email: text(&info["issuer"]["email"]),
+            // Every stored badge passed the checks that bind it to its issuer's id.
+            issuer_standing: {
+                let id = text(&info["issuer"]["id"]);
+                let identity = besace_badges::IssuerIdentity::of(id.as_deref().unwrap_or_default());
+                known.standing(id.as_deref(), &identity)
+            },
             issued_on: date(&info["issued_on"]),
             expires: date(&info["expires"]),
             evidence: strings(&info["evidence"]),

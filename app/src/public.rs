@@ -368,6 +368,7 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
                 <div>
                     <h1>{detail.name.clone()}</h1>
                     <p class="badge-issuer">{td_string!(locale, badge.issued_by)} " " {issuer}</p>
+                    <p class=detail.issuer_standing.class()>{detail.issuer_standing.explained(locale)}</p>
                     {chip(locale, &detail.status)}
                 </div>
             </div>

@@ -125,6 +125,7 @@ async fn run(count: usize) {
         max_import_items: 50,
         trusted_proxies: Vec::new(),
         public_cache_bytes: app::server::public_pages::DEFAULT_BUDGET,
+        known_issuers: None,
     };
     let app = Application::build(&args).await.expect("the app starts");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -118,6 +118,10 @@ pub struct ServeArgs {
     /// Bytes of rendered public pages kept in memory (the least used go first).
     #[arg(long, env = "BESACE_PUBLIC_CACHE_BYTES", default_value_t = app::server::public_pages::DEFAULT_BUDGET)]
     pub public_cache_bytes: u64,
+    /// A file of issuers this site vouches for, one per line: an issuer id or a domain,
+    /// then the name to show ("known issuer"); `#` starts a comment.
+    #[arg(long, env = "BESACE_KNOWN_ISSUERS")]
+    pub known_issuers: Option<std::path::PathBuf>,
     /// Trust the demo issuer of `besace demo`, whose private keys are public: for a demo
     /// server only (`scripts/run --demo`). Without it, badges signed with them are refused.
     #[arg(long, env = "BESACE_DEMO", value_parser = clap::builder::FalseyValueParser::new())]

@@ -264,7 +264,7 @@ async fn badge_view(
                 preview_image: image.as_ref().map(|path| format!("{}{path}", state.public_url)),
                 image,
                 allow_indexing: showcase.allow_indexing,
-                detail: app::badges::ssr::public_detail(&badge, lang),
+                detail: app::badges::ssr::public_detail(&badge, lang, &state.known_issuers),
             },
         );
         Ok(Some(html_page(showcase.user_id, showcase.allow_indexing, html)))

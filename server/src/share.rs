@@ -68,7 +68,7 @@ async fn collection_json(
 /// What a displayer needs of one badge: its public facts, its verification, and a link to
 /// the issuer's own copy when the issuer hosts one (a hosted Open Badges 2.0 assertion).
 fn badge_json(state: &AppState, token: &str, base: &str, badge: &badges::Badge) -> Value {
-    let detail = app::badges::ssr::public_detail(badge, Lang::En);
+    let detail = app::badges::ssr::public_detail(badge, Lang::En, &state.known_issuers);
     let summary = badges::BadgeSummary::from(badge);
     let image = summary
         .image_version()

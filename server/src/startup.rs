@@ -139,6 +139,14 @@ impl Application {
         app_state.public_recheck_after = *args.public_recheck_after;
         app_state.max_import_items = args.max_import_items;
         app_state.trusted_proxies = args.trusted_proxies.clone().into();
+        if let Some(path) = &args.known_issuers {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the known issuers file {}", path.display()))?;
+            let known = app::server::known_issuers::KnownIssuers::parse(&text)
+                .map_err(|why| anyhow::anyhow!("the known issuers file {}: {why}", path.display()))?;
+            tracing::info!(issuers = known.len(), "known issuers loaded");
+            app_state.known_issuers = Arc::new(known);
+        }
         app_state.public_pages = Arc::new(app::server::public_pages::PublicPages::with_budget(
             args.public_cache_bytes,
         ));

@@ -69,6 +69,11 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                             None => view! { <strong>{detail.issuer_name.clone()}</strong> }.into_any(),
                         }}
                     </p>
+                    {
+                        let standing = detail.issuer_standing.clone();
+                        let class = standing.class();
+                        view! { <p class=class>{move || standing.explained(i18n.get_locale())}</p> }
+                    }
                     <StatusChip status=detail.status.clone() />
                 </div>
             </div>

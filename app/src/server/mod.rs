@@ -5,6 +5,7 @@ pub mod blobs;
 pub mod collections;
 pub mod emails;
 pub mod inbox;
+pub mod known_issuers;
 pub mod mail;
 pub mod oauth;
 pub mod oauth_clients;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub max_import_items: usize,
     /// Proxies whose `X-Forwarded-For` names the client (rate limits count per client).
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// Issuers this site vouches for (`BESACE_KNOWN_ISSUERS`).
+    pub known_issuers: Arc<known_issuers::KnownIssuers>,
 }
 
 impl AppState {
@@ -59,6 +62,7 @@ impl AppState {
             public_recheck_after: std::time::Duration::from_secs(3600),
             max_import_items: 50,
             trusted_proxies: Arc::new([]),
+            known_issuers: Default::default(),
         }
     }
 }

@@ -143,6 +143,22 @@ pub fn human(r: &Report, lang: Lang) -> String {
     }
     if let Some(n) = b.issuer.name.as_ref().or(b.issuer.id.as_ref()) {
         out.push_str(&format!("{}: {n}\n", label("Issuer", "Émetteur")));
+        let known = match (&b.issuer.identity, lang) {
+            (crate::IssuerIdentity::Domain { domain }, Lang::En) => format!("known by its domain, {domain}"),
+            (crate::IssuerIdentity::Domain { domain }, Lang::Fr) => {
+                format!("connu par son domaine, {domain}")
+            }
+            (crate::IssuerIdentity::SelfAsserted, Lang::En) => {
+                "not confirmed (the name is the badge's own claim)".to_owned()
+            }
+            (crate::IssuerIdentity::SelfAsserted, Lang::Fr) => {
+                "non confirmée (le nom est celui que le badge se donne)".to_owned()
+            }
+        };
+        out.push_str(&format!(
+            "{}: {known}\n",
+            label("Issuer identity", "Identité de l'émetteur")
+        ));
     }
     if let Some(d) = &b.issued_on {
         out.push_str(&format!("{}: {d}\n", label("Issued on", "Émis le")));

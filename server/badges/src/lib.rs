@@ -38,6 +38,7 @@ pub use extract::{extract, Container, Extracted, Payload};
 pub use fetch::{BoxFuture, Bundled, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch};
 pub use limits::Limits;
 pub use report::{
-    Alignment, BadgeInfo, Check, CheckId, IssuerInfo, Lang, Method, RecipientResult, Report, Spec,
+    Alignment, BadgeInfo, Check, CheckId, IssuerIdentity, IssuerInfo, Lang, Method, RecipientResult, Report,
+    Spec,
 };
 pub use verify::{verify_bytes, verify_url};

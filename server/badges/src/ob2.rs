@@ -14,7 +14,7 @@ use crate::keys::PublicKey;
 use crate::limits::parse_json;
 use crate::ob1;
 use crate::recipient;
-use crate::report::{BadgeInfo, CheckId, IssuerInfo, Method, Report, Spec};
+use crate::report::{BadgeInfo, CheckId, IssuerIdentity, IssuerInfo, Method, Report, Spec};
 use crate::terms;
 
 /// Verifies an unsigned assertion: it must be hosted by its issuer. `found_at` is the URL
@@ -514,6 +514,8 @@ fn fill_info(r: &mut Report, a: &Value, badge: &Value, issuer: &Value) {
             name: text_of(issuer.get("name")),
             url: str_of(issuer, "url").map(str::to_string),
             email: email_of(issuer),
+            // 0.5 issuers have no id: their origin, where the assertion is hosted.
+            identity: IssuerIdentity::of(id_of(issuer).unwrap_or_default()),
         },
         issued_on: a.get("issuedOn").and_then(dates::parse).map(|d| d.to_rfc3339()),
         expires: a.get("expires").and_then(dates::parse).map(|d| d.to_rfc3339()),

@@ -17,7 +17,7 @@ use crate::jws::{CompactJws, B64URL};
 use crate::keys::PublicKey;
 use crate::limits::parse_json;
 use crate::recipient;
-use crate::report::{BadgeInfo, CheckId, IssuerInfo, Method, Report, Spec};
+use crate::report::{BadgeInfo, CheckId, IssuerIdentity, IssuerInfo, Method, Report, Spec};
 
 /// Whether a JSON document (or JWT payload) is a Verifiable Credential.
 pub(crate) fn is_credential(v: &Value) -> bool {
@@ -443,6 +443,7 @@ async fn verify_common(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &
             name: text_of(issuer.get("name")),
             url: str_of(&issuer, "url").map(str::to_string),
             email: email_of(&issuer),
+            identity: IssuerIdentity::of(issuer_id),
         },
         issued_on: valid_from.and_then(dates::parse).map(|d| d.to_rfc3339()),
         expires: valid_until.and_then(dates::parse).map(|d| d.to_rfc3339()),

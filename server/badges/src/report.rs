@@ -266,6 +266,42 @@ pub struct IssuerInfo {
     /// The issuer's contact address (public by the issuer's choice, unlike a recipient's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// How the issuer is known: a signature proves who holds a key, not who the issuer is.
+    pub identity: IssuerIdentity,
+}
+
+/// How a verified badge's issuer is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum IssuerIdentity {
+    /// By its domain: the issuer's id is an http(s) URL or a `did:web` there, and the
+    /// checks bound the badge (hosted copy, key, profile) to it.
+    Domain { domain: String },
+    /// Only by what the badge says of itself (a `did:key`, or an id that names no site):
+    /// anyone could have written that name.
+    #[default]
+    SelfAsserted,
+}
+
+impl IssuerIdentity {
+    /// The identity an issuer id gives, once the badge verified against it.
+    pub fn of(issuer_id: &str) -> Self {
+        let domain = if let Some(rest) = issuer_id.strip_prefix("did:web:") {
+            // did:web:example.org:path, with a port written %3A.
+            rest.split(':').next().map(|host| host.replace("%3A", ":"))
+        } else {
+            url::Url::parse(issuer_id)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .and_then(|u| u.host_str().map(str::to_owned))
+        };
+        match domain.filter(|d| !d.is_empty()) {
+            Some(domain) => Self::Domain {
+                domain: domain.to_ascii_lowercase(),
+            },
+            None => Self::SelfAsserted,
+        }
+    }
 }
 
 /// A skill, competency or standard the badge is aligned to (`alignment` in 2.0 and 3.0).
@@ -386,6 +422,31 @@ impl Serialize for Report {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_issuer_is_known_by_its_domain_or_only_by_its_own_word() {
+        let domain = |d: &str| IssuerIdentity::Domain { domain: d.into() };
+        assert_eq!(
+            IssuerIdentity::of("https://Moodle.Example/badges/issuer.json"),
+            domain("moodle.example")
+        );
+        assert_eq!(
+            IssuerIdentity::of("did:web:campus.example%3A8443:issuers:1"),
+            domain("campus.example:8443")
+        );
+        for own_word in [
+            "did:key:z6Mkon3Necd6NkkyfoGoHxid2znGc59LU3K7mubaRcFbLfLX",
+            "urn:uuid:1",
+            "",
+            "javascript:x",
+        ] {
+            assert_eq!(
+                IssuerIdentity::of(own_word),
+                IssuerIdentity::SelfAsserted,
+                "{own_word}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

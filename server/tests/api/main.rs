@@ -11,6 +11,7 @@ mod doors;
 mod emails;
 mod export;
 mod hostile;
+mod issuers;
 mod operations;
 mod pages;
 mod platforms;

@@ -60,6 +60,7 @@ impl TestDbArgs {
             max_import_items: 50,
             trusted_proxies: Vec::new(),
             public_cache_bytes: app::server::public_pages::DEFAULT_BUDGET,
+            known_issuers: None,
         }
     }
 }

@@ -469,6 +469,12 @@ on_both_databases!(
         let badges = app.badges().await;
         assert_eq!(badges.len(), 1);
         assert_eq!(badges[0]["status"], "verified", "{badges:?}");
+        // Hosted by its issuer's site: the issuer is known by that site.
+        let (_, page) = app.get_html(&format!("/badges/{}", badges[0]["id"])).await;
+        assert!(
+            page.contains("Issuer confirmed by its website: 127.0.0.1."),
+            "{page}"
+        );
     }
 );
 

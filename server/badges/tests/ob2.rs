@@ -84,6 +84,10 @@ const HOSTED: &[(&str, Spec, &[&str])] = &[
     // Moodle's own badge (fixtures/gen/gen_moodle.py): `verify`, not `verification`.
     ("moodle/baked.png", Spec::Ob2, &[]),
     ("moodle/assertion.json", Spec::Ob2, &[]),
+    // Other real issuers' shapes (fixtures/gen/gen_realworld.py says where each comes from).
+    ("realworld/badgr-assertion.json", Spec::Ob2, &[]),
+    ("realworld/credly-assertion.json", Spec::Ob2, &[]),
+    ("realworld/passport-assertion.json", Spec::Ob2, &[]),
     ("legacy/v1_0-hosted.png", Spec::Ob1, &[]),
     ("legacy/v1_1-hosted.svg", Spec::Ob1, &[]),
     ("legacy/v0_5-text.png", Spec::Ob05, &[]),

@@ -243,3 +243,19 @@ async fn a_jwt_kid_may_be_the_url_of_a_jwk_that_the_issuer_publishes() {
     let r = besace_badges::verify_bytes(&forged, &fetcher, &opts(&[LEARNER])).await;
     assert_eq!(failed(&r), ["signature"], "{:#?}", r.checks);
 }
+
+#[tokio::test]
+async fn the_specifications_own_vc_jwt_verifies_once_its_issuer_publishes_the_header_key() {
+    // Byte for byte the VC-JWT of 1EdTech's "Sample OpenBadgeCredential" (RS256, key in
+    // the `jwk` header, no `nbf`); fixtures/served/1edtech/issuer.json publishes the key.
+    let jwt = read("realworld/1edtech-sample.jwt");
+    let r = besace_badges::verify_bytes(&jwt, &MapFetcher::new(), &opts(&[])).await;
+    assert_eq!(r.method, Some(Method::VcJwt));
+    assert!(r.valid(), "{:#?}", r.checks);
+    assert_eq!(r.badge.name.as_deref(), Some("Teamwork"));
+    // An issuer that does not publish it: the key proves nothing about Example Corp.
+    let mut fetcher = MapFetcher::new();
+    fetcher.routes.remove("https://example.com/issuers/876543");
+    let r = besace_badges::verify_bytes(&jwt, &fetcher, &opts(&[])).await;
+    assert_eq!(failed(&r), ["key.issuer"], "{:#?}", r.checks);
+}

@@ -194,6 +194,9 @@ pub const HOSTED_HOSTS: &[&str] = &[
     "http://hosted.besace.test",
     "http://elsewhere.besace.test",
     "http://moodle.besace.test",
+    "http://badgr.besace.test",
+    "http://credly.besace.test",
+    "http://passport.besace.test",
 ];
 
 /// What a request line asks for: the path and, as Moodle's URLs have, the query.

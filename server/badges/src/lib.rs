@@ -28,6 +28,7 @@ mod ob3;
 pub mod png;
 pub mod recipient;
 pub mod report;
+mod schema;
 pub mod svg;
 mod terms;
 mod verify;

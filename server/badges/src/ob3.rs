@@ -408,6 +408,7 @@ async fn verify_common(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &
         };
     }
     check_status(ctx, r, cred, issuer_id).await;
+    crate::schema::check(r, cred);
     let stated = recipient::from_ob3(&subject);
     r.recipient.stated_email = recipient::plain_email(&stated);
     r.recipient.stated = stated.clone();

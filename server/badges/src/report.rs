@@ -83,10 +83,12 @@ pub enum CheckId {
     Criteria,
     /// The badge has an image.
     Image,
+    /// The credential satisfies the JSON Schemas it names (those bundled; OB 3.0).
+    Schema,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 15] = [
+    pub const ALL: [CheckId; 16] = [
         CheckId::Extract,
         CheckId::HostedFetch,
         CheckId::HostedOrigin,
@@ -102,6 +104,7 @@ impl CheckId {
         CheckId::Recipient,
         CheckId::Criteria,
         CheckId::Image,
+        CheckId::Schema,
     ];
 
     /// The check whose stable id is `id` (as stored in a JSON report).
@@ -127,6 +130,7 @@ impl CheckId {
             CheckId::Recipient => "recipient",
             CheckId::Criteria => "criteria",
             CheckId::Image => "image",
+            CheckId::Schema => "schema",
         }
     }
 
@@ -228,6 +232,12 @@ impl CheckId {
             (Lang::En, Image, false) => "The badge has no image.",
             (Lang::Fr, Image, true) => "Le badge a une image.",
             (Lang::Fr, Image, false) => "Le badge n'a pas d'image.",
+            (Lang::En, Schema, true) => "The badge follows the format its issuer declares.",
+            (Lang::En, Schema, false) => "The badge does not follow the format its issuer declares (JSON Schema).",
+            (Lang::Fr, Schema, true) => "Le badge respecte le format que son émetteur déclare.",
+            (Lang::Fr, Schema, false) => {
+                "Le badge ne respecte pas le format que son émetteur déclare (schéma JSON)."
+            }
         }
     }
 }

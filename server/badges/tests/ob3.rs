@@ -259,3 +259,63 @@ async fn the_specifications_own_vc_jwt_verifies_once_its_issuer_publishes_the_he
     let r = besace_badges::verify_bytes(&jwt, &fetcher, &opts(&[])).await;
     assert_eq!(failed(&r), ["key.issuer"], "{:#?}", r.checks);
 }
+
+/// The kit's credential for the learner, with `credentialSchema` entries, signed.
+fn with_schemas(schemas: serde_json::Value, tweak: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer};
+    let issuer = DidKeyIssuer::from_seed([12; 32]);
+    let spec = BadgeSpec {
+        id: "urn:uuid:5c4e0000-0000-4000-8000-000000000001",
+        issuer_name: "Centre de formation",
+        issuer_url: "https://centre.example",
+        achievement_id: "https://centre.example/badges/1",
+        name: "Accueillir",
+        description: "Accueillir un client.",
+        criteria: "Une mise en situation.",
+        image_url: "https://centre.example/badges/1.png",
+        recipient_email: LEARNER,
+        valid_from: "2025-09-15T09:00:00Z",
+        ..Default::default()
+    };
+    let mut credential = ob3_credential(&issuer, &spec);
+    credential["credentialSchema"] = schemas;
+    tweak(&mut credential);
+    serde_json::to_vec(&issuer.sign(credential, spec.valid_from).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_credential_must_satisfy_the_bundled_schemas_it_names() {
+    let achievement = serde_json::json!([{
+        "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+        "type": "1EdTechJsonSchemaValidator2019"
+    }]);
+    let o = opts(&[LEARNER]);
+    let r = besace_badges::verify_bytes(
+        &with_schemas(achievement.clone(), |_| {}),
+        &besace_badges::NoFetch,
+        &o,
+    )
+    .await;
+    assert!(r.valid(), "{:#?}", r.checks);
+    assert_eq!(r.get(besace_badges::CheckId::Schema).map(|c| c.ok), Some(true));
+    // An issuer url that is not a string: every other check passes, the schema refuses it.
+    let bad = with_schemas(achievement, |c| c["issuer"]["url"] = 42.into());
+    let r = besace_badges::verify_bytes(&bad, &besace_badges::NoFetch, &o).await;
+    assert_eq!(failed(&r), ["schema"], "{:#?}", r.checks);
+    let detail = r
+        .get(besace_badges::CheckId::Schema)
+        .unwrap()
+        .detail
+        .clone()
+        .unwrap();
+    assert!(detail.contains("/issuer"), "{detail}");
+    // A schema that is not bundled is reported as not checked, and never fetched.
+    let other = serde_json::json!([{"id": "https://centre.example/schema.json", "type": "1EdTechJsonSchemaValidator2019"}]);
+    let r = besace_badges::verify_bytes(&with_schemas(other, |_| {}), &besace_badges::NoFetch, &o).await;
+    assert!(r.valid(), "{:#?}", r.checks);
+    let check = r.get(besace_badges::CheckId::Schema).unwrap();
+    assert!(
+        check.detail.as_deref().unwrap().contains("not checked"),
+        "{check:?}"
+    );
+}

@@ -128,6 +128,7 @@ pub struct BadgeDetail {
     pub evidence: Vec<String>,
     pub tags: Vec<String>,
     pub alignments: Vec<AlignmentLine>,
+    pub endorsements: Vec<EndorsementLine>,
     pub status: String,
     /// ob2, ob3…, and how it was checked (signed, hosted, eddsa-rdfc-2022, vc-jwt).
     pub spec: String,
@@ -171,6 +172,48 @@ impl IssuerStanding {
             Self::SelfAsserted => "issuer-standing issuer-unconfirmed",
         }
     }
+}
+
+/// Someone who vouches for the badge, its achievement or its issuer (OB 3.0).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndorsementLine {
+    pub endorser: String,
+    pub standing: IssuerStanding,
+    pub comment: Option<String>,
+    /// Its proof checked out; visitors only ever see verified ones.
+    pub verified: bool,
+}
+
+/// The endorsements section: every one for the learner (those that did not verify marked
+/// so), only verified ones for a visitor.
+pub fn endorsement_list(
+    locale: crate::i18n::Locale,
+    lines: Vec<EndorsementLine>,
+    for_visitor: bool,
+) -> impl IntoView {
+    use leptos_i18n::td_string;
+    let lines: Vec<EndorsementLine> = lines
+        .into_iter()
+        .filter(|line| line.verified || !for_visitor)
+        .collect();
+    (!lines.is_empty()).then(|| {
+        view! {
+            <h2>{td_string!(locale, badge.endorsements)}</h2>
+            <ul class="endorsements">
+                {lines.into_iter().map(|line| view! {
+                    <li>
+                        <strong>{line.endorser}</strong>
+                        {line.comment.map(|comment| view! { " — " <q>{comment}</q> })}
+                        <br />
+                        <small class=line.standing.class()>{line.standing.explained(locale)}</small>
+                        {(!line.verified).then(|| view! {
+                            " " <small class="check-bad">{td_string!(locale, badge.endorsement_unverified)}</small>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
 
 /// A skill or standard the badge is aligned to.
@@ -268,6 +311,25 @@ pub mod ssr {
         }
     }
 
+    fn endorsements(list: &Value, known: &KnownIssuers) -> Vec<EndorsementLine> {
+        let Some(list) = list.as_array() else {
+            return Vec::new();
+        };
+        list.iter()
+            .map(|endorsement| {
+                let endorser = &endorsement["endorser"];
+                let id = text(&endorser["id"]);
+                let identity = besace_badges::IssuerIdentity::of(id.as_deref().unwrap_or_default());
+                EndorsementLine {
+                    endorser: text(&endorser["name"]).or_else(|| id.clone()).unwrap_or_default(),
+                    standing: known.standing(id.as_deref(), &identity),
+                    comment: text(&endorsement["comment"]),
+                    verified: endorsement["verified"].as_bool() == Some(true),
+                }
+            })
+            .collect()
+    }
+
     fn alignments(list: &Value) -> Vec<AlignmentLine> {
         let Some(list) = list.as_array() else {
             return Vec::new();
@@ -333,6 +395,7 @@ pub mod ssr {
             evidence: strings(&info["evidence"]),
             tags: strings(&info["tags"]),
             alignments: alignments(&info["alignments"]),
+            endorsements: endorsements(&info["endorsements"], known),
             status: badge.status.clone(),
             spec: badge.spec.clone(),
             method: badge.method.clone(),

@@ -384,6 +384,7 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
             </dl>
             {criteria(locale, detail.criteria_url.clone(), detail.criteria_narrative.clone())}
             {alignments(locale, detail.alignments.clone())}
+            {crate::badges::endorsement_list(locale, detail.endorsements.clone(), true)}
             {(!detail.evidence.is_empty()).then(|| view! {
                 <h2>{td_string!(locale, badge.evidence)}</h2>
                 <ul>{detail.evidence.iter().cloned().map(|item| view! { <li>{link_or_text(item)}</li> }).collect_view()}</ul>

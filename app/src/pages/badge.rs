@@ -97,6 +97,7 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                 <ul>{detail.evidence.iter().cloned().map(|item| view! { <li>{link_or_text(item)}</li> }).collect_view()}</ul>
             })}
             <Alignments targets=detail.alignments.clone() />
+            {crate::badges::endorsement_list(i18n.get_locale_untracked(), detail.endorsements.clone(), false)}
             {(!detail.tags.is_empty()).then(|| view! {
                 <h2>{t!(i18n, badge.tags)}</h2>
                 <ul class="tags">{detail.tags.iter().cloned().map(|tag| view! { <li>{tag}</li> }).collect_view()}</ul>

@@ -13,6 +13,7 @@ pub mod cli;
 mod context;
 pub mod data_integrity;
 pub mod dates;
+mod endorsements;
 pub mod extract;
 pub mod fetch;
 pub mod hosts;
@@ -39,7 +40,7 @@ pub use extract::{extract, Container, Extracted, Payload};
 pub use fetch::{BoxFuture, Bundled, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch};
 pub use limits::Limits;
 pub use report::{
-    Alignment, BadgeInfo, Check, CheckId, IssuerIdentity, IssuerInfo, Lang, Method, RecipientResult, Report,
-    Spec,
+    Alignment, BadgeInfo, Check, CheckId, Endorsed, Endorsement, IssuerIdentity, IssuerInfo, Lang, Method,
+    RecipientResult, Report, Spec,
 };
 pub use verify::{verify_bytes, verify_url};

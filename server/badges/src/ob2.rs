@@ -522,5 +522,6 @@ fn fill_info(r: &mut Report, a: &Value, badge: &Value, issuer: &Value) {
         evidence,
         tags,
         alignments: alignments_of(badge.get("alignment")),
+        endorsements: Vec::new(),
     };
 }

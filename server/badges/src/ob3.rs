@@ -34,7 +34,7 @@ pub(crate) fn is_credential(v: &Value) -> bool {
 const MAX_PROOFS: usize = 4;
 
 /// A key failure: which check it fails and why.
-type KeyFailure = (CheckId, String);
+pub(crate) type KeyFailure = (CheckId, String);
 
 /// The https URL of a `did:web` DID document.
 fn did_web_url(did: &str) -> Option<String> {
@@ -209,7 +209,7 @@ async fn published_keys(ctx: &Ctx<'_>, issuer_id: &str) -> Vec<PublicKey> {
 }
 
 /// Verifies the `eddsa-rdfc-2022` proofs of `doc` issued by `issuer_id`.
-async fn verify_proofs(ctx: &Ctx<'_>, doc: &Value, issuer_id: &str) -> Result<(), KeyFailure> {
+pub(crate) async fn verify_proofs(ctx: &Ctx<'_>, doc: &Value, issuer_id: &str) -> Result<(), KeyFailure> {
     let proofs: Vec<&Value> = as_list(doc.get("proof"));
     if proofs.is_empty() {
         return Err((CheckId::Signature, "the credential has no proof".into()));
@@ -258,17 +258,17 @@ pub(crate) async fn verify_json(ctx: &Ctx<'_>, r: &mut Report, cred: Value) {
         }
     }
     verify_common(ctx, r, &cred, &issuer_id).await;
+    r.badge.endorsements = crate::endorsements::collect(ctx, &cred).await;
 }
 
-/// Verifies a VC-JWT (VCDM 1.1 `vc` claim, or a VCDM 2.0 credential as payload).
-pub(crate) async fn verify_jwt(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws, payload: Value) {
-    r.spec = Some(Spec::Ob3);
-    r.method = Some(Method::VcJwt);
+/// The credential a VC-JWT carries (its `vc` claim, or the payload itself), with the JWT
+/// claims (`iss`, `jti`, `nbf`, `exp`) filled in where the credential does not say.
+pub(crate) fn jwt_credential(payload: &Value) -> Value {
     let mut cred = match payload.get("vc") {
         Some(vc @ Value::Object(_)) => vc.clone(),
         _ => payload.clone(),
     };
-    let iss = str_of(&payload, "iss").map(str::to_string);
+    let iss = str_of(payload, "iss").map(str::to_string);
     if let Some(o) = cred.as_object_mut() {
         if let Some(iss) = &iss {
             o.entry("issuer").or_insert_with(|| json!(iss));
@@ -284,6 +284,46 @@ pub(crate) async fn verify_jwt(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws, p
                 .or_insert_with(|| json!(exp.to_rfc3339()));
         }
     }
+    cred
+}
+
+/// The key that signed `jws` for `issuer_id`: named by `kid`, carried in the header (and
+/// published by the issuer), or the issuer's own `did:key`; bound to the issuer.
+pub(crate) async fn jwt_key(
+    ctx: &Ctx<'_>,
+    jws: &CompactJws,
+    issuer_id: &str,
+) -> Result<PublicKey, KeyFailure> {
+    match (jws.kid(), jws.header.get("jwk")) {
+        (Some(kid), _) => issuer_key(ctx, issuer_id, kid).await,
+        (None, Some(jwk)) => match PublicKey::from_jwk(jwk) {
+            Ok(k) => {
+                if published_keys(ctx, issuer_id).await.contains(&k) {
+                    Ok(k)
+                } else {
+                    // Still check the signature, so the report says which part failed.
+                    match jws.verify(&k) {
+                        Ok(()) => Err((
+                            CheckId::KeyIssuer,
+                            format!("the key in the JWT header is not published by {issuer_id}"),
+                        )),
+                        Err(e) => Err((CheckId::Signature, e.to_string())),
+                    }
+                }
+            }
+            Err(e) => Err((CheckId::Signature, e.to_string())),
+        },
+        (None, None) if issuer_id.starts_with("did:key:") => issuer_key(ctx, issuer_id, issuer_id).await,
+        (None, None) => Err((CheckId::Signature, "the JWT names no key (kid)".to_string())),
+    }
+}
+
+/// Verifies a VC-JWT (VCDM 1.1 `vc` claim, or a VCDM 2.0 credential as payload).
+pub(crate) async fn verify_jwt(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws, payload: Value) {
+    r.spec = Some(Spec::Ob3);
+    r.method = Some(Method::VcJwt);
+    let cred = jwt_credential(&payload);
+    let iss = str_of(&payload, "iss").map(str::to_string);
     let issuer_id = cred.get("issuer").and_then(id_of).unwrap_or_default().to_string();
     let mut claims_ok = true;
     if iss.as_deref().is_some_and(|i| i != issuer_id) {
@@ -294,30 +334,7 @@ pub(crate) async fn verify_jwt(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws, p
     if !matches!(alg, "RS256" | "ES256" | "EdDSA") {
         r.fail(CheckId::Signature, format!("unsupported JWT algorithm {alg}"));
     } else {
-        let key = match (jws.kid(), jws.header.get("jwk")) {
-            (Some(kid), _) => issuer_key(ctx, &issuer_id, kid).await,
-            (None, Some(jwk)) => match PublicKey::from_jwk(jwk) {
-                Ok(k) => {
-                    if published_keys(ctx, &issuer_id).await.contains(&k) {
-                        Ok(k)
-                    } else {
-                        // Still check the signature, so the report says which part failed.
-                        match jws.verify(&k) {
-                            Ok(()) => Err((
-                                CheckId::KeyIssuer,
-                                format!("the key in the JWT header is not published by {issuer_id}"),
-                            )),
-                            Err(e) => Err((CheckId::Signature, e.to_string())),
-                        }
-                    }
-                }
-                Err(e) => Err((CheckId::Signature, e.to_string())),
-            },
-            (None, None) if issuer_id.starts_with("did:key:") => {
-                issuer_key(ctx, &issuer_id, &issuer_id).await
-            }
-            (None, None) => Err((CheckId::Signature, "the JWT names no key (kid)".to_string())),
-        };
+        let key = jwt_key(ctx, &jws, &issuer_id).await;
         match key {
             Ok(k) => {
                 match jws.verify(&k) {
@@ -341,6 +358,7 @@ pub(crate) async fn verify_jwt(ctx: &Ctx<'_>, r: &mut Report, jws: CompactJws, p
         }
     }
     verify_common(ctx, r, &cred, &issuer_id).await;
+    r.badge.endorsements = crate::endorsements::collect(ctx, &cred).await;
     if !claims_ok {
         r.fail(CheckId::Structure, "the JWT iss is not the credential's issuer");
     }
@@ -457,6 +475,7 @@ async fn verify_common(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &
             .filter_map(|t| t.as_str().map(str::to_string))
             .collect(),
         alignments: alignments_of(achievement.get("alignment")),
+        endorsements: Vec::new(),
     };
     if r.badge.criteria.is_some() || r.badge.criteria_narrative.is_some() {
         r.pass(CheckId::Criteria);

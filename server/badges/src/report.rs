@@ -340,6 +340,33 @@ pub struct BadgeInfo {
     pub tags: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alignments: Vec<Alignment>,
+    /// Endorsements (OB 3.0 EndorsementCredentials) of the credential, its achievement or
+    /// its issuer, each verified like a credential.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endorsements: Vec<Endorsement>,
+}
+
+/// What an endorsement is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endorsed {
+    Credential,
+    Achievement,
+    Issuer,
+}
+
+/// One endorsement: who vouches, for what, in their words, and whether it verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Endorsement {
+    pub endorses: Endorsed,
+    pub endorser: IssuerInfo,
+    pub comment: Option<String>,
+    pub issued_on: Option<String>,
+    /// Its proof is valid, its key the endorser's, and it is within its dates.
+    pub verified: bool,
+    /// Why it did not verify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// The outcome of verifying one badge.

@@ -319,3 +319,68 @@ async fn a_credential_must_satisfy_the_bundled_schemas_it_names() {
         "{check:?}"
     );
 }
+
+/// An EndorsementCredential shaped as 1EdTech's "Sample EndorsementCredential" (without
+/// its extensions context, which is not bundled), signed by the `did:key` of `seed`.
+fn endorsement(seed: u8, comment: &str) -> serde_json::Value {
+    use besace_badges::issue::DidKeyIssuer;
+    let endorser = DidKeyIssuer::from_seed([seed; 32]);
+    let document = serde_json::json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": format!("urn:uuid:e0d05e00-0000-4000-8000-0000000000{seed:02}"),
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": "Endorsement by the regional council",
+        "issuer": {"id": endorser.did(), "type": ["Profile"], "name": "Conseil régional"},
+        "validFrom": "2025-01-01T00:00:00Z",
+        "validUntil": "2030-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": "https://centre.example/badges/1",
+            "type": ["EndorsementSubject"],
+            "endorsementComment": comment
+        }
+    });
+    endorser.sign(document, "2025-01-01T00:00:00Z").unwrap()
+}
+
+#[tokio::test]
+async fn endorsements_are_verified_and_a_false_one_does_not_sink_the_badge() {
+    use besace_badges::issue::DidKeyIssuer;
+    let genuine = endorsement(21, "Ce centre forme avec sérieux.");
+    let mut altered = endorsement(22, "Formation reconnue.");
+    altered["credentialSubject"]["endorsementComment"] = "Le meilleur centre de France.".into();
+    let jwt_endorser = DidKeyIssuer::from_seed([23; 32]);
+    let mut unsigned = endorsement(23, "Partenaire depuis 2020.");
+    unsigned.as_object_mut().unwrap().remove("proof");
+    let jwt = jwt_endorser.sign_jwt(&unsigned, 1_735_689_600, None);
+    let bytes = with_schemas(serde_json::json!([]), |c| {
+        c["credentialSubject"]["achievement"]["endorsement"] = serde_json::json!([genuine, altered]);
+        c["issuer"]["endorsementJwt"] = serde_json::json!([jwt]);
+    });
+    let r = besace_badges::verify_bytes(&bytes, &besace_badges::NoFetch, &opts(&[LEARNER])).await;
+    assert!(r.valid(), "the badge stands: {:#?}", r.checks);
+    let found: Vec<(bool, Option<&str>, &str)> = r
+        .badge
+        .endorsements
+        .iter()
+        .map(|e| {
+            (
+                e.verified,
+                e.comment.as_deref(),
+                e.endorser.name.as_deref().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (true, Some("Ce centre forme avec sérieux."), "Conseil régional"),
+            (false, Some("Le meilleur centre de France."), "Conseil régional"),
+            (true, Some("Partenaire depuis 2020."), "Conseil régional"),
+        ]
+    );
+    assert_eq!(r.badge.endorsements[2].endorses, besace_badges::Endorsed::Issuer);
+    assert!(r.to_json(besace_badges::Lang::En)["badge"]["endorsements"].is_array());
+}

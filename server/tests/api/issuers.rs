@@ -101,3 +101,69 @@ on_both_databases!(
         assert!(format!("{error:#}").contains("line 1"), "{error:#}");
     }
 );
+
+/// An endorsement of the achievement by the `did:key` of `seed` (1EdTech's sample shape),
+/// its comment changed after signing when `altered`.
+fn endorsement(seed: u8, comment: &str, altered: bool) -> serde_json::Value {
+    let endorser = DidKeyIssuer::from_seed([seed; 32]);
+    let mut signed = endorser
+        .sign(
+            serde_json::json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                "id": format!("urn:uuid:e0d05e00-0000-4000-8000-0000000001{seed:02}"),
+                "type": ["VerifiableCredential", "EndorsementCredential"],
+                "name": "Recommandation",
+                "issuer": {"id": endorser.did(), "type": ["Profile"], "name": format!("Recommandeur {seed}")},
+                "validFrom": "2025-01-01T00:00:00Z",
+                "credentialSubject": {"id": "https://pole-emploi.example/badges/1", "type": ["EndorsementSubject"], "endorsementComment": comment}
+            }),
+            "2025-01-01T00:00:00Z",
+        )
+        .unwrap();
+    if altered {
+        signed["credentialSubject"]["endorsementComment"] = "Le meilleur, garanti !".into();
+    }
+    signed
+}
+
+on_both_databases!(
+    endorsements_show_who_vouches_and_visitors_see_only_verified_ones,
+    |db: TestDb| async move {
+        use besace_badges::issue::ob3_credential;
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        let issuer = DidKeyIssuer::from_seed([SEED; 32]);
+        let spec = BadgeSpec {
+            id: "urn:uuid:155e0000-0000-4000-8000-000000000002",
+            issuer_name: "Centre",
+            issuer_url: "https://centre.example",
+            achievement_id: "https://centre.example/badges/2",
+            name: "Accueillir un public",
+            description: "Accueil.",
+            criteria: "Observé.",
+            image_url: "https://centre.example/badges/2.png",
+            recipient_email: LEARNER,
+            valid_from: "2026-02-01T09:00:00Z",
+            ..Default::default()
+        };
+        let mut credential = ob3_credential(&issuer, &spec);
+        credential["credentialSubject"]["achievement"]["endorsement"] = serde_json::json!([
+            endorsement(51, "Un centre sérieux <b>et</b> reconnu.", false),
+            endorsement(52, "Formation reconnue.", true),
+        ]);
+        let bytes = serde_json::to_vec(&issuer.sign(credential, spec.valid_from).unwrap()).unwrap();
+        let (_, body) = app.import(&[("accueil.json", bytes)]).await;
+        assert_eq!(body["results"][0]["outcome"], "added", "{body}");
+        let id = body["results"][0]["badge"]["id"].to_string();
+        let (own, public) = pages(&app, &id).await;
+        // Markup in an endorsement is text, like every badge text.
+        let genuine = "Un centre sérieux &lt;b&gt;et&lt;/b&gt; reconnu.";
+        assert!(own.contains("Endorsed by") && own.contains(genuine), "{own}");
+        assert!(own.contains("Le meilleur, garanti !") && own.contains("could not be verified"));
+        assert!(public.contains(genuine), "{public}");
+        assert!(
+            !public.contains("Le meilleur, garanti !"),
+            "a visitor never reads a false one"
+        );
+    }
+);

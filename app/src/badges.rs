@@ -107,6 +107,8 @@ pub struct HistoryLine {
     pub replaced_by: Option<String>,
     /// The badge's name before that replacement.
     pub previous_name: Option<String>,
+    /// The issuer's refresh service brought the new version here.
+    pub renewed: bool,
 }
 
 /// Everything the badge page shows. Text is the issuer's (escaped by the views); links are
@@ -129,6 +131,8 @@ pub struct BadgeDetail {
     pub tags: Vec<String>,
     pub alignments: Vec<AlignmentLine>,
     pub endorsements: Vec<EndorsementLine>,
+    /// Expired or revoked, and the issuer offers a renewed version (OB 3.0 refreshService).
+    pub renewable: bool,
     pub status: String,
     /// ob2, ob3…, and how it was checked (signed, hosted, eddsa-rdfc-2022, vc-jwt).
     pub spec: String,
@@ -293,6 +297,7 @@ pub mod ssr {
             history.push(HistoryLine {
                 checked_at: check.checked_at.to_rfc3339(),
                 status: check.status,
+                renewed: replaced_by.is_none() && check.previous_name.is_some(),
                 replaced_by,
                 previous_name: check.previous_name,
             });
@@ -396,6 +401,7 @@ pub mod ssr {
             tags: strings(&info["tags"]),
             alignments: alignments(&info["alignments"]),
             endorsements: endorsements(&info["endorsements"], known),
+            renewable: info["refresh"].is_string() && matches!(badge.status.as_str(), "expired" | "revoked"),
             status: badge.status.clone(),
             spec: badge.spec.clone(),
             method: badge.method.clone(),
@@ -414,6 +420,39 @@ pub mod ssr {
 pub async fn get_badge(id: i64) -> Result<BadgeDetail, AppError> {
     let (state, badge) = ssr::owned_badge(id).await?;
     ssr::detail_now(&state, &badge).await
+}
+
+/// Asks the issuer for a renewed version of an expired or revoked badge (its refresh
+/// service); a genuine, current one replaces it. Answers the badge as it now is.
+#[server(prefix = "/api", endpoint = "renew_badge")]
+pub async fn renew_badge(id: i64) -> Result<BadgeDetail, AppError> {
+    use crate::server::{badges, request::*};
+    let (state, badge) = ssr::owned_badge(id).await?;
+    if !state
+        .rate_limits
+        .allow_account(&format!("recheck:{}", badge.user_id))
+    {
+        return fail(AppError::RateLimited);
+    }
+    match badges::renew(&state.db, state.fetcher.as_ref(), &badge)
+        .await
+        .map_err(internal)?
+    {
+        badges::Renewal::Renewed(renewed) => {
+            tracing::info!(
+                user_id = badge.user_id,
+                badge_id = badge.id,
+                "badge renewed by its issuer"
+            );
+            state.public_pages.forget_user(badge.user_id);
+            ssr::detail_now(&state, &renewed).await
+        }
+        badges::Renewal::NotOffered => fail(AppError::NoRenewal),
+        badges::Renewal::NothingNewer(why) => {
+            tracing::info!(badge_id = badge.id, why, "no renewed badge");
+            fail(AppError::NoRenewal)
+        }
+    }
 }
 
 /// Checks the badge again now (revocation, expiry, keys) and answers the new result.

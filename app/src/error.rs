@@ -24,6 +24,8 @@ pub enum AppError {
     EmailTaken,
     #[error("wrong e-mail or password")]
     WrongCredentials,
+    #[error("the issuer offers no newer version of this badge")]
+    NoRenewal,
     #[error("the account's address is not confirmed yet")]
     AccountNotConfirmed,
     #[error("wrong current password")]
@@ -135,6 +137,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::WrongCredentials => t_string!(i18n, errors.wrong_credentials).to_string(),
         AppError::WrongPassword => t_string!(i18n, errors.wrong_password).to_string(),
         AppError::AccountNotConfirmed => t_string!(i18n, errors.account_not_confirmed).to_string(),
+        AppError::NoRenewal => t_string!(i18n, errors.no_renewal).to_string(),
         AppError::RateLimited => t_string!(i18n, errors.rate_limited).to_string(),
         AppError::NotLoggedIn => t_string!(i18n, errors.not_logged_in).to_string(),
         AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),

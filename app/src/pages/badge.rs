@@ -2,7 +2,9 @@
 //! do with it (check again, download the original, delete).
 use super::backpack::{BadgeImage, StatusChip};
 use super::{go_on_success, reload_on_success, RequireUser};
-use crate::badges::{get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, VerifyBadgeAgain};
+use crate::badges::{
+    get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, RenewBadge, VerifyBadgeAgain,
+};
 use crate::collections::{badge_collections, Membership, SetCollectionBadge};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
@@ -117,6 +119,11 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                 }).collect_view()}
             </ul>
             <VerifyAgain id />
+            {detail.renewable.then(|| view! {
+                <h3>{t!(i18n, badge.renew_title)}</h3>
+                <p>{t!(i18n, badge.renew_text)}</p>
+                <RenewBadgeForm id />
+            })}
             <details>
                 <summary>{t!(i18n, badge.history)}</summary>
                 <ul>
@@ -126,6 +133,7 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                             {line.replaced_by.map(|platform| view! {
                                 <br />{t!(i18n, badge.replaced_by)} " " <strong>{platform}</strong>
                             })}
+                            {line.renewed.then(|| view! { <br />{t!(i18n, badge.renewed)} })}
                             {line.previous_name.map(|name| view! {
                                 " · " {t!(i18n, badge.previous_name)} " " {name}
                             })}
@@ -234,6 +242,24 @@ fn VerifyAgain(id: i64) -> impl IntoView {
             </button>
         </ActionForm>
         {move || verify.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+    }
+}
+
+/// "Get the renewed badge": asks the issuer's refresh service; the page then shows the
+/// badge as it now is, or says that nothing newer is offered.
+#[island]
+fn RenewBadgeForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let renew = ServerAction::<RenewBadge>::new();
+    reload_on_success(renew);
+    view! {
+        <ActionForm action=renew>
+            <input type="hidden" name="id" value=id />
+            <button type="submit" class="button" disabled=move || renew.pending().get()>
+                {t!(i18n, badge.renew)}
+            </button>
+        </ActionForm>
+        {move || renew.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
     }
 }
 

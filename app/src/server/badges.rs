@@ -317,13 +317,69 @@ fn set_verification(
 /// `client_id` sent, keeping the history: the replacement is a line of its own, with the
 /// platform and the name the badge had. Answers `None` when the new version would swap a
 /// baked picture for bare JSON (the learner's file stays).
+/// Who brought the new version that replaces a stored badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replacer {
+    /// The platform that sent the stored one sent a new version.
+    Platform(i64),
+    /// The issuer's refresh service answered a renewed credential.
+    IssuerRefresh,
+}
+
+/// What asking the issuer for a renewed version did.
+#[derive(Debug)]
+pub enum Renewal {
+    Renewed(Box<Badge>),
+    /// The issuer offers no refresh service for this badge.
+    NotOffered,
+    /// The service answered nothing newer that is genuine and current (the reason).
+    NothingNewer(String),
+}
+
+/// Asks the issuer's refresh service (OB 3.0 `1EdTechCredentialRefresh`) for a renewed
+/// version of an expired or revoked badge; a genuine, current credential of the same
+/// issuer for this learner replaces it, and the history says so.
+pub async fn renew(db: &DatabaseConnection, fetcher: &Verifier, badge: &Badge) -> Result<Renewal, DbErr> {
+    let stored: serde_json::Value = serde_json::from_str(&badge.report).unwrap_or_default();
+    let Some(url) = stored["badge"]["refresh"].as_str().map(str::to_owned) else {
+        return Ok(Renewal::NotOffered);
+    };
+    let bytes = match fetcher.fetch(&url, FetchKind::Badge).await {
+        Ok(response) if (200..300).contains(&response.status) => response.body,
+        Ok(response) => return Ok(Renewal::NothingNewer(format!("{url}: HTTP {}", response.status))),
+        Err(err) => return Ok(Renewal::NothingNewer(format!("{url}: {err}"))),
+    };
+    let verified = match verify_import(db, fetcher, badge.user_id, &bytes).await? {
+        Ok(verified) => verified,
+        Err(ImportOutcome::Refused(report)) => {
+            return Ok(Renewal::NothingNewer(report.errors(Lang::En).join("; ")))
+        }
+        Err(_) => return Ok(Renewal::NothingNewer("the same badge again".into())),
+    };
+    if verified.status != "verified" {
+        return Ok(Renewal::NothingNewer(format!(
+            "the renewed badge is {}",
+            verified.status
+        )));
+    }
+    if !same_issuer(&badge.report, &verified) {
+        return Ok(Renewal::NothingNewer("another issuer's badge".into()));
+    }
+    Ok(
+        match replace(db, fetcher, badge, &bytes, &verified, Replacer::IssuerRefresh).await? {
+            Some(renewed) => Renewal::Renewed(Box::new(renewed)),
+            None => Renewal::NothingNewer("a picture badge cannot become a text one".into()),
+        },
+    )
+}
+
 pub async fn replace(
     db: &DatabaseConnection,
     fetcher: &Verifier,
     badge: &Badge,
     bytes: &[u8],
     verified: &Verified,
-    client_id: i64,
+    by: Replacer,
 ) -> Result<Option<Badge>, DbErr> {
     let baked = |media_type: &str| media_type.starts_with("image/");
     if baked(&badge.original_media_type) && !baked(verified.media_type) {
@@ -338,7 +394,9 @@ pub async fn replace(
     let mut row: entity::ActiveModel = badge.clone().into();
     row.original = Set(bytes.to_vec());
     row.verified_at = Set(now);
-    row.pushed_by_client_id = Set(Some(client_id));
+    if let Replacer::Platform(client_id) = by {
+        row.pushed_by_client_id = Set(Some(client_id));
+    }
     set_verification(
         &mut row,
         &verified.sha256,
@@ -364,7 +422,10 @@ pub async fn replace(
         checked_at: Set(now),
         status: Set(verified.status.to_owned()),
         report: Set(updated.report.clone()),
-        replaced_by_client_id: Set(Some(client_id)),
+        replaced_by_client_id: Set(match by {
+            Replacer::Platform(client_id) => Some(client_id),
+            Replacer::IssuerRefresh => None,
+        }),
         previous_name: Set(Some(badge.name.clone())),
         ..Default::default()
     }

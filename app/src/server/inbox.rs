@@ -83,7 +83,16 @@ pub async fn push(
         if let Some(badge) = badges::find_by_credential_id(db, user_id, credential_id).await? {
             if badge.pushed_by_client_id == Some(client_id) && badges::same_issuer(&badge.report, &verified) {
                 return Ok(
-                    match badges::replace(db, fetcher, &badge, bytes, &verified, client_id).await? {
+                    match badges::replace(
+                        db,
+                        fetcher,
+                        &badge,
+                        bytes,
+                        &verified,
+                        badges::Replacer::Platform(client_id),
+                    )
+                    .await?
+                    {
                         Some(_) => PushOutcome::Replaced,
                         None => PushOutcome::AlreadyThere,
                     },
@@ -212,7 +221,15 @@ pub async fn accept(
             None => None,
         };
         if let Some(badge) = stored {
-            badges::replace(db, fetcher, &badge, &item.original, &verified, item.client_id).await?;
+            badges::replace(
+                db,
+                fetcher,
+                &badge,
+                &item.original,
+                &verified,
+                badges::Replacer::Platform(item.client_id),
+            )
+            .await?;
             entity::Entity::delete_by_id(item.id).exec(db).await?;
             return Ok(Accepted::InBackpack(badge.id));
         }

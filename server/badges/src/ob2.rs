@@ -523,5 +523,6 @@ fn fill_info(r: &mut Report, a: &Value, badge: &Value, issuer: &Value) {
         tags,
         alignments: alignments_of(badge.get("alignment")),
         endorsements: Vec::new(),
+        refresh: None,
     };
 }

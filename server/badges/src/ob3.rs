@@ -476,6 +476,12 @@ async fn verify_common(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, issuer_id: &
             .collect(),
         alignments: alignments_of(achievement.get("alignment")),
         endorsements: Vec::new(),
+        refresh: as_list(cred.get("refreshService"))
+            .into_iter()
+            .find(|service| str_of(service, "type") == Some("1EdTechCredentialRefresh"))
+            .and_then(id_of)
+            .filter(|url| is_http_url(url))
+            .map(str::to_string),
     };
     if r.badge.criteria.is_some() || r.badge.criteria_narrative.is_some() {
         r.pass(CheckId::Criteria);

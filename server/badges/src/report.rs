@@ -344,6 +344,10 @@ pub struct BadgeInfo {
     /// its issuer, each verified like a credential.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub endorsements: Vec<Endorsement>,
+    /// Where the issuer serves a renewed version (OB 3.0 `refreshService` of type
+    /// `1EdTechCredentialRefresh`, http(s) only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<String>,
 }
 
 /// What an endorsement is about.

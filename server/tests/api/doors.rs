@@ -101,3 +101,61 @@ on_both_databases!(
         assert_eq!(statuses, ["expired"; 4], "{badges:?}");
     }
 );
+
+on_both_databases!(
+    an_expired_badge_is_renewed_through_its_issuers_refresh_service,
+    |db: TestDb| async move {
+        // The issuer's refresh service on 127.0.0.1 answers the renewed credential.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let service = format!("http://{}/credentials/renew/1", listener.local_addr().unwrap());
+        let issuer = DidKeyIssuer::from_seed([31; 32]);
+        let spec = spec("urn:uuid:d0025000-0000-4000-8000-000000000010");
+        let with_refresh = |valid_until: &str| {
+            let mut credential = ob3_credential(&issuer, &spec);
+            credential["validUntil"] = valid_until.into();
+            credential["refreshService"] =
+                serde_json::json!({"id": service, "type": "1EdTechCredentialRefresh"});
+            serde_json::to_vec(&issuer.sign(credential, spec.valid_from).unwrap()).unwrap()
+        };
+        let old = with_refresh("2025-02-10T09:00:00Z");
+        let renewed = with_refresh("2030-02-10T09:00:00Z");
+        let router = axum::Router::new().route(
+            "/credentials/renew/1",
+            axum::routing::get(move || async move { renewed.clone() }),
+        );
+        tokio::spawn(async move { axum::serve(listener, router).await });
+
+        let app = db.spawn_app_with(|args| args.allow_private_network = true).await;
+        app.learner_with_verified(LEARNER).await;
+        let (_, body) = app.import(&[("old.json", old)]).await;
+        assert_eq!(body["results"][0]["badge"]["status"], "expired", "{body}");
+        let id = body["results"][0]["badge"]["id"].to_string();
+        let (_, page) = app.get_html(&format!("/badges/{id}")).await;
+        assert!(page.contains("Get the renewed badge"), "{page}");
+
+        let renewed = app.badge_call("renew_badge", &id).await;
+        assert_eq!(renewed["status"], "verified", "{renewed}");
+        assert_eq!(renewed["id"].to_string(), id, "the same badge, renewed in place");
+        assert!(renewed["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|line| line["renewed"] == true));
+        let (_, page) = app.get_html(&format!("/badges/{id}")).await;
+        assert!(!page.contains("Get the renewed badge"));
+        assert!(page.contains("Renewed by its issuer"), "{page}");
+        // Asked again: nothing newer (the same bytes), a plain answer, the badge unchanged.
+        let response = app.post_form("/api/renew_badge", &[("id", &id)]).await;
+        assert_error(response, 422, "NoRenewal").await;
+        assert_eq!(app.badges().await[0]["status"], "verified");
+    }
+);
+
+impl TestClient {
+    /// A server function on one badge that answers its detail.
+    async fn badge_call(&self, function: &str, id: &str) -> serde_json::Value {
+        let response = self.post_form(&format!("/api/{function}"), &[("id", id)]).await;
+        assert_eq!(response.status(), 200, "{function}");
+        response.json().await.unwrap()
+    }
+}

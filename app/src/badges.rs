@@ -305,6 +305,19 @@ pub mod ssr {
         Ok(detail(badge, history, lang, &state.known_issuers))
     }
 
+    /// Each check (or renewal) fetches from the issuer's site: a learner's clicks are
+    /// bounded too.
+    pub fn recheck_budget(state: &AppState, badge: &Badge) -> Result<(), AppError> {
+        if state
+            .rate_limits
+            .allow_account(&format!("recheck:{}", badge.user_id))
+        {
+            Ok(())
+        } else {
+            fail(AppError::RateLimited)
+        }
+    }
+
     /// What anyone may see of the badge: no recipient, no issuer address, no history, no
     /// link to the original file.
     pub fn public_detail(badge: &Badge, lang: Lang, known: &KnownIssuers) -> BadgeDetail {
@@ -428,12 +441,7 @@ pub async fn get_badge(id: i64) -> Result<BadgeDetail, AppError> {
 pub async fn renew_badge(id: i64) -> Result<BadgeDetail, AppError> {
     use crate::server::{badges, request::*};
     let (state, badge) = ssr::owned_badge(id).await?;
-    if !state
-        .rate_limits
-        .allow_account(&format!("recheck:{}", badge.user_id))
-    {
-        return fail(AppError::RateLimited);
-    }
+    ssr::recheck_budget(&state, &badge)?;
     match badges::renew(&state.db, state.fetcher.as_ref(), &badge)
         .await
         .map_err(internal)?
@@ -460,13 +468,7 @@ pub async fn renew_badge(id: i64) -> Result<BadgeDetail, AppError> {
 pub async fn verify_badge_again(id: i64) -> Result<BadgeDetail, AppError> {
     use crate::server::{badges, request::*};
     let (state, badge) = ssr::owned_badge(id).await?;
-    // Each check fetches from the issuer's site: a learner's clicks are bounded too.
-    if !state
-        .rate_limits
-        .allow_account(&format!("recheck:{}", badge.user_id))
-    {
-        return fail(AppError::RateLimited);
-    }
+    ssr::recheck_budget(&state, &badge)?;
     let badge = badges::reverify(&state.db, state.fetcher.as_ref(), &badge)
         .await
         .map_err(internal)?;

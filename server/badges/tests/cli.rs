@@ -121,3 +121,60 @@ fn verification_futures_are_send() {
     assert_send(&verify_with(&a, &f));
     assert_send(&besace_badges::run_verify(a.clone()));
 }
+
+#[tokio::test]
+async fn besace_verify_takes_every_real_issuers_badge() {
+    // The real-world fixtures (fixtures/gen/gen_moodle.py and gen_realworld.py), hosted
+    // ones through the real fetcher on the test server, exactly as `besace verify` runs.
+    let server = serve(routes()).await;
+    let fetcher = LocalFetcher::new(server.port);
+    for (file, recipient, known_by) in [
+        (
+            "moodle/baked.png",
+            Some(LEARNER),
+            "known by its domain, moodle.besace.test",
+        ),
+        (
+            "moodle/assertion.json",
+            Some(LEARNER),
+            "known by its domain, moodle.besace.test",
+        ),
+        (
+            "realworld/badgr-assertion.json",
+            Some(LEARNER),
+            "known by its domain, badgr.besace.test",
+        ),
+        (
+            "realworld/credly-assertion.json",
+            Some(LEARNER),
+            "known by its domain, credly.besace.test",
+        ),
+        (
+            "realworld/passport-assertion.json",
+            Some(LEARNER),
+            "known by its domain, passport.besace.test",
+        ),
+        (
+            "realworld/1edtech-sample.jwt",
+            None,
+            "known by its domain, example.com",
+        ),
+        (
+            "ob3/jwt-eddsa.jwt",
+            Some(LEARNER),
+            "not confirmed (the name is the badge's own claim)",
+        ),
+    ] {
+        let p = path(file);
+        let mut argv = vec![p.as_str(), "--at", "2026-06-01T00:00:00Z"];
+        if let Some(recipient) = recipient {
+            argv.extend(["--recipient", recipient]);
+        }
+        let (code, out) = verify_with(&args(&argv).unwrap(), &fetcher).await;
+        assert_eq!(code, EXIT_VALID, "{file}: {out}");
+        assert!(
+            out.contains(&format!("Issuer identity: {known_by}")),
+            "{file}: {out}"
+        );
+    }
+}

@@ -6,6 +6,7 @@
 //! the checks read, using the bundled contexts (`jsonld::CONTEXTS`) and nothing fetched.
 //! Documents without an Open Badges 1.1/2.0 context (1.0, 0.5) are left as they are.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -24,9 +25,11 @@ const V1_URLS: &[&str] = &["https://w3id.org/openbadges/v1", "http://w3id.org/op
 /// Where one IRI has several terms in the 2.0 context, the one the checks read.
 const PREFERRED: &[&str] = &["verification", "revoked", "HostedBadge", "SignedBadge"];
 
-/// Term definitions: term → IRI (or keyword), as a context defines them.
+/// Term definitions: term → IRI (or keyword), as a context defines them; and, for the
+/// bundled contexts alone, each term's 2.0 name worked out once (a document's own inline
+/// context clears it: its keys go the long way).
 #[derive(Clone, Default)]
-struct Terms(HashMap<String, String>);
+struct Terms(HashMap<String, String>, HashMap<String, String>);
 
 impl Terms {
     /// Adds the definitions of a context value (a URL of a bundled context, an inline
@@ -45,6 +48,7 @@ impl Terms {
             }
             Value::Array(items) => items.iter().for_each(|item| self.add(item)),
             Value::Object(defs) => {
+                self.1.clear();
                 let raw: Vec<(String, String)> = defs
                     .iter()
                     .filter(|(term, _)| !term.starts_with('@'))
@@ -99,6 +103,8 @@ struct Vocabulary {
     v2: Terms,
     v1: Terms,
     term_of: HashMap<String, String>,
+    /// Every 2.0 name of `term_of`.
+    terms: std::collections::HashSet<String>,
 }
 
 static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
@@ -125,8 +131,45 @@ static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
     // Keywords keep their plain 2.0 names.
     term_of.insert("@id".into(), "id".into());
     term_of.insert("@type".into(), "type".into());
-    Vocabulary { v2, v1, term_of }
+    let terms: std::collections::HashSet<String> = term_of.values().cloned().collect();
+    let mut vocabulary = Vocabulary {
+        v2,
+        v1,
+        term_of,
+        terms,
+    };
+    let names_of = |base: &Terms, vocabulary: &Vocabulary| -> HashMap<String, String> {
+        base.0
+            .keys()
+            .map(|term| (term.clone(), canonical(term, base, vocabulary).into_owned()))
+            .collect()
+    };
+    let v2_names = names_of(&vocabulary.v2, &vocabulary);
+    let v1_names = names_of(&vocabulary.v1, &vocabulary);
+    vocabulary.v2.1 = v2_names;
+    vocabulary.v1.1 = v1_names;
+    vocabulary
 });
+
+/// The 2.0 name of `key` under `terms` (borrowed when it is `key` itself or known).
+fn canonical<'a>(key: &'a str, terms: &'a Terms, vocabulary: &'a Vocabulary) -> Cow<'a, str> {
+    if key == "@context" {
+        return Cow::Borrowed(key);
+    }
+    if let Some(name) = terms.1.get(key) {
+        return Cow::Borrowed(name);
+    }
+    match terms.expand(key) {
+        Some(iri) => match vocabulary.term_of.get(&iri) {
+            Some(term) => Cow::Borrowed(term),
+            // A term of the checks' vocabulary redefined to mean something else must not
+            // be read as that term: it goes by its IRI.
+            None if vocabulary.terms.contains(key) => Cow::Owned(iri),
+            None => Cow::Borrowed(key),
+        },
+        None => Cow::Borrowed(key),
+    }
+}
 
 fn mentions(context: &Value, urls: &[&str]) -> bool {
     match context {
@@ -144,13 +187,45 @@ pub(crate) fn normalize(doc: Value) -> Value {
     };
     let vocabulary = &*VOCABULARY;
     let base = if mentions(context, V2_URLS) {
-        vocabulary.v2.clone()
+        &vocabulary.v2
     } else if mentions(context, V1_URLS) {
-        vocabulary.v1.clone()
+        &vocabulary.v1
     } else {
         return doc;
     };
-    rewrite(doc, &base, vocabulary)
+    // Most documents already use the 2.0 terms: then nothing is rebuilt.
+    if !needs_rewrite(&doc, base, vocabulary) {
+        return doc;
+    }
+    rewrite(doc, base, vocabulary)
+}
+
+/// Whether any key or `type` value below `value` is not spelled as its 2.0 term (an inline
+/// context anywhere counts as a change, to be read the long way).
+fn needs_rewrite(value: &Value, terms: &Terms, vocabulary: &Vocabulary) -> bool {
+    match value {
+        Value::Array(items) => items.iter().any(|item| needs_rewrite(item, terms, vocabulary)),
+        Value::Object(node) => node.iter().any(|(key, value)| match key.as_str() {
+            "@context" => !value.is_string(),
+            "type" => as_names(value).any(|name| {
+                terms
+                    .expand(name)
+                    .and_then(|iri| vocabulary.term_of.get(&iri))
+                    .is_some_and(|term| term != name)
+            }),
+            _ => canonical(key, terms, vocabulary) != key.as_str() || needs_rewrite(value, terms, vocabulary),
+        }),
+        _ => false,
+    }
+}
+
+fn as_names(value: &Value) -> impl Iterator<Item = &str> {
+    let items: Vec<&str> = match value {
+        Value::String(name) => vec![name.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    items.into_iter()
 }
 
 fn rewrite(value: Value, terms: &Terms, vocabulary: &Vocabulary) -> Value {
@@ -178,34 +253,31 @@ fn rewrite_node(node: Map<String, Value>, terms: &Terms, vocabulary: &Vocabulary
         }
         _ => terms,
     };
-    let canonical = |key: &str| -> String {
-        if key == "@context" {
-            return key.to_owned();
-        }
-        match terms.expand(key) {
-            Some(iri) => match vocabulary.term_of.get(&iri) {
-                Some(term) => term.clone(),
-                // A term of the checks' vocabulary redefined to mean something else must
-                // not be read as that term: it goes by its IRI.
-                None if vocabulary.term_of.values().any(|t| t == key) => iri,
-                None => key.to_owned(),
-            },
-            None => key.to_owned(),
-        }
-    };
-    let mut out = Map::new();
+    // Each key with its 2.0 name when that is another spelling (most keys already are).
+    let mut named: Vec<(Option<String>, String, Value)> = node
+        .into_iter()
+        .map(|(key, value)| {
+            let renamed = match canonical(&key, terms, vocabulary) {
+                name if name == key.as_str() => None,
+                name => Some(name.into_owned()),
+            };
+            (renamed, key, value)
+        })
+        .collect();
     // Keys already spelled as the 2.0 term go first: where a document has both spellings
     // (`verification` and `verify`), the term itself wins.
-    let (plain, other): (Vec<_>, Vec<_>) = node.into_iter().partition(|(key, _)| canonical(key) == *key);
-    for (key, value) in plain.into_iter().chain(other) {
-        let name = canonical(&key);
+    named.sort_by_key(|(renamed, _, _)| renamed.is_some());
+    let mut out = Map::new();
+    for (renamed, key, value) in named {
+        let name = renamed.unwrap_or(key);
         if out.contains_key(&name) {
             continue;
         }
-        let value = if name == "type" {
-            rewrite_types(value, terms, vocabulary)
-        } else {
-            rewrite(value, terms, vocabulary)
+        let value = match name.as_str() {
+            // A context is definitions, not terms to read.
+            "@context" => value,
+            "type" => rewrite_types(value, terms, vocabulary),
+            _ => rewrite(value, terms, vocabulary),
         };
         out.insert(name, value);
     }
@@ -294,6 +366,10 @@ mod tests {
             "verification": {"type": "hosted"}
         }));
         assert!(redefined.get("verification").is_none(), "{redefined}");
+        assert_eq!(
+            redefined["@context"][1]["verification"], "https://evil.example/v",
+            "contexts stay as written"
+        );
         assert!(redefined.get("https://evil.example/v").is_some());
         // Extensions' terms stay as written.
         let extended = normalize(json!({

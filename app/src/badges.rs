@@ -169,6 +169,16 @@ impl IssuerStanding {
         }
     }
 
+    /// The same in a few words, for a badge card.
+    pub fn short(&self, locale: crate::i18n::Locale) -> String {
+        use leptos_i18n::td_string;
+        match self {
+            Self::Known { .. } => td_string!(locale, badge.issuer_short_known).to_string(),
+            Self::Domain { domain } => td_string!(locale, badge.issuer_short_domain, domain).to_string(),
+            Self::SelfAsserted => td_string!(locale, badge.issuer_short_self_asserted).to_string(),
+        }
+    }
+
     /// The class that marks the note (a self-asserted issuer is a warning).
     pub fn class(&self) -> &'static str {
         match self {
@@ -337,10 +347,9 @@ pub mod ssr {
             .map(|endorsement| {
                 let endorser = &endorsement["endorser"];
                 let id = text(&endorser["id"]);
-                let identity = besace_badges::IssuerIdentity::of(id.as_deref().unwrap_or_default());
                 EndorsementLine {
                     endorser: text(&endorser["name"]).or_else(|| id.clone()).unwrap_or_default(),
-                    standing: known.standing(id.as_deref(), &identity),
+                    standing: known.standing_of(id.as_deref()),
                     comment: text(&endorsement["comment"]),
                     verified: endorsement["verified"].as_bool() == Some(true),
                 }
@@ -403,11 +412,7 @@ pub mod ssr {
                 .and_then(|url| http_link(&url)),
             issuer_email: text(&info["issuer"]["email"]),
             // Every stored badge passed the checks that bind it to its issuer's id.
-            issuer_standing: {
-                let id = text(&info["issuer"]["id"]);
-                let identity = besace_badges::IssuerIdentity::of(id.as_deref().unwrap_or_default());
-                known.standing(id.as_deref(), &identity)
-            },
+            issuer_standing: known.standing_of(text(&info["issuer"]["id"]).as_deref()),
             issued_on: date(&info["issued_on"]),
             expires: date(&info["expires"]),
             evidence: strings(&info["evidence"]),

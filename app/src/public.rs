@@ -16,6 +16,7 @@ pub struct GalleryBadge {
     pub issuer: String,
     pub issued_on: Option<String>,
     pub status: String,
+    pub issuer_standing: crate::badges::IssuerStanding,
 }
 
 /// What a public gallery shows.
@@ -283,6 +284,7 @@ fn badge_cards(locale: Locale, badges: Vec<GalleryBadge>) -> impl IntoView {
                     {picture(badge.image, 96, index >= 6)}
                     <h2 class="badge-name"><a href=badge.href>{badge.name}</a></h2>
                     <p class="badge-issuer">{badge.issuer}</p>
+                    <p class=badge.issuer_standing.class()><small>{badge.issuer_standing.short(locale)}</small></p>
                     {badge.issued_on.map(|date| view! { <p class="badge-date"><time datetime=date.clone()>{date.clone()}</time></p> })}
                     {chip(locale, &badge.status)}
                 </li>

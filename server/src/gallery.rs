@@ -58,6 +58,30 @@ fn lang_key(locale: Locale) -> &'static str {
     }
 }
 
+/// The badge cards of a public page under `base`, each saying how its issuer is known.
+async fn cards(
+    state: &AppState,
+    base: &str,
+    list: &[badges::BadgeSummary],
+) -> Result<Vec<GalleryBadge>, sea_orm::DbErr> {
+    let ids: Vec<i64> = list.iter().map(|badge| badge.id).collect();
+    let issuers = badges::issuer_ids(&state.db, &ids).await?;
+    Ok(list
+        .iter()
+        .map(|badge| GalleryBadge {
+            href: format!("{base}/badges/{}", badge.id),
+            image: image_path(base, badge),
+            name: badge.name.clone(),
+            issuer: badge.issuer_name.clone(),
+            issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
+            status: badge.status.clone(),
+            issuer_standing: state
+                .known_issuers
+                .standing_of(issuers.get(&badge.id).and_then(Option::as_deref)),
+        })
+        .collect())
+}
+
 async fn gallery(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
     let locale = locale_of(&headers);
     let key = format!("g/{token}/{}", lang_key(locale));
@@ -73,17 +97,7 @@ async fn gallery(State(state): State<AppState>, Path(token): Path<String>, heade
             .iter()
             .find_map(|badge| image_path(&path, badge))
             .map(|path| format!("{}{path}", state.public_url));
-        let badges = list
-            .iter()
-            .map(|badge| GalleryBadge {
-                href: format!("/g/{token}/badges/{}", badge.id),
-                image: image_path(&path, badge),
-                name: badge.name.clone(),
-                issuer: badge.issuer_name.clone(),
-                issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
-                status: badge.status.clone(),
-            })
-            .collect();
+        let badges = cards(&state, &path, &list).await?;
         let oembed_url = format!(
             "{}/oembed?format=json&url={}",
             state.public_url,
@@ -143,16 +157,7 @@ async fn profile(State(state): State<AppState>, Path(handle): Path<String>, head
             let ids = badges::ids_of_user(&state.db, user.id).await?;
             let mut list = badges::summaries(&state.db, &ids).await?;
             list.sort_by_key(|badge| std::cmp::Reverse((badge.created_at, badge.id)));
-            list.iter()
-                .map(|badge| GalleryBadge {
-                    href: format!("{base}/badges/{}", badge.id),
-                    image: image_path(&base, badge),
-                    name: badge.name.clone(),
-                    issuer: badge.issuer_name.clone(),
-                    issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
-                    status: badge.status.clone(),
-                })
-                .collect()
+            cards(&state, &base, &list).await?
         } else {
             Vec::new()
         };

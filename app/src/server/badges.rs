@@ -678,6 +678,31 @@ pub async fn summaries(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Bad
         .await
 }
 
+/// The issuer id each badge's report names (lists say how each issuer is known).
+pub async fn issuer_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Option<String>>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, String)> = entity::Entity::find()
+        .select_only()
+        .column(entity::Column::Id)
+        .column(entity::Column::Report)
+        .filter(entity::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, report)| {
+            let report: serde_json::Value = serde_json::from_str(&report).unwrap_or_default();
+            (id, report["badge"]["issuer"]["id"].as_str().map(str::to_owned))
+        })
+        .collect())
+}
+
 /// A badge without its original file: what lists show.
 #[derive(Clone, Debug, PartialEq, Eq, DerivePartialModel, FromQueryResult)]
 #[sea_orm(entity = "entity::Entity")]

@@ -45,6 +45,11 @@ impl KnownIssuers {
         self.len() == 0
     }
 
+    /// How a verified badge's issuer is known, from the issuer id its checks bound it to.
+    pub fn standing_of(&self, issuer_id: Option<&str>) -> IssuerStanding {
+        self.standing(issuer_id, &IssuerIdentity::of(issuer_id.unwrap_or_default()))
+    }
+
     /// How a verified badge's issuer is known on this site.
     pub fn standing(&self, issuer_id: Option<&str>, identity: &IssuerIdentity) -> IssuerStanding {
         let listed = issuer_id.and_then(|id| self.by_id.get(id)).or(match identity {

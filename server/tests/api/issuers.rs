@@ -28,8 +28,9 @@ fn badge() -> Vec<u8> {
     )
 }
 
-/// The badge page (learner) and its public view (recruiter), once published.
-async fn pages(app: &TestApp, badge_id: &str) -> (String, String) {
+/// The badge page (learner) and its public view (recruiter), once published; and the
+/// gallery's card of it.
+async fn pages(app: &TestApp, badge_id: &str) -> (String, String, String) {
     let (_, own) = app.get_html(&format!("/badges/{badge_id}")).await;
     let collection = app.create_collection("Mes badges").await;
     app.add_to(&collection, badge_id).await;
@@ -43,7 +44,8 @@ async fn pages(app: &TestApp, badge_id: &str) -> (String, String) {
         .get_html(&format!("{link}/badges/{badge_id}"))
         .await;
     assert_eq!(status, 200, "{public}");
-    (own, public)
+    let (_, gallery) = app.new_browser().get_html(&link).await;
+    (own, public, gallery)
 }
 
 on_both_databases!(
@@ -54,7 +56,7 @@ on_both_databases!(
         let (_, body) = app.import(&[("cv.json", badge())]).await;
         assert_eq!(body["results"][0]["outcome"], "added", "{body}");
         let id = body["results"][0]["badge"]["id"].to_string();
-        let (own, public) = pages(&app, &id).await;
+        let (own, public, gallery) = pages(&app, &id).await;
         for html in [&own, &public] {
             assert!(
                 html.contains("Issuer not confirmed: this name is only what the badge says about itself."),
@@ -62,6 +64,10 @@ on_both_databases!(
             );
             assert!(html.contains("issuer-unconfirmed"));
         }
+        assert!(
+            gallery.contains("Issuer not confirmed") && gallery.contains("issuer-unconfirmed"),
+            "{gallery}"
+        );
     }
 );
 
@@ -82,7 +88,8 @@ on_both_databases!(
         app.learner_with_verified(LEARNER).await;
         let (_, body) = app.import(&[("cv.json", badge())]).await;
         let id = body["results"][0]["badge"]["id"].to_string();
-        let (own, public) = pages(&app, &id).await;
+        let (own, public, gallery) = pages(&app, &id).await;
+        assert!(gallery.contains("Known issuer"), "{gallery}");
         for html in [&own, &public] {
             assert!(
                 html.contains("Known issuer: Centre de formation du réseau, recognised by this site."),
@@ -155,7 +162,7 @@ on_both_databases!(
         let (_, body) = app.import(&[("accueil.json", bytes)]).await;
         assert_eq!(body["results"][0]["outcome"], "added", "{body}");
         let id = body["results"][0]["badge"]["id"].to_string();
-        let (own, public) = pages(&app, &id).await;
+        let (own, public, _) = pages(&app, &id).await;
         // Markup in an endorsement is text, like every badge text.
         let genuine = "Un centre sérieux &lt;b&gt;et&lt;/b&gt; reconnu.";
         assert!(own.contains("Endorsed by") && own.contains(genuine), "{own}");

@@ -303,8 +303,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     {
         return fail(AppError::WrongPassword);
     }
-    users::delete(&state.db, user.id).await.map_err(internal)?;
-    state.public_pages.forget_user(user.id);
+    users::delete(&state.store, user.id).await.map_err(internal)?;
     log_out(&session().await?).await?;
     tracing::info!(user_id = user.id, "account deleted");
     leptos_axum::redirect("/");

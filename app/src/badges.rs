@@ -447,7 +447,7 @@ pub async fn renew_badge(id: i64) -> Result<BadgeDetail, AppError> {
     use crate::server::{badges, request::*};
     let (state, badge) = ssr::owned_badge(id).await?;
     ssr::recheck_budget(&state, &badge)?;
-    match badges::renew(&state.db, state.fetcher.as_ref(), &badge)
+    match badges::renew(&state.store, state.fetcher.as_ref(), &badge)
         .await
         .map_err(internal)?
     {
@@ -457,7 +457,6 @@ pub async fn renew_badge(id: i64) -> Result<BadgeDetail, AppError> {
                 badge_id = badge.id,
                 "badge renewed by its issuer"
             );
-            state.public_pages.forget_user(badge.user_id);
             ssr::detail_now(&state, &renewed).await
         }
         badges::Renewal::NotOffered => fail(AppError::NoRenewal),
@@ -474,10 +473,9 @@ pub async fn verify_badge_again(id: i64) -> Result<BadgeDetail, AppError> {
     use crate::server::{badges, request::*};
     let (state, badge) = ssr::owned_badge(id).await?;
     ssr::recheck_budget(&state, &badge)?;
-    let badge = badges::reverify(&state.db, state.fetcher.as_ref(), &badge)
+    let badge = badges::reverify(&state.store, state.fetcher.as_ref(), &badge)
         .await
         .map_err(internal)?;
-    state.public_pages.forget_user(badge.user_id);
     ssr::detail_now(&state, &badge).await
 }
 
@@ -486,10 +484,12 @@ pub async fn delete_badge(id: i64) -> Result<(), AppError> {
     use crate::server::{badges, request::*};
     let state = state();
     let user = require_user().await?;
-    if !badges::delete(&state.db, user.id, id).await.map_err(internal)? {
+    if !badges::delete(&state.store, user.id, id)
+        .await
+        .map_err(internal)?
+    {
         return fail(AppError::NotFound);
     }
-    state.public_pages.forget_user(user.id);
     tracing::info!(user_id = user.id, badge_id = id, "badge deleted");
     Ok(())
 }

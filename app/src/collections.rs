@@ -278,10 +278,9 @@ pub async fn update_collection(id: i64, name: String, description: String) -> Re
     let state = state();
     let user = require_user().await?;
     let text = ssr::text(&name, &description)?;
-    let changed = collections::update(&state.db, user.id, id, text)
+    let changed = collections::update(&state.store, user.id, id, text)
         .await
         .map_err(internal)?;
-    state.public_pages.forget_user(user.id);
     ssr::found(changed)
 }
 
@@ -291,10 +290,9 @@ pub async fn delete_collection(id: i64) -> Result<(), AppError> {
     use crate::server::{collections, request::*};
     let state = state();
     let user = require_user().await?;
-    let deleted = collections::delete(&state.db, user.id, id)
+    let deleted = collections::delete(&state.store, user.id, id)
         .await
         .map_err(internal)?;
-    state.public_pages.forget_user(user.id);
     if deleted {
         tracing::info!(user_id = user.id, collection_id = id, "collection deleted");
     }
@@ -308,13 +306,11 @@ pub async fn publish_collection(id: i64, publish: bool) -> Result<CollectionDeta
     let state = state();
     let user = require_user().await?;
     let changed = if publish {
-        collections::publish(&state.db, user.id, id).await
+        collections::publish(&state.store, user.id, id).await
     } else {
-        collections::unpublish(&state.db, user.id, id).await
+        collections::unpublish(&state.store, user.id, id).await
     }
     .map_err(internal)?;
-    // Before answering: the old link must not be served from the cache even once more.
-    state.public_pages.forget_user(user.id);
     let Some(collection) = changed else {
         return fail(AppError::NotFound);
     };
@@ -333,10 +329,9 @@ pub async fn set_collection_indexing(id: i64, allow: bool) -> Result<(), AppErro
     use crate::server::{collections, request::*};
     let state = state();
     let user = require_user().await?;
-    let changed = collections::set_allow_indexing(&state.db, user.id, id, allow)
+    let changed = collections::set_allow_indexing(&state.store, user.id, id, allow)
         .await
         .map_err(internal)?;
-    state.public_pages.forget_user(user.id);
     ssr::found(changed)
 }
 
@@ -347,12 +342,11 @@ pub async fn set_collection_badge(id: i64, badge_id: i64, holds: bool) -> Result
     let state = state();
     let user = require_user().await?;
     let changed = if holds {
-        collections::add_badge(&state.db, user.id, id, badge_id).await
+        collections::add_badge(&state.store, user.id, id, badge_id).await
     } else {
-        collections::remove_badge(&state.db, user.id, id, badge_id).await
+        collections::remove_badge(&state.store, user.id, id, badge_id).await
     }
     .map_err(internal)?;
-    state.public_pages.forget_user(user.id);
     ssr::found(changed)
 }
 
@@ -362,10 +356,9 @@ pub async fn add_badges_to_collection(id: i64, badge_ids: Vec<i64>) -> Result<()
     use crate::server::{collections, request::*};
     let state = state();
     let user = require_user().await?;
-    let added = collections::add_badges(&state.db, user.id, id, &badge_ids)
+    let added = collections::add_badges(&state.store, user.id, id, &badge_ids)
         .await
         .map_err(internal)?;
-    state.public_pages.forget_user(user.id);
     ssr::found(added)
 }
 
@@ -390,10 +383,9 @@ pub async fn move_collection_badge(id: i64, badge_id: i64, up: bool) -> Result<(
     };
     if let Some(to) = to {
         order.swap(at, to);
-        collections::reorder(&state.db, user.id, id, &order)
+        collections::reorder(&state.store, user.id, id, &order)
             .await
             .map_err(internal)?;
-        state.public_pages.forget_user(user.id);
     }
     Ok(())
 }
@@ -404,10 +396,9 @@ pub async fn reorder_collection(id: i64, order: Vec<i64>) -> Result<(), AppError
     use crate::server::{collections, request::*};
     let state = state();
     let user = require_user().await?;
-    let changed = collections::reorder(&state.db, user.id, id, &order)
+    let changed = collections::reorder(&state.store, user.id, id, &order)
         .await
         .map_err(internal)?;
-    state.public_pages.forget_user(user.id);
     ssr::found(changed)
 }
 

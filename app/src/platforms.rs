@@ -223,7 +223,7 @@ pub async fn accept_inbox(id: i64) -> Result<(), AppError> {
     use self::ssr::*;
     let state = state();
     let user = require_user().await?;
-    match inbox::accept(&state.db, state.fetcher.as_ref(), user.id, id)
+    match inbox::accept(&state.store, state.fetcher.as_ref(), user.id, id)
         .await
         .map_err(internal)?
     {

@@ -45,12 +45,11 @@ pub async fn set_profile(handle: String, mode: String) -> Result<ProfileSettings
         (None, ProfileMode::Off) if handle.trim().is_empty() => None,
         (None, _) => return fail(AppError::InvalidHandle),
     };
-    match profiles::set(&state.db, user.id, handle, mode).await {
+    match profiles::set(&state.store, user.id, handle, mode).await {
         Ok(()) => {}
         Err(ProfileError::HandleTaken) => return fail(AppError::HandleTaken),
         Err(ProfileError::Db(err)) => return Err(internal(err)),
     }
-    state.public_pages.forget_user(user.id);
     let user = users::find(&state.db, user.id)
         .await
         .map_err(internal)?

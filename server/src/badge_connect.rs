@@ -248,7 +248,7 @@ async fn push_assertion(
         Err(response) => return response,
     };
     let outcome = inbox::push(
-        &state.db,
+        &state.store,
         state.fetcher.as_ref(),
         access.user_id,
         access.client_id,

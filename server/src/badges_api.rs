@@ -115,16 +115,16 @@ async fn import(
     for (file, kind, bytes) in fields {
         let outcome = if file.is_some() {
             // A file is kept byte for byte.
-            badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, &bytes).await
+            badges::import_bytes(&state.store, state.fetcher.as_ref(), user.id, &bytes).await
         } else {
             // Pasted text often carries spaces or a newline around a token; a pasted link is
             // fetched, so the original kept is the issuer's document, not the link.
             let text = bytes.trim_ascii();
             if kind == "url" || text.starts_with(b"https://") || text.starts_with(b"http://") {
                 let url = String::from_utf8_lossy(text);
-                badges::import_url(&state.db, state.fetcher.as_ref(), user.id, &url).await
+                badges::import_url(&state.store, state.fetcher.as_ref(), user.id, &url).await
             } else {
-                badges::import_bytes(&state.db, state.fetcher.as_ref(), user.id, text).await
+                badges::import_bytes(&state.store, state.fetcher.as_ref(), user.id, text).await
             }
         };
         let label = file.unwrap_or(kind);

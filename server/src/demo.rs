@@ -12,6 +12,7 @@ use anyhow::{bail, Context};
 use app::domain::{DisplayName, Email, Language};
 use app::server::{
     badges::{self, ImportOutcome},
+    changes::Store,
     collections::{self, CollectionText},
     emails, password, users,
 };
@@ -163,7 +164,7 @@ pub async fn create(db: &DatabaseConnection, public_url: &str) -> anyhow::Result
     .await?;
     let published = match stage.share_token {
         Some(_) => stage,
-        None => collections::publish(db, user.id, stage.id)
+        None => collections::publish(&Store::new(db.clone()), user.id, stage.id)
             .await?
             .context("the demo collection vanished")?,
     };
@@ -184,7 +185,7 @@ async fn import_badges(db: &DatabaseConnection, user_id: i64, count: usize) -> a
     let mut ids = Vec::with_capacity(count);
     for index in 0..count {
         let bytes = badge_file(index)?;
-        let id = match badges::import_bytes(db, &fetcher, user_id, &bytes).await? {
+        let id = match badges::import_bytes(&Store::new(db.clone()), &fetcher, user_id, &bytes).await? {
             ImportOutcome::Added(badge) => badge.id,
             ImportOutcome::AlreadyThere(id) => id,
             ImportOutcome::Refused(report) => {
@@ -220,7 +221,7 @@ pub async fn large_gallery(
     .await?;
     let gallery = match gallery.share_token {
         Some(_) => gallery,
-        None => collections::publish(db, user.id, gallery.id)
+        None => collections::publish(&Store::new(db.clone()), user.id, gallery.id)
             .await?
             .context("the gallery vanished")?,
     };
@@ -519,7 +520,7 @@ async fn collection(
         }
     };
     for badge in badges {
-        collections::add_badge(db, user_id, collection.id, *badge).await?;
+        collections::add_badge(&Store::new(db.clone()), user_id, collection.id, *badge).await?;
     }
     Ok(collection)
 }

@@ -547,7 +547,7 @@ fn recheck_stale(state: &AppState, user_id: i64, list: &[BadgeSummary]) {
         tokio::spawn(async move {
             let result = async {
                 if let Some(badge) = badges::find_owned(&state.db, user_id, id).await? {
-                    badges::reverify(&state.db, state.fetcher.as_ref(), &badge).await?;
+                    badges::reverify(&state.store, state.fetcher.as_ref(), &badge).await?;
                 }
                 Ok::<_, sea_orm::DbErr>(())
             }
@@ -555,7 +555,6 @@ fn recheck_stale(state: &AppState, user_id: i64, list: &[BadgeSummary]) {
             if let Err(err) = result {
                 tracing::warn!(badge_id = id, error = ?err, "public re-check failed");
             }
-            state.public_pages.forget_user(user_id);
             state.public_pages.finish_recheck(id);
         });
     }

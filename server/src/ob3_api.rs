@@ -212,7 +212,7 @@ async fn upsert_credential(State(state): State<AppState>, headers: HeaderMap, bo
         );
     }
     let outcome = inbox::push(
-        &state.db,
+        &state.store,
         state.fetcher.as_ref(),
         access.user_id,
         access.client_id,
@@ -326,10 +326,8 @@ async fn update_profile(State(state): State<AppState>, headers: HeaderMap, body:
             "name must be 1 to 100 characters",
         );
     };
-    let Ok(user) = users::set_display_name(&state.db, access.user_id, &name).await else {
+    let Ok(user) = users::set_display_name(&state.store, access.user_id, &name).await else {
         return server_error();
     };
-    // Public pages show the learner's name.
-    state.public_pages.forget_user(user.id);
     Json(learner_profile(&state, &user).await).into_response()
 }

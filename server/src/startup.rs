@@ -135,6 +135,7 @@ impl Application {
             rate_limits,
             mailer,
             crate::demo::verifier(args.allow_private_network, args.demo),
+            app::server::public_pages::PublicPages::with_budget(args.public_cache_bytes),
         );
         app_state.public_recheck_after = *args.public_recheck_after;
         app_state.max_import_items = args.max_import_items;
@@ -147,9 +148,6 @@ impl Application {
             tracing::info!(issuers = known.len(), "known issuers loaded");
             app_state.known_issuers = Arc::new(known);
         }
-        app_state.public_pages = Arc::new(app::server::public_pages::PublicPages::with_budget(
-            args.public_cache_bytes,
-        ));
         spawn_rate_limit_cleanup(app_state.rate_limits.clone());
 
         let sessions = SessionManagerLayer::new(store)
@@ -314,14 +312,15 @@ async fn reverify_forever(state: AppState, every: Duration) -> std::convert::Inf
         };
         let checked_before = chrono::Utc::now() - age;
         loop {
-            match app::server::badges::reverify_due(&state.db, state.fetcher.as_ref(), checked_before, BATCH)
-                .await
+            match app::server::badges::reverify_due(
+                &state.store,
+                state.fetcher.as_ref(),
+                checked_before,
+                BATCH,
+            )
+            .await
             {
                 Ok(owners) => {
-                    // Their public pages show the time of the check: build them afresh.
-                    for owner in &owners {
-                        state.public_pages.forget_user(*owner);
-                    }
                     if owners.len() as u64 == BATCH {
                         continue;
                     }

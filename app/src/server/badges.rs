@@ -1,6 +1,6 @@
 //! Badges in a learner's backpack and how they get there: every import is verified against
 //! the learner's verified addresses, kept with its original bytes, and stored in one insert.
-use super::{blobs, emails, is_unique_violation, sha256_hex, Verifier};
+use super::{blobs, changes::Store, emails, is_unique_violation, sha256_hex, Verifier};
 use base64::Engine;
 use besace_badges::{
     verify_bytes, CheckId, Container, FetchError, FetchKind, Fetcher, Lang, Report, VerifyOptions,
@@ -143,7 +143,7 @@ async fn verify_for(
 /// Fetches the badge at `url` (through the one fetcher) and imports what it answers, so the
 /// stored original is the document the issuer serves.
 pub async fn import_url(
-    db: &DatabaseConnection,
+    store: &Store,
     fetcher: &Verifier,
     user_id: i64,
     url: &str,
@@ -151,7 +151,7 @@ pub async fn import_url(
     let url = url.trim();
     match fetcher.fetch(url, FetchKind::Badge).await {
         Ok(response) if (200..300).contains(&response.status) => {
-            import_bytes(db, fetcher, user_id, &response.body).await
+            import_bytes(store, fetcher, user_id, &response.body).await
         }
         Ok(response) => Ok(refusal(
             CheckId::HostedFetch,
@@ -214,22 +214,23 @@ pub async fn verify_import(
 /// Verifies `bytes` for `user_id` and, if it is their genuine badge, stores it with its
 /// image and first history entry, all in one transaction.
 pub async fn import_bytes(
-    db: &DatabaseConnection,
+    store: &Store,
     fetcher: &Verifier,
     user_id: i64,
     bytes: &[u8],
 ) -> Result<ImportOutcome, DbErr> {
-    import_bytes_from(db, fetcher, user_id, bytes, None).await
+    import_bytes_from(store, fetcher, user_id, bytes, None).await
 }
 
 /// `import_bytes`, remembering the platform that pushed the badge (accepted from the inbox).
 pub async fn import_bytes_from(
-    db: &DatabaseConnection,
+    store: &Store,
     fetcher: &Verifier,
     user_id: i64,
     bytes: &[u8],
     pushed_by: Option<i64>,
 ) -> Result<ImportOutcome, DbErr> {
+    let db = &store.db;
     let verified = match verify_import(db, fetcher, user_id, bytes).await? {
         Ok(verified) => verified,
         Err(outcome) => return Ok(outcome),
@@ -276,7 +277,11 @@ pub async fn import_bytes_from(
         })
         .await;
     match stored {
-        Ok(badge) => Ok(ImportOutcome::Added(Box::new(badge))),
+        Ok(badge) => {
+            // A public profile in backpack mode shows every badge.
+            store.changes.public_pages(user_id);
+            Ok(ImportOutcome::Added(Box::new(badge)))
+        }
         // A concurrent import of the same badge won the race: same answer as above.
         Err(TransactionError::Transaction(err)) if is_unique_violation(&err) => {
             match find_duplicate(db, user_id, &sha256, credential_id.as_deref()).await? {
@@ -309,14 +314,6 @@ fn set_verification(
     row.report = Set(report.to_json(Lang::En).to_string());
 }
 
-/// The issuer sent a new version of a badge the learner already has (same credential id):
-/// it replaces the original, with the picture it names, and the check goes into the
-/// badge's history. A baked picture is never swapped for bare JSON: then nothing changes
-/// (answers `None`).
-/// Replaces a stored badge by a new version of it (same credential id) that platform
-/// `client_id` sent, keeping the history: the replacement is a line of its own, with the
-/// platform and the name the badge had. Answers `None` when the new version would swap a
-/// baked picture for bare JSON (the learner's file stays).
 /// Who brought the new version that replaces a stored badge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Replacer {
@@ -339,7 +336,7 @@ pub enum Renewal {
 /// Asks the issuer's refresh service (OB 3.0 `1EdTechCredentialRefresh`) for a renewed
 /// version of an expired or revoked badge; a genuine, current credential of the same
 /// issuer for this learner replaces it, and the history says so.
-pub async fn renew(db: &DatabaseConnection, fetcher: &Verifier, badge: &Badge) -> Result<Renewal, DbErr> {
+pub async fn renew(store: &Store, fetcher: &Verifier, badge: &Badge) -> Result<Renewal, DbErr> {
     let stored: serde_json::Value = serde_json::from_str(&badge.report).unwrap_or_default();
     let Some(url) = stored["badge"]["refresh"].as_str().map(str::to_owned) else {
         return Ok(Renewal::NotOffered);
@@ -349,7 +346,7 @@ pub async fn renew(db: &DatabaseConnection, fetcher: &Verifier, badge: &Badge) -
         Ok(response) => return Ok(Renewal::NothingNewer(format!("{url}: HTTP {}", response.status))),
         Err(err) => return Ok(Renewal::NothingNewer(format!("{url}: {err}"))),
     };
-    let verified = match verify_import(db, fetcher, badge.user_id, &bytes).await? {
+    let verified = match verify_import(&store.db, fetcher, badge.user_id, &bytes).await? {
         Ok(verified) => verified,
         Err(ImportOutcome::Refused(report)) => {
             return Ok(Renewal::NothingNewer(report.errors(Lang::En).join("; ")))
@@ -366,15 +363,19 @@ pub async fn renew(db: &DatabaseConnection, fetcher: &Verifier, badge: &Badge) -
         return Ok(Renewal::NothingNewer("another issuer's badge".into()));
     }
     Ok(
-        match replace(db, fetcher, badge, &bytes, &verified, Replacer::IssuerRefresh).await? {
+        match replace(store, fetcher, badge, &bytes, &verified, Replacer::IssuerRefresh).await? {
             Some(renewed) => Renewal::Renewed(Box::new(renewed)),
             None => Renewal::NothingNewer("a picture badge cannot become a text one".into()),
         },
     )
 }
 
+/// Replaces a stored badge by a new version of it (same credential id), keeping the
+/// history: the replacement is a line of its own, with who brought it (`by`) and the name
+/// the badge had. Answers `None` when the new version would swap a baked picture for bare
+/// JSON (the learner's file stays).
 pub async fn replace(
-    db: &DatabaseConnection,
+    store: &Store,
     fetcher: &Verifier,
     badge: &Badge,
     bytes: &[u8],
@@ -404,7 +405,7 @@ pub async fn replace(
         &verified.report,
         verified.status,
     );
-    let txn = db.begin().await?;
+    let txn = store.db.begin().await?;
     row.image_sha256 = Set(match image {
         Some((bytes, media_type)) => Some(blobs::put(&txn, &bytes, media_type).await?),
         None => None,
@@ -432,6 +433,7 @@ pub async fn replace(
     .insert(&txn)
     .await?;
     txn.commit().await?;
+    store.changes.public_pages(badge.user_id);
     Ok(Some(updated))
 }
 
@@ -526,8 +528,8 @@ async fn fetch_image(fetcher: &dyn Fetcher, image: Option<&str>) -> Option<(Vec<
 
 /// Checks a stored badge again (revocation, expiry, keys) and records the result in its
 /// history. Never deletes: a badge that no longer checks out is marked, not dropped.
-pub async fn reverify(db: &DatabaseConnection, fetcher: &Verifier, badge: &Badge) -> Result<Badge, DbErr> {
-    let report = verify_for(db, fetcher, badge.user_id, &badge.original).await?;
+pub async fn reverify(store: &Store, fetcher: &Verifier, badge: &Badge) -> Result<Badge, DbErr> {
+    let report = verify_for(&store.db, fetcher, badge.user_id, &badge.original).await?;
     let status = keepable_status(&report).unwrap_or("unchecked");
     let now = Utc::now();
     let report_json = report.to_json(Lang::En).to_string();
@@ -535,17 +537,19 @@ pub async fn reverify(db: &DatabaseConnection, fetcher: &Verifier, badge: &Badge
     row.status = Set(status.to_owned());
     row.report = Set(report_json.clone());
     row.verified_at = Set(now);
-    let txn = db.begin().await?;
+    let txn = store.db.begin().await?;
     let updated = row.update(&txn).await?;
     record_check(&txn, badge.id, now, status, report_json).await?;
     txn.commit().await?;
+    // Public pages show the time of the check.
+    store.changes.public_pages(badge.user_id);
     Ok(updated)
 }
 
 /// Re-verifies up to `batch` badges last checked before `checked_before`, oldest first;
 /// answers how many were checked (the background task calls it until none are due).
 pub async fn reverify_due(
-    db: &DatabaseConnection,
+    store: &Store,
     fetcher: &Verifier,
     checked_before: DateTime<Utc>,
     batch: u64,
@@ -554,10 +558,10 @@ pub async fn reverify_due(
         .filter(entity::Column::VerifiedAt.lt(checked_before))
         .order_by_asc(entity::Column::VerifiedAt)
         .limit(batch)
-        .all(db)
+        .all(&store.db)
         .await?;
     for badge in &due {
-        reverify(db, fetcher, badge).await?;
+        reverify(store, fetcher, badge).await?;
     }
     Ok(due.iter().map(|badge| badge.user_id).collect())
 }
@@ -574,16 +578,17 @@ pub async fn history(db: &DatabaseConnection, badge_id: i64) -> Result<Vec<Badge
 
 /// Deletes one of the learner's badges (its history goes with it; a shared image stays
 /// while another badge shows it). Answers whether there was such a badge.
-pub async fn delete(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<bool, DbErr> {
-    let Some(badge) = find_owned(db, user_id, id).await? else {
+pub async fn delete(store: &Store, user_id: i64, id: i64) -> Result<bool, DbErr> {
+    let Some(badge) = find_owned(&store.db, user_id, id).await? else {
         return Ok(false);
     };
-    let txn = db.begin().await?;
+    let txn = store.db.begin().await?;
     entity::Entity::delete_by_id(badge.id).exec(&txn).await?;
     if let Some(image) = &badge.image_sha256 {
         forget_image_if_unused(&txn, image).await?;
     }
     txn.commit().await?;
+    store.changes.public_pages(user_id);
     Ok(true)
 }
 

@@ -2,6 +2,7 @@
 //! published. Every function takes the owner's id, so no id from a request reaches another
 //! learner's collections or badges.
 use super::badges::{self, BadgeSummary};
+use super::changes::Store;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     entity::prelude::*, sea_query::Expr, ActiveValue::Set, ConnectionTrait, DatabaseConnection, QueryOrder,
@@ -152,12 +153,8 @@ pub async fn list(db: &DatabaseConnection, user_id: i64) -> Result<Vec<Collectio
 }
 
 /// Renames and re-describes; `false` when the collection is not the learner's.
-pub async fn update(
-    db: &DatabaseConnection,
-    user_id: i64,
-    id: i64,
-    text: CollectionText,
-) -> Result<bool, DbErr> {
+pub async fn update(store: &Store, user_id: i64, id: i64, text: CollectionText) -> Result<bool, DbErr> {
+    let db = &store.db;
     let result = entity::Entity::update_many()
         .col_expr(entity::Column::Name, Expr::value(text.name))
         .col_expr(entity::Column::Description, Expr::value(text.description))
@@ -166,17 +163,26 @@ pub async fn update(
         .filter(entity::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
-    Ok(result.rows_affected == 1)
+    let changed = result.rows_affected == 1;
+    if changed {
+        store.changes.public_pages(user_id);
+    }
+    Ok(changed)
 }
 
 /// Deletes the collection; its badges stay in the backpack.
-pub async fn delete(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<bool, DbErr> {
+pub async fn delete(store: &Store, user_id: i64, id: i64) -> Result<bool, DbErr> {
+    let db = &store.db;
     let result = entity::Entity::delete_many()
         .filter(entity::Column::Id.eq(id))
         .filter(entity::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
-    Ok(result.rows_affected == 1)
+    let changed = result.rows_affected == 1;
+    if changed {
+        store.changes.public_pages(user_id);
+    }
+    Ok(changed)
 }
 
 /// A fresh link token: 192 random bits from the OS, URL-safe.
@@ -185,13 +191,23 @@ fn new_share_token() -> String {
 }
 
 /// Publishes under a new token (an earlier link stays dead); answers the collection.
-pub async fn publish(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<Option<Collection>, DbErr> {
-    set_share_token(db, user_id, id, Some(new_share_token())).await
+pub async fn publish(store: &Store, user_id: i64, id: i64) -> Result<Option<Collection>, DbErr> {
+    let db = &store.db;
+    let collection = set_share_token(db, user_id, id, Some(new_share_token())).await?;
+    if collection.is_some() {
+        store.changes.public_pages(user_id);
+    }
+    Ok(collection)
 }
 
 /// Makes the collection private: its link answers 404 from now on.
-pub async fn unpublish(db: &DatabaseConnection, user_id: i64, id: i64) -> Result<Option<Collection>, DbErr> {
-    set_share_token(db, user_id, id, None).await
+pub async fn unpublish(store: &Store, user_id: i64, id: i64) -> Result<Option<Collection>, DbErr> {
+    let db = &store.db;
+    let collection = set_share_token(db, user_id, id, None).await?;
+    if collection.is_some() {
+        store.changes.public_pages(user_id);
+    }
+    Ok(collection)
 }
 
 async fn set_share_token(
@@ -212,12 +228,8 @@ async fn set_share_token(
 }
 
 /// Whether search engines may index the public gallery.
-pub async fn set_allow_indexing(
-    db: &DatabaseConnection,
-    user_id: i64,
-    id: i64,
-    allow: bool,
-) -> Result<bool, DbErr> {
+pub async fn set_allow_indexing(store: &Store, user_id: i64, id: i64, allow: bool) -> Result<bool, DbErr> {
+    let db = &store.db;
     let result = entity::Entity::update_many()
         .col_expr(entity::Column::AllowIndexing, Expr::value(allow))
         .col_expr(entity::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -225,7 +237,11 @@ pub async fn set_allow_indexing(
         .filter(entity::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
-    Ok(result.rows_affected == 1)
+    let changed = result.rows_affected == 1;
+    if changed {
+        store.changes.public_pages(user_id);
+    }
+    Ok(changed)
 }
 
 /// The published collection behind a link token.
@@ -265,18 +281,14 @@ pub async fn badges_of(db: &impl ConnectionTrait, collection_id: i64) -> Result<
 
 /// Adds the badge at the end (no-op when already there); `false` when either is not the
 /// learner's.
-pub async fn add_badge(db: &DatabaseConnection, user_id: i64, id: i64, badge_id: i64) -> Result<bool, DbErr> {
-    add_badges(db, user_id, id, &[badge_id]).await
+pub async fn add_badge(store: &Store, user_id: i64, id: i64, badge_id: i64) -> Result<bool, DbErr> {
+    add_badges(store, user_id, id, &[badge_id]).await
 }
 
 /// Adds the badges at the end, in this order, skipping those already there: all or
 /// nothing, and nothing when the collection or any badge is not the learner's.
-pub async fn add_badges(
-    db: &DatabaseConnection,
-    user_id: i64,
-    id: i64,
-    badge_ids: &[i64],
-) -> Result<bool, DbErr> {
+pub async fn add_badges(store: &Store, user_id: i64, id: i64, badge_ids: &[i64]) -> Result<bool, DbErr> {
+    let db = &store.db;
     let txn = db.begin().await?;
     if find_owned(&txn, user_id, id).await?.is_none() {
         return Ok(false);
@@ -310,17 +322,14 @@ pub async fn add_badges(
     }
     touch(&txn, id).await?;
     txn.commit().await?;
+    store.changes.public_pages(user_id);
     Ok(true)
 }
 
 /// Takes the badge out of the collection (it stays in the backpack); `false` when the
 /// collection is not the learner's.
-pub async fn remove_badge(
-    db: &DatabaseConnection,
-    user_id: i64,
-    id: i64,
-    badge_id: i64,
-) -> Result<bool, DbErr> {
+pub async fn remove_badge(store: &Store, user_id: i64, id: i64, badge_id: i64) -> Result<bool, DbErr> {
+    let db = &store.db;
     let txn = db.begin().await?;
     if find_owned(&txn, user_id, id).await?.is_none() {
         return Ok(false);
@@ -330,12 +339,14 @@ pub async fn remove_badge(
         .await?;
     touch(&txn, id).await?;
     txn.commit().await?;
+    store.changes.public_pages(user_id);
     Ok(true)
 }
 
 /// Puts the collection's badges in the given order. `order` must name exactly the badges
 /// the collection holds; otherwise nothing changes and the answer is `false`.
-pub async fn reorder(db: &DatabaseConnection, user_id: i64, id: i64, order: &[i64]) -> Result<bool, DbErr> {
+pub async fn reorder(store: &Store, user_id: i64, id: i64, order: &[i64]) -> Result<bool, DbErr> {
+    let db = &store.db;
     let txn = db.begin().await?;
     if find_owned(&txn, user_id, id).await?.is_none() {
         return Ok(false);
@@ -363,6 +374,7 @@ pub async fn reorder(db: &DatabaseConnection, user_id: i64, id: i64, order: &[i6
     }
     touch(&txn, id).await?;
     txn.commit().await?;
+    store.changes.public_pages(user_id);
     Ok(true)
 }
 

@@ -2,7 +2,7 @@
 //! A push goes through the very checks of a manual import (verification, recipient among
 //! the learner's verified addresses) before it is even kept.
 use super::badges::{self, ImportOutcome, Verified};
-use super::{is_unique_violation, Verifier};
+use super::{changes::Store, is_unique_violation, Verifier};
 use besace_badges::{Lang, Report};
 use chrono::{DateTime, Utc};
 use sea_orm::{entity::prelude::*, ActiveValue::Set, DatabaseConnection, QueryOrder};
@@ -60,12 +60,13 @@ impl PushOutcome {
 
 /// Verifies a badge pushed by platform `client_id` for `user_id` and files it in the inbox.
 pub async fn push(
-    db: &DatabaseConnection,
+    store: &Store,
     fetcher: &Verifier,
     user_id: i64,
     client_id: i64,
     bytes: &[u8],
 ) -> Result<PushOutcome, DbErr> {
+    let db = &store.db;
     let verified = match badges::verify_import(db, fetcher, user_id, bytes).await? {
         Ok(verified) => verified,
         Err(ImportOutcome::AlreadyThere(_)) => return Ok(PushOutcome::AlreadyThere),
@@ -84,7 +85,7 @@ pub async fn push(
             if badge.pushed_by_client_id == Some(client_id) && badges::same_issuer(&badge.report, &verified) {
                 return Ok(
                     match badges::replace(
-                        db,
+                        store,
                         fetcher,
                         &badge,
                         bytes,
@@ -204,12 +205,8 @@ pub enum Accepted {
 
 /// Moves a waiting badge into the backpack, verified again as any import is (time has
 /// passed since the push), and remembers which platform sent it.
-pub async fn accept(
-    db: &DatabaseConnection,
-    fetcher: &Verifier,
-    user_id: i64,
-    id: i64,
-) -> Result<Accepted, DbErr> {
+pub async fn accept(store: &Store, fetcher: &Verifier, user_id: i64, id: i64) -> Result<Accepted, DbErr> {
+    let db = &store.db;
     let Some(item) = find_owned(db, user_id, id).await? else {
         return Ok(Accepted::NotFound);
     };
@@ -222,7 +219,7 @@ pub async fn accept(
         };
         if let Some(badge) = stored {
             badges::replace(
-                db,
+                store,
                 fetcher,
                 &badge,
                 &item.original,
@@ -235,7 +232,7 @@ pub async fn accept(
         }
     }
     let outcome =
-        badges::import_bytes_from(db, fetcher, user_id, &item.original, Some(item.client_id)).await?;
+        badges::import_bytes_from(store, fetcher, user_id, &item.original, Some(item.client_id)).await?;
     let badge_id = match outcome {
         ImportOutcome::Added(badge) => badge.id,
         ImportOutcome::AlreadyThere(id) => id,

@@ -2,6 +2,7 @@
 //! Nothing here reaches the wasm bundle.
 pub mod badges;
 pub mod blobs;
+pub mod changes;
 pub mod collections;
 pub mod emails;
 pub mod inbox;
@@ -25,6 +26,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// The database and the change feed the writing use cases announce to.
+    pub store: changes::Store,
     pub rate_limits: Arc<rate_limit::RateLimits>,
     /// The external base URL (links, mails, share buttons, Origin checks).
     pub public_url: Arc<str>,
@@ -51,14 +54,24 @@ impl AppState {
         rate_limits: rate_limit::RateLimits,
         mailer: mail::Mailer,
         fetcher: Verifier,
+        public_pages: public_pages::PublicPages,
     ) -> Self {
+        let store = changes::Store::new(db.clone());
+        let public_pages = Arc::new(public_pages);
+        // A change to a learner's public pages drops their cached copies, whichever door
+        // caused it.
+        let cache = public_pages.clone();
+        store.changes.subscribe(move |change| match change {
+            changes::Change::PublicPages { user_id } => cache.forget_user(*user_id),
+        });
         Self {
             db,
+            store,
             rate_limits: Arc::new(rate_limits),
             public_url: public_url.trim_end_matches('/').into(),
             mailer: Arc::new(mailer),
             fetcher: Arc::new(fetcher),
-            public_pages: Default::default(),
+            public_pages,
             public_recheck_after: std::time::Duration::from_secs(3600),
             max_import_items: 50,
             trusted_proxies: Arc::new([]),

@@ -57,7 +57,7 @@ pub enum ProfileError {
 }
 
 pub async fn set(
-    db: &DatabaseConnection,
+    store: &super::changes::Store,
     user_id: i64,
     handle: Option<String>,
     mode: ProfileMode,
@@ -66,7 +66,7 @@ pub async fn set(
         .col_expr(users::entity::Column::ProfileHandle, Expr::value(handle))
         .col_expr(users::entity::Column::ProfileMode, Expr::value(mode.as_str()))
         .filter(users::entity::Column::Id.eq(user_id))
-        .exec(db)
+        .exec(&store.db)
         .await
         .map_err(|err| {
             if is_unique_violation(&err) {
@@ -75,6 +75,7 @@ pub async fn set(
                 ProfileError::Db(err)
             }
         })?;
+    store.changes.public_pages(user_id);
     Ok(())
 }
 

@@ -1,4 +1,5 @@
 //! The `users` table and every query on it.
+use super::changes::Store;
 use super::emails::{self, EmailError, UserEmail};
 use crate::domain::{DisplayName, Email, Language};
 use chrono::{DateTime, Utc};
@@ -202,13 +203,16 @@ pub async fn end_sessions(db: &DatabaseConnection, id: i64) -> Result<(), DbErr>
         .map(|_| ())
 }
 
-pub async fn set_display_name(db: &DatabaseConnection, id: i64, name: &DisplayName) -> Result<User, DbErr> {
+/// Renames the learner; public pages show the name.
+pub async fn set_display_name(store: &Store, id: i64, name: &DisplayName) -> Result<User, DbErr> {
     let row = entity::ActiveModel {
         id: Set(id),
         display_name: Set(name.as_ref().to_owned()),
         ..Default::default()
     };
-    row.update(db).await
+    let user = row.update(&store.db).await?;
+    store.changes.public_pages(id);
+    Ok(user)
 }
 
 pub async fn set_locale(db: &DatabaseConnection, id: i64, locale: Language) -> Result<(), DbErr> {
@@ -222,7 +226,8 @@ pub async fn set_locale(db: &DatabaseConnection, id: i64, locale: Language) -> R
 
 /// Removes the account and, through the foreign keys of later tables, all its data; the
 /// pictures its badges showed go too, unless another learner's badge shows the same one.
-pub async fn delete(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
+pub async fn delete(store: &Store, id: i64) -> Result<(), DbErr> {
+    let db = &store.db;
     use super::badges::entity as badge;
     use sea_orm::QuerySelect;
     let txn = db.begin().await?;
@@ -237,5 +242,7 @@ pub async fn delete(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
     for sha256 in pictures.into_iter().flatten() {
         super::badges::forget_image_if_unused(&txn, &sha256).await?;
     }
-    txn.commit().await
+    txn.commit().await?;
+    store.changes.public_pages(id);
+    Ok(())
 }

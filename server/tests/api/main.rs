@@ -10,6 +10,7 @@ mod collections;
 mod doors;
 mod emails;
 mod export;
+mod fresh_pages;
 mod hostile;
 mod issuers;
 mod operations;

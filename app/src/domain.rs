@@ -1,13 +1,23 @@
 //! Values parsed once at the edge, so everything past it holds valid data.
-use crate::error::AppError;
 use serde::{Deserialize, Serialize};
+
+/// Which value did not parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    #[error("invalid e-mail address")]
+    Email,
+    #[error("invalid display name")]
+    DisplayName,
+    #[error("unknown language")]
+    Language,
+}
 
 /// An e-mail address, trimmed and lower-cased.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email(String);
 
 impl Email {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let email = raw.trim().to_lowercase();
         let valid = email.len() <= 254
             && email.split_once('@').is_some_and(|(local, domain)| {
@@ -25,7 +35,7 @@ impl Email {
         if valid {
             Ok(Self(email))
         } else {
-            Err(AppError::InvalidEmail)
+            Err(Invalid::Email)
         }
     }
 }
@@ -47,13 +57,13 @@ impl std::fmt::Display for Email {
 pub struct DisplayName(String);
 
 impl DisplayName {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let name = raw.trim();
         let count = name.chars().count();
         if (1..=100).contains(&count) && !name.chars().any(char::is_control) {
             Ok(Self(name.to_string()))
         } else {
-            Err(AppError::InvalidDisplayName)
+            Err(Invalid::DisplayName)
         }
     }
 }
@@ -72,11 +82,11 @@ pub enum Language {
 }
 
 impl Language {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         match raw.trim() {
             "en" => Ok(Self::En),
             "fr" => Ok(Self::Fr),
-            _ => Err(AppError::UnknownLanguage),
+            _ => Err(Invalid::Language),
         }
     }
 
@@ -109,7 +119,7 @@ mod tests {
             "marie@.fr",
             "m<x>@ecole.fr",
         ] {
-            assert_eq!(Email::parse(bad), Err(AppError::InvalidEmail), "{bad}");
+            assert_eq!(Email::parse(bad), Err(Invalid::Email), "{bad}");
         }
     }
 
@@ -125,6 +135,6 @@ mod tests {
     #[test]
     fn only_known_languages() {
         assert_eq!(Language::parse("fr"), Ok(Language::Fr));
-        assert_eq!(Language::parse("de"), Err(AppError::UnknownLanguage));
+        assert_eq!(Language::parse("de"), Err(Invalid::Language));
     }
 }

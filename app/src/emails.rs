@@ -41,7 +41,7 @@ pub mod ssr {
 
     /// Sets the status of the response and returns the error, for `?` in server functions.
     pub fn refuse<T>(err: EmailError) -> Result<T, AppError> {
-        fail(err.into())
+        fail(AppError::from(err))
     }
 
     fn locale_of(user: &User) -> Locale {

@@ -101,6 +101,29 @@ impl FromServerFnError for AppError {
     }
 }
 
+impl From<crate::domain::Invalid> for AppError {
+    fn from(invalid: crate::domain::Invalid) -> Self {
+        use crate::domain::Invalid;
+        match invalid {
+            Invalid::Email => Self::InvalidEmail,
+            Invalid::DisplayName => Self::InvalidDisplayName,
+            Invalid::Language => Self::UnknownLanguage,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::password::Weak> for AppError {
+    fn from(weak: crate::server::password::Weak) -> Self {
+        use crate::server::password::Weak;
+        match weak {
+            Weak::TooShort => Self::PasswordTooShort,
+            Weak::TooLong => Self::PasswordTooLong,
+            Weak::TooCommon => Self::PasswordTooCommon,
+        }
+    }
+}
+
 impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {

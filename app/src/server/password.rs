@@ -1,5 +1,14 @@
 //! Password hashing (argon2id) and the password policy.
-use crate::error::AppError;
+/// Why a new password is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Weak {
+    #[error("password too short")]
+    TooShort,
+    #[error("password too long")]
+    TooLong,
+    #[error("password too common")]
+    TooCommon,
+}
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
@@ -15,17 +24,17 @@ fn hasher() -> Argon2<'static> {
 }
 
 /// Refuses short, over-long and easily guessed passwords (zxcvbn score below 2 of 4).
-pub fn check_policy(password: &str, context: &[&str]) -> Result<(), AppError> {
+pub fn check_policy(password: &str, context: &[&str]) -> Result<(), Weak> {
     let length = password.chars().count();
     if length < MIN_LENGTH {
-        return Err(AppError::PasswordTooShort);
+        return Err(Weak::TooShort);
     }
     if length > MAX_LENGTH {
-        return Err(AppError::PasswordTooLong);
+        return Err(Weak::TooLong);
     }
     let estimate = zxcvbn::zxcvbn(password, context);
     if (estimate.score() as u8) < 2 {
-        return Err(AppError::PasswordTooCommon);
+        return Err(Weak::TooCommon);
     }
     Ok(())
 }
@@ -89,18 +98,15 @@ mod tests {
 
     #[test]
     fn policy_refuses_short_common_and_huge_passwords() {
-        assert_eq!(check_policy("court", &[]), Err(AppError::PasswordTooShort));
-        assert_eq!(check_policy("password123", &[]), Err(AppError::PasswordTooCommon));
-        assert_eq!(check_policy("azertyuiop", &[]), Err(AppError::PasswordTooCommon));
-        assert_eq!(check_policy("1234567890", &[]), Err(AppError::PasswordTooCommon));
+        assert_eq!(check_policy("court", &[]), Err(Weak::TooShort));
+        assert_eq!(check_policy("password123", &[]), Err(Weak::TooCommon));
+        assert_eq!(check_policy("azertyuiop", &[]), Err(Weak::TooCommon));
+        assert_eq!(check_policy("1234567890", &[]), Err(Weak::TooCommon));
         assert_eq!(
             check_policy("marie.dupont@ecole.fr", &["marie.dupont@ecole.fr"]),
-            Err(AppError::PasswordTooCommon)
+            Err(Weak::TooCommon)
         );
-        assert_eq!(
-            check_policy(&"x".repeat(1001), &[]),
-            Err(AppError::PasswordTooLong)
-        );
+        assert_eq!(check_policy(&"x".repeat(1001), &[]), Err(Weak::TooLong));
         assert_eq!(check_policy("Mon vélo rouge a 3 roues", &[]), Ok(()));
     }
 }

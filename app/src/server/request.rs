@@ -23,7 +23,8 @@ pub fn internal(err: impl Into<anyhow::Error>) -> AppError {
 }
 
 /// Sets the HTTP status of the response to the one the error calls for.
-pub fn fail<T>(err: AppError) -> Result<T, AppError> {
+pub fn fail<T>(err: impl Into<AppError>) -> Result<T, AppError> {
+    let err = err.into();
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(status) = http::StatusCode::from_u16(err.status()) {
             options.set_status(status);

@@ -158,6 +158,18 @@ pub enum IssuerStanding {
     SelfAsserted,
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::server::known_issuers::Standing> for IssuerStanding {
+    fn from(standing: crate::server::known_issuers::Standing) -> Self {
+        use crate::server::known_issuers::Standing;
+        match standing {
+            Standing::Known { name } => Self::Known { name },
+            Standing::Domain { domain } => Self::Domain { domain },
+            Standing::SelfAsserted => Self::SelfAsserted,
+        }
+    }
+}
+
 impl IssuerStanding {
     /// The plain words a learner and a recruiter read about the issuer.
     pub fn explained(&self, locale: crate::i18n::Locale) -> String {
@@ -349,7 +361,7 @@ pub mod ssr {
                 let id = text(&endorser["id"]);
                 EndorsementLine {
                     endorser: text(&endorser["name"]).or_else(|| id.clone()).unwrap_or_default(),
-                    standing: known.standing_of(id.as_deref()),
+                    standing: known.standing_of(id.as_deref()).into(),
                     comment: text(&endorsement["comment"]),
                     verified: endorsement["verified"].as_bool() == Some(true),
                 }
@@ -412,7 +424,7 @@ pub mod ssr {
                 .and_then(|url| http_link(&url)),
             issuer_email: text(&info["issuer"]["email"]),
             // Every stored badge passed the checks that bind it to its issuer's id.
-            issuer_standing: known.standing_of(text(&info["issuer"]["id"]).as_deref()),
+            issuer_standing: known.standing_of(text(&info["issuer"]["id"]).as_deref()).into(),
             issued_on: date(&info["issued_on"]),
             expires: date(&info["expires"]),
             evidence: strings(&info["evidence"]),

@@ -101,6 +101,7 @@ impl FromServerFnError for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
 impl From<crate::domain::Invalid> for AppError {
     fn from(invalid: crate::domain::Invalid) -> Self {
         use crate::domain::Invalid;

@@ -9,7 +9,9 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod account;
 pub mod badges;
 pub mod collections;
-pub mod domain;
+/// The values parsed once at the edge (core's).
+#[cfg(feature = "ssr")]
+pub use besace_core::domain;
 pub mod emails;
 pub mod error;
 pub mod platforms;
@@ -19,8 +21,12 @@ mod layout;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod public;
+/// The backpack's core, as the server functions reach it, and what they read of a request.
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod server {
+    pub use besace_core::*;
+    pub mod request;
+}
 
 use i18n::*;
 use leptos::prelude::*;

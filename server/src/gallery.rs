@@ -77,7 +77,8 @@ async fn cards(
             status: badge.status.clone(),
             issuer_standing: state
                 .known_issuers
-                .standing_of(issuers.get(&badge.id).and_then(Option::as_deref)),
+                .standing_of(issuers.get(&badge.id).and_then(Option::as_deref))
+                .into(),
         })
         .collect())
 }

@@ -2,9 +2,20 @@
 //! network's members): a file of lines `<issuer id or domain> <display name>`, `#` for
 //! comments. A domain counts only for a badge whose issuer is known by that domain; an id
 //! (a `did:key` too) counts for exactly that issuer.
-use crate::badges::IssuerStanding;
 use besace_badges::IssuerIdentity;
 use std::collections::HashMap;
+
+/// How a badge's issuer is known: a signature proves who holds a key, not who the issuer
+/// is. (The pages show it as `app::badges::Standing`.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Listed by this site's operator (`BESACE_KNOWN_ISSUERS`), under this name.
+    Known { name: String },
+    /// By its domain: the badge is bound to this site of the issuer's.
+    Domain { domain: String },
+    /// Only by what the badge says of itself.
+    SelfAsserted,
+}
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct KnownIssuers {
@@ -46,22 +57,22 @@ impl KnownIssuers {
     }
 
     /// How a verified badge's issuer is known, from the issuer id its checks bound it to.
-    pub fn standing_of(&self, issuer_id: Option<&str>) -> IssuerStanding {
+    pub fn standing_of(&self, issuer_id: Option<&str>) -> Standing {
         self.standing(issuer_id, &IssuerIdentity::of(issuer_id.unwrap_or_default()))
     }
 
     /// How a verified badge's issuer is known on this site.
-    pub fn standing(&self, issuer_id: Option<&str>, identity: &IssuerIdentity) -> IssuerStanding {
+    pub fn standing(&self, issuer_id: Option<&str>, identity: &IssuerIdentity) -> Standing {
         let listed = issuer_id.and_then(|id| self.by_id.get(id)).or(match identity {
             IssuerIdentity::Domain { domain } => self.by_domain.get(domain),
             IssuerIdentity::SelfAsserted => None,
         });
         match (listed, identity) {
-            (Some(name), _) => IssuerStanding::Known { name: name.clone() },
-            (None, IssuerIdentity::Domain { domain }) => IssuerStanding::Domain {
+            (Some(name), _) => Standing::Known { name: name.clone() },
+            (None, IssuerIdentity::Domain { domain }) => Standing::Domain {
                 domain: domain.clone(),
             },
-            (None, IssuerIdentity::SelfAsserted) => IssuerStanding::SelfAsserted,
+            (None, IssuerIdentity::SelfAsserted) => Standing::SelfAsserted,
         }
     }
 }
@@ -83,24 +94,24 @@ mod tests {
                 Some("https://moodle.campus.example/i"),
                 &domain("moodle.campus.example")
             ),
-            IssuerStanding::Known {
+            Standing::Known {
                 name: "Campus de Lyon".into()
             }
         );
         assert_eq!(
             known.standing(Some("did:key:z6Mk1"), &IssuerIdentity::SelfAsserted),
-            IssuerStanding::Known {
+            Standing::Known {
                 name: "Centre démo".into()
             }
         );
         // A self-asserted issuer cannot borrow a listed domain's name.
         assert_eq!(
             known.standing(Some("did:key:z6Mk2"), &IssuerIdentity::SelfAsserted),
-            IssuerStanding::SelfAsserted
+            Standing::SelfAsserted
         );
         assert_eq!(
             known.standing(Some("https://other.example/i"), &domain("other.example")),
-            IssuerStanding::Domain {
+            Standing::Domain {
                 domain: "other.example".into()
             }
         );

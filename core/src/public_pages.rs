@@ -3,7 +3,7 @@
 //! query and no compression. Every write of a learner's collections, badges or name
 //! forgets that learner's pages before it answers, so an unpublished link is never served
 //! again.
-use axum::body::Bytes;
+use bytes::Bytes;
 use std::collections::HashSet;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,9 +1,12 @@
-//! Server-only code: state, database layer, passwords, sessions and rate limits.
-//! Nothing here reaches the wasm bundle.
+//! besace-core: the backpack's rules and storage — accounts and addresses, badges,
+//! collections and sharing, public profiles, platforms and their inbox, the public-page
+//! cache, mail and rate limits. No web framework: the doors (app's server functions,
+//! server's handlers) call it and map its answers.
 pub mod badges;
 pub mod blobs;
 pub mod changes;
 pub mod collections;
+pub mod domain;
 pub mod emails;
 pub mod inbox;
 pub mod known_issuers;
@@ -15,7 +18,6 @@ pub mod profiles;
 pub mod public_pages;
 pub mod rate_limit;
 pub mod refusals;
-pub mod request;
 pub mod users;
 
 use sea_orm::{DatabaseConnection, DbErr, SqlErr};

@@ -124,7 +124,7 @@ async fn run(count: usize) {
         demo: false,
         max_import_items: 50,
         trusted_proxies: Vec::new(),
-        public_cache_bytes: app::server::public_pages::DEFAULT_BUDGET,
+        public_cache_bytes: besace_core::public_pages::DEFAULT_BUDGET,
         known_issuers: None,
     };
     let app = Application::build(&args).await.expect("the app starts");

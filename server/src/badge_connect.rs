@@ -8,14 +8,6 @@ use crate::oauth::{
     AUTHORIZATION_PATH, REVOCATION_PATH, TOKEN_PATH,
 };
 use crate::startup::ServerState;
-use app::server::{
-    badges::{self, MAX_IMPORT_BYTES},
-    emails,
-    inbox::{self, PushOutcome},
-    oauth::Access,
-    oauth_clients::{self, ClientMetadata, RegistrationError, RegistrationRequest, OB21_SCOPES},
-    users, AppState,
-};
 use axum::{
     extract::{rejection::JsonRejection, ConnectInfo, DefaultBodyLimit, Query, State},
     http::{header, HeaderMap, StatusCode},
@@ -24,6 +16,14 @@ use axum::{
     Json, Router,
 };
 use besace_badges::{CheckId, FetchKind, Fetcher, Lang, Report};
+use besace_core::{
+    badges::{self, MAX_IMPORT_BYTES},
+    emails,
+    inbox::{self, PushOutcome},
+    oauth::Access,
+    oauth_clients::{self, ClientMetadata, RegistrationError, RegistrationRequest, OB21_SCOPES},
+    users, AppState,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::net::SocketAddr;

@@ -2,14 +2,7 @@
 //! list badges, download an original, show an image. Every one answers only for the
 //! logged-in learner's own badges.
 use crate::startup::ServerState;
-use app::server::{
-    badges::{self, ImportOutcome, MAX_IMPORT_BYTES},
-    emails,
-    refusals::{self, RefusalAdvice},
-    request::{lang_of_request, session_user},
-    users::User,
-    AppState,
-};
+use app::server::request::{lang_of_request, session_user};
 use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
     http::{header, HeaderMap, StatusCode},
@@ -18,6 +11,13 @@ use axum::{
     Json, Router,
 };
 use besace_badges::Lang;
+use besace_core::{
+    badges::{self, ImportOutcome, MAX_IMPORT_BYTES},
+    emails,
+    refusals::{self, RefusalAdvice},
+    users::User,
+    AppState,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tower_sessions::Session;

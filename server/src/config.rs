@@ -116,7 +116,7 @@ pub struct ServeArgs {
     #[arg(long, env = "BESACE_MAX_IMPORT_ITEMS", default_value_t = 50)]
     pub max_import_items: usize,
     /// Bytes of rendered public pages kept in memory (the least used go first).
-    #[arg(long, env = "BESACE_PUBLIC_CACHE_BYTES", default_value_t = app::server::public_pages::DEFAULT_BUDGET)]
+    #[arg(long, env = "BESACE_PUBLIC_CACHE_BYTES", default_value_t = besace_core::public_pages::DEFAULT_BUDGET)]
     pub public_cache_bytes: u64,
     /// A file of issuers this site vouches for, one per line: an issuer id or a domain,
     /// then the name to show ("known issuer"); `#` starts a comment.

@@ -10,17 +10,17 @@
 //! changes nothing: same keys, same bytes, same learner.
 use anyhow::{bail, Context};
 use app::domain::{DisplayName, Email, Language};
-use app::server::{
-    badges::{self, ImportOutcome},
-    changes::Store,
-    collections::{self, CollectionText},
-    emails, password, users,
-};
 use besace_badges::issue::{
     bake_png, bake_png_ob2, bake_svg, bake_svg_ob2, disc_png, ob3_credential, BadgeSpec, DidKeyIssuer,
     HostedIssuer, Target,
 };
 use besace_badges::{Bundled, FetchResponse, HttpFetcher, Limits, NoFetch};
+use besace_core::{
+    badges::{self, ImportOutcome},
+    changes::Store,
+    collections::{self, CollectionText},
+    emails, password, users,
+};
 use sea_orm::DatabaseConnection;
 use std::sync::{Arc, LazyLock};
 
@@ -181,7 +181,7 @@ pub async fn create(db: &DatabaseConnection, public_url: &str) -> anyhow::Result
 /// and answers their ids.
 async fn import_badges(db: &DatabaseConnection, user_id: i64, count: usize) -> anyhow::Result<Vec<i64>> {
     // The demo issuer's documents, and nothing from the network; the demo trusts its issuer.
-    let fetcher = app::server::Verifier::new(Arc::new(Bundled::new(NoFetch, issuer_document)), Vec::new());
+    let fetcher = besace_core::Verifier::new(Arc::new(Bundled::new(NoFetch, issuer_document)), Vec::new());
     let mut ids = Vec::with_capacity(count);
     for index in 0..count {
         let bytes = badge_file(index)?;
@@ -461,12 +461,12 @@ pub fn issuer_ids() -> Vec<String> {
 /// with it. Started for the demo (`--demo`), it also answers the demo issuer's documents
 /// (so the demo backpack verifies, and re-verifies, offline) and trusts that issuer;
 /// otherwise the demo issuer's badges are refused, since anyone can sign as it.
-pub fn verifier(allow_private_network: bool, demo: bool) -> app::server::Verifier {
+pub fn verifier(allow_private_network: bool, demo: bool) -> besace_core::Verifier {
     let network = HttpFetcher::new(allow_private_network, Limits::default());
     if demo {
-        app::server::Verifier::new(Arc::new(Bundled::new(network, issuer_document)), Vec::new())
+        besace_core::Verifier::new(Arc::new(Bundled::new(network, issuer_document)), Vec::new())
     } else {
-        app::server::Verifier::new(Arc::new(network), issuer_ids())
+        besace_core::Verifier::new(Arc::new(network), issuer_ids())
     }
 }
 

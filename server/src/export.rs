@@ -3,10 +3,6 @@
 //! Besace holds about them as one JSON document. Session required; only one's own data.
 use crate::badges_api::{file_extension, learner, not_found};
 use crate::startup::ServerState;
-use app::server::{
-    badges::{self, Badge},
-    collections, emails, AppState,
-};
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -14,6 +10,10 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
     Json, Router,
+};
+use besace_core::{
+    badges::{self, Badge},
+    collections, emails, AppState,
 };
 use serde_json::{json, Value};
 use tower_sessions::Session;

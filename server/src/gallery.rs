@@ -9,14 +9,7 @@
 use crate::startup::ServerState;
 use app::i18n::Locale;
 use app::public::{self, Gallery, GalleryBadge, Profile, ProfileCollection, PublicBadge};
-use app::server::{
-    badges::{self, BadgeSummary},
-    collections::{self, Collection},
-    profiles::{self, ProfileMode},
-    public_pages::CachedPage,
-    request::lang_of_request,
-    users, AppState,
-};
+use app::server::request::lang_of_request;
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -25,6 +18,13 @@ use axum::{
     Router,
 };
 use besace_badges::Lang;
+use besace_core::{
+    badges::{self, BadgeSummary},
+    collections::{self, Collection},
+    profiles::{self, ProfileMode},
+    public_pages::CachedPage,
+    users, AppState,
+};
 use chrono::Utc;
 use std::sync::Arc;
 

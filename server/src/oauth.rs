@@ -2,12 +2,7 @@
 //! authorization (checks the request, then the learner's session and consent page), token
 //! (code exchange with PKCE, refresh rotation) and revocation (RFC 7009).
 use crate::startup::ServerState;
-use app::server::{
-    oauth::{self, AuthorizationError, AuthorizationQuery, TokenError},
-    oauth_clients::{self, Client},
-    request::session_user,
-    AppState,
-};
+use app::server::request::session_user;
 use axum::{
     extract::{rejection::FormRejection, OriginalUri, Query, State},
     http::{header, HeaderMap, StatusCode},
@@ -16,6 +11,11 @@ use axum::{
     Form, Json, Router,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
+use besace_core::{
+    oauth::{self, AuthorizationError, AuthorizationQuery, TokenError},
+    oauth_clients::{self, Client},
+    AppState,
+};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -382,7 +382,7 @@ impl ListParams {
 
 /// The stored originals of some badges as the APIs hand them back: JSON documents and
 /// compact JWS (baked images give what they carry; a bare URL gives nothing).
-pub fn portable(badges: &[app::server::badges::Badge]) -> (Vec<serde_json::Value>, Vec<String>) {
+pub fn portable(badges: &[besace_core::badges::Badge]) -> (Vec<serde_json::Value>, Vec<String>) {
     let (mut documents, mut compact) = (Vec::new(), Vec::new());
     for badge in badges {
         match besace_badges::extract(&badge.original, &Default::default()).map(|found| found.payload) {

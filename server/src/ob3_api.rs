@@ -7,13 +7,6 @@ use crate::oauth::{
 };
 use crate::startup::ServerState;
 use app::domain::DisplayName;
-use app::server::{
-    badges::{self, MAX_IMPORT_BYTES},
-    inbox::{self, PushOutcome},
-    oauth::Access,
-    oauth_clients::OB30_SCOPES,
-    users, AppState,
-};
 use axum::{
     body::Bytes,
     extract::{DefaultBodyLimit, Query, State},
@@ -23,6 +16,13 @@ use axum::{
     Json, Router,
 };
 use besace_badges::Lang;
+use besace_core::{
+    badges::{self, MAX_IMPORT_BYTES},
+    inbox::{self, PushOutcome},
+    oauth::Access,
+    oauth_clients::OB30_SCOPES,
+    users, AppState,
+};
 use serde_json::{json, Value};
 
 pub const API_BASE_PATH: &str = "/ims/ob/v3p0";

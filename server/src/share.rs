@@ -7,7 +7,6 @@ use crate::gallery::{cached_or_build, not_found_plain, published};
 use crate::startup::ServerState;
 use app::badges::http_link;
 use app::public::escape;
-use app::server::{badges, collections, public_pages::CachedPage, AppState};
 use axum::{
     extract::{Path, Query, State},
     http::{header, HeaderMap, StatusCode},
@@ -16,6 +15,7 @@ use axum::{
     Json, Router,
 };
 use besace_badges::Lang;
+use besace_core::{badges, collections, public_pages::CachedPage, AppState};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;

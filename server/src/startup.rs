@@ -6,11 +6,6 @@ use crate::{
     session_store::AnySessionStore,
 };
 use anyhow::Context;
-use app::server::{
-    mail::Mailer,
-    rate_limit::{RateLimitConfig, RateLimits},
-    AppState,
-};
 use app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, FromRef, State},
@@ -19,6 +14,11 @@ use axum::{
     response::IntoResponse,
     routing::get,
     Router,
+};
+use besace_core::{
+    mail::Mailer,
+    rate_limit::{RateLimitConfig, RateLimits},
+    AppState,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
@@ -135,7 +135,7 @@ impl Application {
             rate_limits,
             mailer,
             crate::demo::verifier(args.allow_private_network, args.demo),
-            app::server::public_pages::PublicPages::with_budget(args.public_cache_bytes),
+            besace_core::public_pages::PublicPages::with_budget(args.public_cache_bytes),
         );
         app_state.public_recheck_after = *args.public_recheck_after;
         app_state.max_import_items = args.max_import_items;
@@ -143,7 +143,7 @@ impl Application {
         if let Some(path) = &args.known_issuers {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the known issuers file {}", path.display()))?;
-            let known = app::server::known_issuers::KnownIssuers::parse(&text)
+            let known = besace_core::known_issuers::KnownIssuers::parse(&text)
                 .map_err(|why| anyhow::anyhow!("the known issuers file {}: {why}", path.display()))?;
             tracing::info!(issuers = known.len(), "known issuers loaded");
             app_state.known_issuers = Arc::new(known);
@@ -312,7 +312,7 @@ async fn reverify_forever(state: AppState, every: Duration) -> std::convert::Inf
         };
         let checked_before = chrono::Utc::now() - age;
         loop {
-            match app::server::badges::reverify_due(
+            match besace_core::badges::reverify_due(
                 &state.store,
                 state.fetcher.as_ref(),
                 checked_before,
@@ -344,8 +344,8 @@ async fn forget_unconfirmed_forever(db: DatabaseConnection) -> std::convert::Inf
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        let before = chrono::Utc::now() - app::server::emails::LINK_LIFETIME;
-        match app::server::users::forget_unconfirmed(&db, before).await {
+        let before = chrono::Utc::now() - besace_core::emails::LINK_LIFETIME;
+        match besace_core::users::forget_unconfirmed(&db, before).await {
             Ok(0) => {}
             Ok(forgotten) => tracing::info!(forgotten, "unconfirmed accounts removed"),
             Err(err) => tracing::warn!(error = %err, "unconfirmed accounts not removed; retrying later"),

@@ -95,11 +95,11 @@ on_both_databases!(
         let database = besace_server::startup::open_database(&db.serve_args().database)
             .await
             .unwrap();
-        let stored = app::server::oauth_clients::find(&database, client_id)
+        let stored = besace_core::oauth_clients::find(&database, client_id)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(stored.secret_sha256, app::server::sha256_hex(secret.as_bytes()));
+        assert_eq!(stored.secret_sha256, besace_core::sha256_hex(secret.as_bytes()));
         assert!(!stored.secret_sha256.contains(secret));
 
         // A second registration is another client with another secret.
@@ -151,7 +151,7 @@ on_both_databases!(
             .await
             .unwrap();
         use sea_orm::{EntityTrait, PaginatorTrait};
-        let count = app::server::oauth_clients::entity::Entity::find()
+        let count = besace_core::oauth_clients::entity::Entity::find()
             .count(&database)
             .await
             .unwrap();

@@ -126,7 +126,7 @@ on_both_databases!(
 on_both_databases!(
     unconfirmed_accounts_are_forgotten_once_their_link_has_died,
     |db: TestDb| async move {
-        use app::server::{emails::LINK_LIFETIME, users};
+        use besace_core::{emails::LINK_LIFETIME, users};
         let app = db.spawn_app().await;
         app.new_browser().signup_form(MARIE, "Marie", PASSWORD).await;
         assert_eq!(app.mail.next().await.to, [MARIE]);

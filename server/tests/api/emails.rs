@@ -2,7 +2,7 @@
 //! removal, and the refusals (reused or expired link, someone else's address).
 use crate::helpers::*;
 use crate::on_both_databases;
-use app::server::emails::{address, verification};
+use besace_core::emails::{address, verification};
 use sea_orm::{sea_query::Expr, ColumnTrait, Database, EntityTrait, PaginatorTrait, QueryFilter};
 
 impl TestClient {

@@ -42,7 +42,7 @@ on_both_databases!(
         // Every file is the original, byte for byte: its SHA-256 is the one recorded.
         for entry in listed {
             let (_, bytes) = files.iter().find(|(name, _)| *name == entry["file"]).unwrap();
-            let sha = app::server::sha256_hex(bytes);
+            let sha = besace_core::sha256_hex(bytes);
             assert_eq!(entry["sha256"], sha.as_str());
         }
         assert!(

@@ -91,7 +91,7 @@ impl TestDb {
             demo: false,
             max_import_items: 50,
             trusted_proxies: Vec::new(),
-            public_cache_bytes: app::server::public_pages::DEFAULT_BUDGET,
+            public_cache_bytes: besace_core::public_pages::DEFAULT_BUDGET,
             known_issuers: None,
         }
     }

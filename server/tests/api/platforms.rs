@@ -970,11 +970,11 @@ on_both_databases!(
         let database = besace_server::startup::open_database(&db.serve_args().database)
             .await
             .unwrap();
-        let user = app::server::users::find_by_email(&database, &app::domain::Email::parse(LEARNER).unwrap())
+        let user = besace_core::users::find_by_email(&database, &app::domain::Email::parse(LEARNER).unwrap())
             .await
             .unwrap()
             .unwrap();
-        app::server::oauth::expire_tokens_of_user(&database, user.id)
+        besace_core::oauth::expire_tokens_of_user(&database, user.id)
             .await
             .unwrap();
         let response = moodle

@@ -4,8 +4,8 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { confirmSignUp, mailDir, hydrated, linkMailedTo } from './helpers';
 
-const fixtures = '../server/badges/fixtures/ob3';
-// The address the OB 3.0 fixtures are issued to (made by @digitalbazaar/vc, see server/badges).
+const fixtures = '../badges/fixtures/ob3';
+// The address the OB 3.0 fixtures are issued to (made by @digitalbazaar/vc, see badges/).
 // Verified addresses are unique across accounts: only this test may verify it.
 const learner = 'ana.martin@example.org';
 const password = 'Mon vélo rouge a trois roues';

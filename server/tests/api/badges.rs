@@ -11,7 +11,7 @@ use serde_json::Value;
 const LEARNER: &str = "ana.martin@example.org";
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/badges/fixtures/ob3/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../badges/fixtures/ob3/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

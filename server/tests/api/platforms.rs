@@ -21,7 +21,7 @@ const OB21: [&str; 3] = [
 ];
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/badges/fixtures/ob3/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../badges/fixtures/ob3/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -321,7 +321,7 @@ struct IssuerSite {
 /// A Moodle fixture of the library's, with Moodle's host replaced by `base` (written as
 /// PHP's json_encode writes it, with `\/`).
 fn moodle_document(name: &str, base: &str) -> Vec<u8> {
-    let path = format!("{}/badges/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../badges/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap();
     text.replace(r"http:\/\/moodle.besace.test", &base.replace('/', r"\/"))
         .into_bytes()
@@ -332,7 +332,7 @@ async fn issuer_site() -> IssuerSite {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let pem = std::fs::read_to_string(format!(
-        "{}/badges/fixtures/keys/test-issuer.pem",
+        "{}/../badges/fixtures/keys/test-issuer.pem",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();

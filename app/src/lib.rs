@@ -21,11 +21,15 @@ mod layout;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod public;
-/// The backpack's core, as the server functions reach it, and what they read of a request.
+/// What the doors read of a request: the session's learner, the client address, the
+/// language.
+#[cfg(feature = "ssr")]
+pub mod request;
+/// The backpack's core as the server functions reach it (with `request` beside it).
 #[cfg(feature = "ssr")]
 pub mod server {
+    pub use crate::request;
     pub use besace_core::*;
-    pub mod request;
 }
 
 use i18n::*;

@@ -87,7 +87,7 @@ pub async fn register(
     headers: HeaderMap,
     body: Result<Json<RegistrationRequest>, JsonRejection>,
 ) -> Response {
-    let client = app::server::request::client_address(peer.ip(), &headers, &state.trusted_proxies);
+    let client = app::request::client_address(peer.ip(), &headers, &state.trusted_proxies);
     if !state.rate_limits.allow_ip(client) {
         return oauth_error(
             StatusCode::TOO_MANY_REQUESTS,

@@ -2,7 +2,7 @@
 //! list badges, download an original, show an image. Every one answers only for the
 //! logged-in learner's own badges.
 use crate::startup::ServerState;
-use app::server::request::{lang_of_request, session_user};
+use app::request::{lang_of_request, session_user};
 use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
     http::{header, HeaderMap, StatusCode},

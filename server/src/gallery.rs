@@ -9,7 +9,7 @@
 use crate::startup::ServerState;
 use app::i18n::Locale;
 use app::public::{self, Gallery, GalleryBadge, Profile, ProfileCollection, PublicBadge};
-use app::server::request::lang_of_request;
+use app::request::lang_of_request;
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},

@@ -2,7 +2,7 @@
 //! authorization (checks the request, then the learner's session and consent page), token
 //! (code exchange with PKCE, refresh rotation) and revocation (RFC 7009).
 use crate::startup::ServerState;
-use app::server::request::session_user;
+use app::request::session_user;
 use axum::{
     extract::{rejection::FormRejection, OriginalUri, Query, State},
     http::{header, HeaderMap, StatusCode},

@@ -1,7 +1,7 @@
 //! What a server function needs from the request it serves: state, session, caller.
-use super::{users, AppState};
 use crate::error::AppError;
 use axum::extract::ConnectInfo;
+use besace_core::{users, AppState};
 use leptos::prelude::*;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use tower_sessions::Session;

@@ -1,0 +1,233 @@
+//! A stored badge over time: checked again, replaced by a new version (from the platform
+//! that sent it, or renewed by its issuer), deleted; its history and picture.
+use super::*;
+
+/// Who brought the new version that replaces a stored badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replacer {
+    /// The platform that sent the stored one sent a new version.
+    Platform(i64),
+    /// The issuer's refresh service answered a renewed credential.
+    IssuerRefresh,
+}
+
+/// What asking the issuer for a renewed version did.
+#[derive(Debug)]
+pub enum Renewal {
+    Renewed(Box<Badge>),
+    /// The issuer offers no refresh service for this badge.
+    NotOffered,
+    /// The service answered nothing newer that is genuine and current (the reason).
+    NothingNewer(String),
+}
+
+/// Asks the issuer's refresh service (OB 3.0 `1EdTechCredentialRefresh`) for a renewed
+/// version of an expired or revoked badge; a genuine, current credential of the same
+/// issuer for this learner replaces it, and the history says so.
+pub async fn renew(store: &Store, fetcher: &Verifier, badge: &Badge) -> Result<Renewal, DbErr> {
+    let stored: serde_json::Value = serde_json::from_str(&badge.report).unwrap_or_default();
+    let Some(url) = stored["badge"]["refresh"].as_str().map(str::to_owned) else {
+        return Ok(Renewal::NotOffered);
+    };
+    let bytes = match fetcher.fetch(&url, FetchKind::Badge).await {
+        Ok(response) if (200..300).contains(&response.status) => response.body,
+        Ok(response) => return Ok(Renewal::NothingNewer(format!("{url}: HTTP {}", response.status))),
+        Err(err) => return Ok(Renewal::NothingNewer(format!("{url}: {err}"))),
+    };
+    let verified = match verify_import(&store.db, fetcher, badge.user_id, &bytes).await? {
+        Ok(verified) => verified,
+        Err(ImportOutcome::Refused(report)) => {
+            return Ok(Renewal::NothingNewer(report.errors(Lang::En).join("; ")))
+        }
+        Err(_) => return Ok(Renewal::NothingNewer("the same badge again".into())),
+    };
+    if verified.status != "verified" {
+        return Ok(Renewal::NothingNewer(format!(
+            "the renewed badge is {}",
+            verified.status
+        )));
+    }
+    if !same_issuer(&badge.report, &verified) {
+        return Ok(Renewal::NothingNewer("another issuer's badge".into()));
+    }
+    Ok(
+        match replace(store, fetcher, badge, &bytes, &verified, Replacer::IssuerRefresh).await? {
+            Some(renewed) => Renewal::Renewed(Box::new(renewed)),
+            None => Renewal::NothingNewer("a picture badge cannot become a text one".into()),
+        },
+    )
+}
+
+/// Replaces a stored badge by a new version of it (same credential id), keeping the
+/// history: the replacement is a line of its own, with who brought it (`by`) and the name
+/// the badge had. Answers `None` when the new version would swap a baked picture for bare
+/// JSON (the learner's file stays).
+pub async fn replace(
+    store: &Store,
+    fetcher: &Verifier,
+    badge: &Badge,
+    bytes: &[u8],
+    verified: &Verified,
+    by: Replacer,
+) -> Result<Option<Badge>, DbErr> {
+    let baked = |media_type: &str| media_type.starts_with("image/");
+    if baked(&badge.original_media_type) && !baked(verified.media_type) {
+        return Ok(None);
+    }
+    let image = if baked(verified.media_type) {
+        None
+    } else {
+        fetch_image(fetcher, verified.report.badge.image.as_deref()).await
+    };
+    let now = Utc::now();
+    let mut row: entity::ActiveModel = badge.clone().into();
+    row.original = Set(bytes.to_vec());
+    row.verified_at = Set(now);
+    if let Replacer::Platform(client_id) = by {
+        row.pushed_by_client_id = Set(Some(client_id));
+    }
+    set_verification(
+        &mut row,
+        &verified.sha256,
+        verified.media_type,
+        &verified.report,
+        verified.status,
+    );
+    let txn = store.db.begin().await?;
+    row.image_sha256 = Set(match image {
+        Some((bytes, media_type)) => Some(blobs::put(&txn, &bytes, media_type).await?),
+        None => None,
+    });
+    let updated = row.update(&txn).await?;
+    if let Some(old) = badge
+        .image_sha256
+        .as_deref()
+        .filter(|old| updated.image_sha256.as_deref() != Some(*old))
+    {
+        forget_image_if_unused(&txn, old).await?;
+    }
+    check_entity::ActiveModel {
+        badge_id: Set(badge.id),
+        checked_at: Set(now),
+        status: Set(verified.status.to_owned()),
+        report: Set(updated.report.clone()),
+        replaced_by_client_id: Set(match by {
+            Replacer::Platform(client_id) => Some(client_id),
+            Replacer::IssuerRefresh => None,
+        }),
+        previous_name: Set(Some(badge.name.clone())),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    store.changes.public_pages(badge.user_id);
+    Ok(Some(updated))
+}
+
+/// The learner's badge with this assertion or credential id, if any.
+pub async fn find_by_credential_id(
+    db: &DatabaseConnection,
+    user_id: i64,
+    credential_id: &str,
+) -> Result<Option<Badge>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .filter(entity::Column::CredentialId.eq(credential_id))
+        .one(db)
+        .await
+}
+
+/// The badges a platform pushed into this learner's backpack, newest first.
+pub async fn pushed_by(
+    db: &DatabaseConnection,
+    user_id: i64,
+    client_id: i64,
+) -> Result<Vec<BadgeSummary>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .filter(entity::Column::PushedByClientId.eq(client_id))
+        .order_by_desc(entity::Column::CreatedAt)
+        .into_partial_model::<BadgeSummary>()
+        .all(db)
+        .await
+}
+
+/// Checks a stored badge again (revocation, expiry, keys) and records the result in its
+/// history. Never deletes: a badge that no longer checks out is marked, not dropped.
+pub async fn reverify(store: &Store, fetcher: &Verifier, badge: &Badge) -> Result<Badge, DbErr> {
+    let report = verify_for(&store.db, fetcher, badge.user_id, &badge.original).await?;
+    let status = keepable_status(&report).unwrap_or("unchecked");
+    let now = Utc::now();
+    let report_json = report.to_json(Lang::En).to_string();
+    let mut row: entity::ActiveModel = badge.clone().into();
+    row.status = Set(status.to_owned());
+    row.report = Set(report_json.clone());
+    row.verified_at = Set(now);
+    let txn = store.db.begin().await?;
+    let updated = row.update(&txn).await?;
+    record_check(&txn, badge.id, now, status, report_json).await?;
+    txn.commit().await?;
+    // Public pages show the time of the check.
+    store.changes.public_pages(badge.user_id);
+    Ok(updated)
+}
+
+/// Re-verifies up to `batch` badges last checked before `checked_before`, oldest first;
+/// answers how many were checked (the background task calls it until none are due).
+pub async fn reverify_due(
+    store: &Store,
+    fetcher: &Verifier,
+    checked_before: DateTime<Utc>,
+    batch: u64,
+) -> Result<Vec<i64>, DbErr> {
+    let due = entity::Entity::find()
+        .filter(entity::Column::VerifiedAt.lt(checked_before))
+        .order_by_asc(entity::Column::VerifiedAt)
+        .limit(batch)
+        .all(&store.db)
+        .await?;
+    for badge in &due {
+        reverify(store, fetcher, badge).await?;
+    }
+    Ok(due.iter().map(|badge| badge.user_id).collect())
+}
+
+/// The badge's verification history, newest first.
+pub async fn history(db: &DatabaseConnection, badge_id: i64) -> Result<Vec<BadgeCheck>, DbErr> {
+    check_entity::Entity::find()
+        .filter(check_entity::Column::BadgeId.eq(badge_id))
+        .order_by_desc(check_entity::Column::CheckedAt)
+        .order_by_desc(check_entity::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Deletes one of the learner's badges (its history goes with it; a shared image stays
+/// while another badge shows it). Answers whether there was such a badge.
+pub async fn delete(store: &Store, user_id: i64, id: i64) -> Result<bool, DbErr> {
+    let Some(badge) = find_owned(&store.db, user_id, id).await? else {
+        return Ok(false);
+    };
+    let txn = store.db.begin().await?;
+    entity::Entity::delete_by_id(badge.id).exec(&txn).await?;
+    if let Some(image) = &badge.image_sha256 {
+        forget_image_if_unused(&txn, image).await?;
+    }
+    txn.commit().await?;
+    store.changes.public_pages(user_id);
+    Ok(true)
+}
+
+/// A badge's picture: its media type and bytes, from the original or the stored image.
+pub async fn image(db: &DatabaseConnection, badge: &Badge) -> Result<Option<(String, Vec<u8>)>, DbErr> {
+    if badge.original_media_type.starts_with("image/") {
+        return Ok(Some((badge.original_media_type.clone(), badge.original.clone())));
+    }
+    match &badge.image_sha256 {
+        Some(sha) => Ok(blobs::get(db, sha)
+            .await?
+            .map(|blob| (blob.media_type, blob.bytes))),
+        None => Ok(None),
+    }
+}

@@ -152,6 +152,14 @@ pub async fn list(db: &DatabaseConnection, user_id: i64) -> Result<Vec<Collectio
         .collect())
 }
 
+/// Announces a change to the learner's public pages when there was one; answers it.
+fn announced(store: &Store, user_id: i64, changed: bool) -> bool {
+    if changed {
+        store.changes.public_pages(user_id);
+    }
+    changed
+}
+
 /// Renames and re-describes; `false` when the collection is not the learner's.
 pub async fn update(store: &Store, user_id: i64, id: i64, text: CollectionText) -> Result<bool, DbErr> {
     let db = &store.db;
@@ -163,11 +171,7 @@ pub async fn update(store: &Store, user_id: i64, id: i64, text: CollectionText) 
         .filter(entity::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
-    let changed = result.rows_affected == 1;
-    if changed {
-        store.changes.public_pages(user_id);
-    }
-    Ok(changed)
+    Ok(announced(store, user_id, result.rows_affected == 1))
 }
 
 /// Deletes the collection; its badges stay in the backpack.
@@ -178,11 +182,7 @@ pub async fn delete(store: &Store, user_id: i64, id: i64) -> Result<bool, DbErr>
         .filter(entity::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
-    let changed = result.rows_affected == 1;
-    if changed {
-        store.changes.public_pages(user_id);
-    }
-    Ok(changed)
+    Ok(announced(store, user_id, result.rows_affected == 1))
 }
 
 /// A fresh link token: 192 random bits from the OS, URL-safe.
@@ -237,11 +237,7 @@ pub async fn set_allow_indexing(store: &Store, user_id: i64, id: i64, allow: boo
         .filter(entity::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
-    let changed = result.rows_affected == 1;
-    if changed {
-        store.changes.public_pages(user_id);
-    }
-    Ok(changed)
+    Ok(announced(store, user_id, result.rows_affected == 1))
 }
 
 /// The published collection behind a link token.

@@ -17,6 +17,7 @@ mod endorsements;
 pub mod extract;
 pub mod fetch;
 pub mod hosts;
+#[cfg(feature = "issuer")]
 pub mod issue;
 mod json;
 pub mod jsonld;

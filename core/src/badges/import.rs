@@ -47,7 +47,7 @@ pub struct Verified {
     pub sha256: String,
     pub media_type: &'static str,
     pub report: Report,
-    pub status: &'static str,
+    pub status: BadgeStatus,
 }
 
 impl Verified {

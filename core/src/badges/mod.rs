@@ -89,9 +89,31 @@ pub use check_entity::Model as BadgeCheck;
 
 pub use entity::Model as Badge;
 
+/// What a stored badge's last check found (stored as its `as_str` name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadgeStatus {
+    Verified,
+    Expired,
+    Revoked,
+    /// The last check could not conclude (the issuer's site was down, say): the badge
+    /// stays, and says so.
+    Unchecked,
+}
+
+impl BadgeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+            Self::Unchecked => "unchecked",
+        }
+    }
+}
+
 /// Stored status of a badge whose every check passed except, possibly, expiry or revocation:
 /// learners keep their history, clearly marked.
-fn keepable_status(report: &Report) -> Option<&'static str> {
+fn keepable_status(report: &Report) -> Option<BadgeStatus> {
     if report.spec.is_none() || report.checks.is_empty() {
         return None;
     }
@@ -102,11 +124,11 @@ fn keepable_status(report: &Report) -> Option<&'static str> {
     {
         None
     } else if failed.contains(&CheckId::Revocation) {
-        Some("revoked")
+        Some(BadgeStatus::Revoked)
     } else if failed.contains(&CheckId::Expiry) {
-        Some("expired")
+        Some(BadgeStatus::Expired)
     } else {
-        Some("verified")
+        Some(BadgeStatus::Verified)
     }
 }
 
@@ -143,7 +165,7 @@ fn set_verification(
     sha256: &str,
     media_type: &str,
     report: &Report,
-    status: &str,
+    status: BadgeStatus,
 ) {
     row.credential_id = Set(report.badge.id.clone());
     row.original_sha256 = Set(sha256.to_owned());
@@ -154,7 +176,7 @@ fn set_verification(
     row.issuer_name = Set(report.badge.issuer.name.clone().unwrap_or_default());
     row.issued_on = Set(parse_date(report.badge.issued_on.as_deref()));
     row.expires_at = Set(parse_date(report.badge.expires.as_deref()));
-    row.status = Set(status.to_owned());
+    row.status = Set(status.as_str().to_owned());
     row.report = Set(report.to_json(Lang::En).to_string());
 }
 
@@ -183,13 +205,13 @@ async fn record_check(
     db: &impl ConnectionTrait,
     badge_id: i64,
     checked_at: DateTime<Utc>,
-    status: &str,
+    status: BadgeStatus,
     report: String,
 ) -> Result<(), DbErr> {
     check_entity::ActiveModel {
         badge_id: Set(badge_id),
         checked_at: Set(checked_at),
-        status: Set(status.to_owned()),
+        status: Set(status.as_str().to_owned()),
         report: Set(report),
         ..Default::default()
     }

@@ -41,10 +41,10 @@ pub async fn renew(store: &Store, fetcher: &Verifier, badge: &Badge) -> Result<R
         }
         Err(_) => return Ok(Renewal::NothingNewer("the same badge again".into())),
     };
-    if verified.status != "verified" {
+    if verified.status != BadgeStatus::Verified {
         return Ok(Renewal::NothingNewer(format!(
             "the renewed badge is {}",
-            verified.status
+            verified.status.as_str()
         )));
     }
     if !same_issuer(&badge.report, &verified) {
@@ -109,7 +109,7 @@ pub async fn replace(
     check_entity::ActiveModel {
         badge_id: Set(badge.id),
         checked_at: Set(now),
-        status: Set(verified.status.to_owned()),
+        status: Set(verified.status.as_str().to_owned()),
         report: Set(updated.report.clone()),
         replaced_by_client_id: Set(match by {
             Replacer::Platform(client_id) => Some(client_id),
@@ -157,11 +157,11 @@ pub async fn pushed_by(
 /// history. Never deletes: a badge that no longer checks out is marked, not dropped.
 pub async fn reverify(store: &Store, fetcher: &Verifier, badge: &Badge) -> Result<Badge, DbErr> {
     let report = verify_for(&store.db, fetcher, badge.user_id, &badge.original).await?;
-    let status = keepable_status(&report).unwrap_or("unchecked");
+    let status = keepable_status(&report).unwrap_or(BadgeStatus::Unchecked);
     let now = Utc::now();
     let report_json = report.to_json(Lang::En).to_string();
     let mut row: entity::ActiveModel = badge.clone().into();
-    row.status = Set(status.to_owned());
+    row.status = Set(status.as_str().to_owned());
     row.report = Set(report_json.clone());
     row.verified_at = Set(now);
     let txn = store.db.begin().await?;

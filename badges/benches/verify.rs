@@ -1,4 +1,4 @@
-//! DESIGN §7 budgets: verify a baked OB 2.0 signed PNG (≤ 0.4 ms median) and an OB 3.0
+//! The budgets of docs/PERFORMANCE.md: verify a baked OB 2.0 signed PNG (≤ 0.4 ms median) and an OB 3.0
 //! eddsa-rdfc-2022 credential (≤ 5 ms), network excluded (the issuer's documents are
 //! served from memory). Also OB 3.0 VC-JWT.
 //!

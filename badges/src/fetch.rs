@@ -1,4 +1,4 @@
-//! All network access goes through a [`Fetcher`] the verifier is handed (DESIGN §3).
+//! All network access goes through a [`Fetcher`] the verifier is handed (docs/CONTRACTS.md).
 //!
 //! [`HttpFetcher`] is the real one: it resolves DNS itself, refuses non-public addresses
 //! (unless `allow_private_network`), pins the checked address for the connection so a

@@ -148,7 +148,7 @@ impl PublicKey {
             ("RS256", PublicKey::Rsa(k)) => {
                 use rsa::traits::PublicKeyParts;
                 if k.size() >= 256 {
-                    // ring's RSA is ~10x faster than the pure-Rust bignum (DESIGN §7:
+                    // ring's RSA is ~10x faster than the pure-Rust bignum (docs/PERFORMANCE.md:
                     // 0.4 ms per signed OB 2.0 badge).
                     let (n, e) = (k.n().to_bytes_be(), k.e().to_bytes_be());
                     ring::signature::RsaPublicKeyComponents { n: &n, e: &e }

@@ -1,4 +1,4 @@
-//! The verification report (DESIGN §3): stable JSON keys, one check per rule, and a plain
+//! The verification report (docs/CONTRACTS.md): stable JSON keys, one check per rule, and a plain
 //! message for each check in English and French.
 
 use serde::Serialize;
@@ -425,7 +425,7 @@ impl Report {
             .collect()
     }
 
-    /// The report as JSON with the stable keys of DESIGN §3, messages in `lang`.
+    /// The report as JSON with the stable keys of docs/CONTRACTS.md, messages in `lang`.
     pub fn to_json(&self, lang: Lang) -> Value {
         let checks: Vec<Value> = self
             .checks

@@ -1,4 +1,4 @@
-//! Hostile input (issue 3 §7, DESIGN §5): every case gives a clear error within bounded
+//! Hostile input (docs/CONTRACTS.md, "Hostile input"): every case gives a clear error within bounded
 //! memory and time, and never a panic.
 mod common;
 

@@ -1,5 +1,5 @@
 //! Files stored by content hash (SHA-256): the images badges name. This module is the one
-//! storage interface (DESIGN §2); the database is behind it today, so a second server or a
+//! storage interface; the database is behind it today, so a second server or a
 //! backup needs nothing but the database.
 use super::sha256_hex;
 use chrono::{DateTime, Utc};

@@ -67,7 +67,7 @@ impl MigrationTrait for Migration {
                     )
                     // verified | expired | revoked | unchecked
                     .col(ColumnDef::new(Badges::Status).string_len(16).not_null())
-                    // The last verification report (DESIGN §3 JSON).
+                    // The last verification report (the JSON of docs/CONTRACTS.md).
                     .col(ColumnDef::new(Badges::Report).text().not_null())
                     .col(
                         ColumnDef::new(Badges::VerifiedAt)

@@ -1,4 +1,4 @@
-//! Load benchmark of the public gallery (DESIGN §7): a published collection of 30 real
+//! Load benchmark of the public gallery (docs/PERFORMANCE.md): a published collection of 30 real
 //! badges served by the release `besace serve`, loaded with `wrk -t2 -c64` next to nginx
 //! sending the very same bytes from a file, in the same run. Reports requests/s, p99 and
 //! the server's memory (idle, and peak under load).

@@ -36,7 +36,7 @@ const ISSUER_URL: &str = "https://formation-demo.example";
 const ISSUER_EMAIL: &str = "contact@formation-demo.example";
 const FRAMEWORK: &str = "Référentiel des savoir-être professionnels (démo)";
 
-/// The soft-skill badges of DESIGN §6: name, slug, description, criteria.
+/// The demo's soft-skill badges (docs/CONTRACTS.md, "The demo"): name, slug, description, criteria.
 const SOFT_SKILLS: [(&str, &str, &str, &str); 14] = [
     (
         "Demander de l'aide",

@@ -58,13 +58,18 @@ pub mod ssr {
         })
     }
 
-    /// Mails a fresh verification link for `address`, in the learner's language.
-    pub async fn send_verification_link(user: &User, address: &UserEmail) -> Result<(), AppError> {
+    /// A fresh single-use link for `address` (only its digest is stored).
+    async fn new_link(address: &UserEmail) -> Result<String, AppError> {
         let state = state();
         let token = emails::new_link_token(&state.db, address.id)
             .await
             .map_err(internal)?;
-        let link = format!("{}/verify-email?token={token}", state.public_url);
+        Ok(format!("{}/verify-email?token={token}", state.public_url))
+    }
+
+    /// Mails a fresh verification link for `address`, in the learner's language.
+    pub async fn send_verification_link(user: &User, address: &UserEmail) -> Result<(), AppError> {
+        let link = new_link(address).await?;
         let locale = locale_of(user);
         let name = user.display_name.as_str();
         let email = address.email.as_str();
@@ -82,11 +87,7 @@ pub mod ssr {
         address: &UserEmail,
         next: Option<&str>,
     ) -> Result<(), AppError> {
-        let state = state();
-        let token = emails::new_link_token(&state.db, address.id)
-            .await
-            .map_err(internal)?;
-        let mut link = format!("{}/verify-email?token={token}", state.public_url);
+        let mut link = new_link(address).await?;
         if let Some(next) = next {
             link.push_str("&next=");
             link.extend(url::form_urlencoded::byte_serialize(next.as_bytes()));

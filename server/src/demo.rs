@@ -144,10 +144,12 @@ pub struct DemoLearner {
 
 /// Creates (or finds) the demo learner, their badges and collections.
 pub async fn create(db: &DatabaseConnection, public_url: &str) -> anyhow::Result<DemoLearner> {
+    // A process of its own (`besace demo`): nobody here listens to its changes.
+    let store = Store::new(db.clone());
     let user = demo_user(db).await?;
-    let ids = import_badges(db, user.id, SOFT_SKILLS.len()).await?;
+    let ids = import_badges(&store, user.id, SOFT_SKILLS.len()).await?;
     let stage = collection(
-        db,
+        &store,
         user.id,
         "Savoir-être pour mon stage",
         "Les savoir-être validés pendant ma formation au Centre de formation Démo, pour mon futur employeur.",
@@ -155,7 +157,7 @@ pub async fn create(db: &DatabaseConnection, public_url: &str) -> anyhow::Result
     )
     .await?;
     collection(
-        db,
+        &store,
         user.id,
         "Communication",
         "Prendre la parole, convaincre et rendre compte.",
@@ -164,7 +166,7 @@ pub async fn create(db: &DatabaseConnection, public_url: &str) -> anyhow::Result
     .await?;
     let published = match stage.share_token {
         Some(_) => stage,
-        None => collections::publish(&Store::new(db.clone()), user.id, stage.id)
+        None => collections::publish(&store, user.id, stage.id)
             .await?
             .context("the demo collection vanished")?,
     };
@@ -179,13 +181,13 @@ pub async fn create(db: &DatabaseConnection, public_url: &str) -> anyhow::Result
 
 /// Imports the first `count` demo badges (the soft skills, then the same at higher levels)
 /// and answers their ids.
-async fn import_badges(db: &DatabaseConnection, user_id: i64, count: usize) -> anyhow::Result<Vec<i64>> {
+async fn import_badges(store: &Store, user_id: i64, count: usize) -> anyhow::Result<Vec<i64>> {
     // The demo issuer's documents, and nothing from the network; the demo trusts its issuer.
     let fetcher = besace_core::Verifier::new(Arc::new(Bundled::new(NoFetch, issuer_document)), Vec::new());
     let mut ids = Vec::with_capacity(count);
     for index in 0..count {
         let bytes = badge_file(index)?;
-        let id = match badges::import_bytes(&Store::new(db.clone()), &fetcher, user_id, &bytes).await? {
+        let id = match badges::import_bytes(store, &fetcher, user_id, &bytes).await? {
             ImportOutcome::Added(badge) => badge.id,
             ImportOutcome::AlreadyThere(id) => id,
             ImportOutcome::Refused(report) => {
@@ -208,11 +210,12 @@ pub async fn large_gallery(
     public_url: &str,
     count: usize,
 ) -> anyhow::Result<String> {
+    let store = Store::new(db.clone());
     let user = demo_user(db).await?;
-    let ids = import_badges(db, user.id, count).await?;
+    let ids = import_badges(&store, user.id, count).await?;
     let name = format!("Tous mes savoir-être ({count})");
     let gallery = collection(
-        db,
+        &store,
         user.id,
         &name,
         "Chaque badge obtenu pendant la formation.",
@@ -221,7 +224,7 @@ pub async fn large_gallery(
     .await?;
     let gallery = match gallery.share_token {
         Some(_) => gallery,
-        None => collections::publish(&Store::new(db.clone()), user.id, gallery.id)
+        None => collections::publish(&store, user.id, gallery.id)
             .await?
             .context("the gallery vanished")?,
     };
@@ -501,13 +504,13 @@ fn picture_svg(name: &str, [r, g, b]: [u8; 3]) -> String {
 
 /// The learner's collection of that name, created if missing, holding at least `badges`.
 async fn collection(
-    db: &DatabaseConnection,
+    store: &Store,
     user_id: i64,
     name: &str,
     description: &str,
     badges: &[i64],
 ) -> anyhow::Result<collections::Collection> {
-    let existing = collections::list(db, user_id)
+    let existing = collections::list(&store.db, user_id)
         .await?
         .into_iter()
         .map(|summary| summary.collection)
@@ -516,11 +519,11 @@ async fn collection(
         Some(collection) => collection,
         None => {
             let text = CollectionText::parse(name, description).context("a demo collection name")?;
-            collections::create(db, user_id, text).await?
+            collections::create(&store.db, user_id, text).await?
         }
     };
     for badge in badges {
-        collections::add_badge(&Store::new(db.clone()), user_id, collection.id, *badge).await?;
+        collections::add_badge(store, user_id, collection.id, *badge).await?;
     }
     Ok(collection)
 }

@@ -278,12 +278,7 @@ pub(crate) async fn submit(browser: &TestClient, path: &str, form: &[(&str, &str
 
 /// The value of `<input type="hidden" name=… value=…>` in a page.
 fn hidden_value(page: &str, name: &str) -> String {
-    let marker = format!(r#"name="{name}" value=""#);
-    let start = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {page}"))
-        + marker.len();
-    page[start..].split('"').next().unwrap().to_owned()
+    hidden_input(page, name).unwrap_or_else(|| panic!("no {name} in {page}"))
 }
 
 /// Every hidden `id` value of the page's forms posting to `action`.

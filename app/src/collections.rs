@@ -75,7 +75,7 @@ mod ssr {
             name: badge.name,
             issuer: badge.issuer_name,
             issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
-            status: badge.status,
+            status: badge.status.into(),
         }
     }
 

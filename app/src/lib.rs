@@ -25,6 +25,7 @@ pub mod public;
 /// language.
 #[cfg(feature = "ssr")]
 pub mod request;
+pub mod wire;
 /// The backpack's core as the server functions reach it (with `request` beside it).
 #[cfg(feature = "ssr")]
 pub mod server {

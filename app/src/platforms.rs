@@ -83,26 +83,9 @@ pub struct PlatformEntry {
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::server::{inbox, oauth, oauth_clients, request::*};
-    pub use besace_badges::{CheckId, Lang};
 
     pub fn day(date: chrono::DateTime<chrono::Utc>) -> String {
         date.format("%Y-%m-%d").to_string()
-    }
-
-    /// The failed checks of a stored report, in `lang`.
-    pub fn problems(report: &str, lang: Lang) -> Vec<String> {
-        let report: serde_json::Value = serde_json::from_str(report).unwrap_or_default();
-        report["checks"]
-            .as_array()
-            .map(|checks| {
-                checks
-                    .iter()
-                    .filter(|check| check["ok"] == false)
-                    .filter_map(|check| CheckId::parse(check["id"].as_str()?))
-                    .map(|id| id.message(lang, false).to_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
     }
 
     pub fn host(uri: &str) -> String {
@@ -203,15 +186,15 @@ pub async fn my_inbox() -> Result<Vec<InboxEntry>, AppError> {
             entry.insert(client.map(|client| client.name).unwrap_or_default());
         }
         let platform = names[&item.client_id].clone();
-        let report: serde_json::Value = serde_json::from_str(&item.report).unwrap_or_default();
+        let report = crate::server::badges::StoredReport::read(&item.report);
         entries.push(InboxEntry {
             id: item.id,
             name: item.name,
             issuer: item.issuer_name,
             platform,
             received_on: day(item.received_at),
-            description: report["badge"]["description"].as_str().map(str::to_owned),
-            problems: problems(&item.report, lang),
+            problems: report.problems(lang),
+            description: report.badge.description,
         });
     }
     Ok(entries)

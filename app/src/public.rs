@@ -2,7 +2,7 @@
 //! readable without JavaScript and with no wasm to download, with the tags that make a
 //! link unfold in mail clients, X and LinkedIn. Badge text is the issuer's: the views
 //! escape it, and only http(s) links are rendered. No e-mail address ever appears here.
-use crate::badges::{http_link, AlignmentLine, BadgeDetail};
+use crate::badges::{http_link, AlignmentLine, BadgeDetail, Status};
 use crate::i18n::Locale;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -15,7 +15,7 @@ pub struct GalleryBadge {
     pub name: String,
     pub issuer: String,
     pub issued_on: Option<String>,
-    pub status: String,
+    pub status: Status,
     pub issuer_standing: crate::badges::IssuerStanding,
 }
 
@@ -193,31 +193,8 @@ fn document(locale: Locale, head: Head, body: impl IntoView + 'static) -> String
     )
 }
 
-fn status_text(locale: Locale, status: &str) -> &'static str {
-    match status {
-        "verified" => td_string!(locale, status.verified),
-        "expired" => td_string!(locale, status.expired),
-        "revoked" => td_string!(locale, status.revoked),
-        _ => td_string!(locale, status.unchecked),
-    }
-}
-
-fn status_explained(locale: Locale, status: &str) -> &'static str {
-    match status {
-        "verified" => td_string!(locale, gallery.verified),
-        "expired" => td_string!(locale, gallery.expired),
-        "revoked" => td_string!(locale, gallery.revoked),
-        _ => td_string!(locale, gallery.unchecked),
-    }
-}
-
-fn chip(locale: Locale, status: &str) -> impl IntoView {
-    let class = match status {
-        "verified" => "chip chip-ok",
-        "expired" | "revoked" => "chip chip-bad",
-        _ => "chip chip-wait",
-    };
-    view! { <span class=class>{status_text(locale, status)}</span> }
+fn chip(locale: Locale, status: Status) -> impl IntoView {
+    view! { <span class=status.chip_class()>{status.label(locale)}</span> }
 }
 
 fn picture(src: Option<String>, size: u32, lazy: bool) -> impl IntoView {
@@ -286,7 +263,7 @@ fn badge_cards(locale: Locale, badges: Vec<GalleryBadge>) -> impl IntoView {
                     <p class="badge-issuer">{badge.issuer}</p>
                     <p class=badge.issuer_standing.class()><small>{badge.issuer_standing.short(locale)}</small></p>
                     {badge.issued_on.map(|date| view! { <p class="badge-date"><time datetime=date.clone()>{date.clone()}</time></p> })}
-                    {chip(locale, &badge.status)}
+                    {chip(locale, badge.status)}
                 </li>
             }
         })
@@ -371,10 +348,10 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
                     <h1>{detail.name.clone()}</h1>
                     <p class="badge-issuer">{td_string!(locale, badge.issued_by)} " " {issuer}</p>
                     <p class=detail.issuer_standing.class()>{detail.issuer_standing.explained(locale)}</p>
-                    {chip(locale, &detail.status)}
+                    {chip(locale, detail.status)}
                 </div>
             </div>
-            <p class="verification-note">{status_explained(locale, &detail.status)} " " <small>{checked}</small></p>
+            <p class="verification-note">{detail.status.explained(locale)} " " <small>{checked}</small></p>
             {detail.description.clone().map(|text| view! { <p class="prose">{text}</p> })}
             <dl class="facts">
                 {detail.issued_on.clone().map(|date| view! {

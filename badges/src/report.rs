@@ -1,7 +1,7 @@
 //! The verification report (docs/CONTRACTS.md): stable JSON keys, one check per rule, and a plain
 //! message for each check in English and French.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// Language of the messages in a report.
@@ -24,7 +24,7 @@ impl Lang {
 }
 
 /// Which Open Badges version a badge follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Spec {
     #[serde(rename = "ob0.5")]
     Ob05,
@@ -37,7 +37,7 @@ pub enum Spec {
 }
 
 /// How the badge was verified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Method {
     #[serde(rename = "hosted")]
     Hosted,
@@ -252,7 +252,8 @@ pub struct Check {
 }
 
 /// Who the badge was issued to, and which of the learner's identities matched.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RecipientResult {
     pub matched: bool,
     /// The learner's identity that matched (as the caller gave it), if any.
@@ -268,7 +269,8 @@ pub struct RecipientResult {
 }
 
 /// Issuer as shown to the learner.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IssuerInfo {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -281,7 +283,7 @@ pub struct IssuerInfo {
 }
 
 /// How a verified badge's issuer is known.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum IssuerIdentity {
     /// By its domain: the issuer's id is an http(s) URL or a `did:web` there, and the
@@ -315,7 +317,8 @@ impl IssuerIdentity {
 }
 
 /// A skill, competency or standard the badge is aligned to (`alignment` in 2.0 and 3.0).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Alignment {
     pub name: Option<String>,
     pub url: Option<String>,
@@ -325,7 +328,8 @@ pub struct Alignment {
 }
 
 /// The badge as shown to the learner (text is untrusted: escape it when rendering).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BadgeInfo {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -351,7 +355,7 @@ pub struct BadgeInfo {
 }
 
 /// What an endorsement is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Endorsed {
     Credential,
@@ -360,7 +364,7 @@ pub enum Endorsed {
 }
 
 /// One endorsement: who vouches, for what, in their words, and whether it verified.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endorsement {
     pub endorses: Endorsed,
     pub endorser: IssuerInfo,

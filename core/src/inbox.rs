@@ -3,7 +3,7 @@
 //! the learner's verified addresses) before it is even kept.
 use super::badges::{self, ImportOutcome, Verified};
 use super::{changes::Store, is_unique_violation, Verifier};
-use besace_badges::{Lang, Report};
+use besace_badges::Report;
 use chrono::{DateTime, Utc};
 use sea_orm::{entity::prelude::*, ActiveValue::Set, DatabaseConnection, QueryOrder};
 
@@ -21,7 +21,7 @@ pub mod entity {
         pub original_sha256: String,
         pub original_media_type: String,
         pub original: Vec<u8>,
-        pub spec: String,
+        pub spec: badges::BadgeSpec,
         pub name: String,
         pub issuer_name: String,
         /// The verification report at push time (English JSON, as for badges).
@@ -130,10 +130,10 @@ fn set_badge(row: &mut entity::ActiveModel, bytes: &[u8], verified: &Verified) {
     row.original_sha256 = Set(verified.sha256.clone());
     row.original_media_type = Set(verified.media_type.to_owned());
     row.original = Set(bytes.to_vec());
-    row.spec = Set(badges::json_name(&verified.report.spec));
+    row.spec = Set(verified.spec);
     row.name = Set(badge.name.clone().unwrap_or_default());
     row.issuer_name = Set(badge.issuer.name.clone().unwrap_or_default());
-    row.report = Set(verified.report.to_json(Lang::En).to_string());
+    row.report = Set(badges::StoredReport::write(&verified.report));
 }
 
 async fn find_same_bytes(
@@ -239,7 +239,7 @@ pub async fn accept(store: &Store, fetcher: &Verifier, user_id: i64, id: i64) ->
         ImportOutcome::Refused(report) => {
             // Kept, with what fails now, so the inbox can say why.
             let mut row: entity::ActiveModel = item.into();
-            row.report = Set(report.to_json(Lang::En).to_string());
+            row.report = Set(badges::StoredReport::write(&report));
             row.update(db).await?;
             return Ok(Accepted::Refused(report));
         }

@@ -331,7 +331,7 @@ async fn list_assertions(
     let page = badges::api_page(
         &state.db,
         access.user_id,
-        &["ob2", "ob1", "ob0.5"],
+        &badges::BadgeSpec::BEFORE_OB3,
         since,
         offset,
         limit,

@@ -3,6 +3,7 @@
 //! logged-in learner's own badges.
 use crate::startup::ServerState;
 use app::request::{lang_of_request, session_user};
+use app::wire::{badges::Status, import as wire};
 use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
     http::{header, HeaderMap, StatusCode},
@@ -19,7 +20,7 @@ use besace_core::{
     AppState,
 };
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use tower_sessions::Session;
 
 /// Several files per request, each up to MAX_IMPORT_BYTES.
@@ -133,63 +134,61 @@ async fn import(
             Err(err) => return internal(err),
         }
     }
-    Json(json!({ "results": results })).into_response()
+    Json(wire::ImportAnswer { results }).into_response()
 }
 
 fn import_result(
     user: &User,
     lang: Lang,
-    label: String,
+    file: String,
     outcome: ImportOutcome,
     unconfirmed: &[String],
-) -> Value {
-    match outcome {
+) -> wire::ImportResult {
+    let outcome = match outcome {
         ImportOutcome::Added(badge) => {
             tracing::info!(user_id = user.id, badge_id = badge.id, "badge imported");
-            json!({"file": label, "outcome": "added", "badge": badge_summary(&badge.as_ref().into())})
+            wire::ImportOutcome::Added {
+                badge: entry(&badge.as_ref().into()),
+            }
         }
-        ImportOutcome::AlreadyThere(id) => json!({"file": label, "outcome": "already", "badge_id": id}),
+        ImportOutcome::AlreadyThere(badge_id) => wire::ImportOutcome::Already { badge_id },
         ImportOutcome::Refused(report) => {
             let advice = refusals::advise(&report, unconfirmed);
-            json!({
-            "file": label,
-            "outcome": "refused",
-            "report": report.to_json(lang),
-            // Genuine, but issued to an address the account does not count (yet).
-            "wrong_recipient": advice != RefusalAdvice::None,
-            // The learner's own address still waiting for its link.
-            "awaiting_confirmation": match &advice {
-                RefusalAdvice::ConfirmAddress(email) => Some(email),
-                _ => None,
-            },
-            // The address to add (only when the badge states it in clear).
-            "issued_to": match &advice {
-                RefusalAdvice::AddAddress(email) => Some(email),
-                _ => None,
-            },
-            })
+            wire::ImportOutcome::Refused {
+                report: wire::RefusalReport::of(&report, lang),
+                wrong_recipient: advice != RefusalAdvice::None,
+                awaiting_confirmation: match &advice {
+                    RefusalAdvice::ConfirmAddress(email) => Some(email.clone()),
+                    _ => None,
+                },
+                issued_to: match advice {
+                    RefusalAdvice::AddAddress(email) => Some(email),
+                    _ => None,
+                },
+            }
         }
-        ImportOutcome::TooLarge => {
-            json!({"file": label, "outcome": "too_large", "max_bytes": MAX_IMPORT_BYTES})
-        }
-    }
+        ImportOutcome::TooLarge => wire::ImportOutcome::TooLarge {
+            max_bytes: MAX_IMPORT_BYTES,
+        },
+    };
+    wire::ImportResult { file, outcome }
 }
 
-fn badge_summary(badge: &badges::BadgeSummary) -> Value {
-    json!({
-        "id": badge.id,
-        "name": badge.name,
-        "issuer": badge.issuer_name,
-        "issued_on": badge.issued_on,
-        "expires": badge.expires_at,
-        "status": badge.status,
-        "spec": badge.spec,
-        "sha256": badge.original_sha256,
-        "media_type": badge.original_media_type,
-        "image": badge.image_url(),
-        "verified_at": badge.verified_at,
-        "received_at": badge.created_at,
-    })
+fn entry(badge: &badges::BadgeSummary) -> wire::BadgeEntry {
+    wire::BadgeEntry {
+        id: badge.id,
+        name: badge.name.clone(),
+        issuer: badge.issuer_name.clone(),
+        issued_on: badge.issued_on,
+        expires: badge.expires_at,
+        status: badge.status.into(),
+        spec: badge.spec.into(),
+        sha256: badge.original_sha256.clone(),
+        media_type: badge.original_media_type.clone(),
+        image: badge.image_url(),
+        verified_at: badge.verified_at,
+        received_at: badge.created_at,
+    }
 }
 
 /// Filter, sort and page of `GET /api/badges` (all optional).
@@ -214,14 +213,14 @@ async fn list(State(state): State<AppState>, session: Session, Query(params): Qu
     let per_page = params.per_page.unwrap_or(100).clamp(1, 200);
     let query = badges::ListQuery {
         text: params.q,
-        status: params.status,
+        status: params.status.as_deref().and_then(Status::parse).map(Into::into),
         sort: badges::SortBy::parse(params.sort.as_deref().unwrap_or_default()),
         page: page - 1,
         per_page,
     };
     match badges::list_page(&state.db, user.id, &query).await {
         Ok((rows, total)) => Json(json!({
-            "badges": rows.iter().map(badge_summary).collect::<Vec<_>>(),
+            "badges": rows.iter().map(entry).collect::<Vec<_>>(),
             "total": total,
             "page": page,
             "per_page": per_page,

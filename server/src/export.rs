@@ -144,7 +144,7 @@ fn badge_facts(badge: &Badge) -> Value {
         "media_type": badge.original_media_type,
         "received_at": badge.created_at,
         "verified_at": badge.verified_at,
-        "report": serde_json::from_str::<Value>(&badge.report).unwrap_or(Value::Null),
+        "report": badges::StoredReport::read(&badge.report).to_json(besace_badges::Lang::En),
     })
 }
 

@@ -74,7 +74,7 @@ async fn cards(
             name: badge.name.clone(),
             issuer: badge.issuer_name.clone(),
             issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
-            status: badge.status.clone(),
+            status: badge.status.into(),
             issuer_standing: state
                 .known_issuers
                 .standing_of(issuers.get(&badge.id).and_then(Option::as_deref))

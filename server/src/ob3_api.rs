@@ -165,7 +165,15 @@ async fn list_credentials(
         );
     };
     let (limit, offset) = (params.limit(), params.offset());
-    let Ok((rows, total)) = badges::api_page(&state.db, access.user_id, &["ob3"], since, offset, limit).await
+    let Ok((rows, total)) = badges::api_page(
+        &state.db,
+        access.user_id,
+        &[badges::BadgeSpec::Ob3],
+        since,
+        offset,
+        limit,
+    )
+    .await
     else {
         return server_error();
     };

@@ -1,7 +1,7 @@
 //! The backpack: the learner's badges as a grid of cards, filtered, sorted and paged by the
 //! URL's query (so a filter works without the wasm and can be bookmarked).
 use super::RequireUser;
-use crate::badges::{my_badges, BackpackQuery, BadgeCard, BadgePage};
+use crate::badges::{my_badges, BackpackQuery, BadgeCard, BadgePage, Status};
 use crate::collections::{my_collections, AddBadgesToCollection, CollectionCard};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
@@ -16,7 +16,7 @@ pub fn Backpack() -> impl IntoView {
     let query = Memo::new(move |_| {
         query_map.with(|q| BackpackQuery {
             q: q.get("q").unwrap_or_default(),
-            status: q.get("status").unwrap_or_default(),
+            status: q.get("status").as_deref().and_then(Status::parse),
             sort: q.get("sort").unwrap_or_default(),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         })
@@ -146,10 +146,11 @@ fn AddSelected(selected: RwSignal<Vec<i64>>, collections: Vec<CollectionCard>) -
 #[component]
 fn FilterForm(query: BackpackQuery) -> impl IntoView {
     let i18n = use_i18n();
-    let status = query.status.clone();
+    let status = query.status;
     let sort = query.sort.clone();
-    let status_option = move |value: &'static str, label: String| {
-        view! { <option value=value selected=status == value>{label}</option> }
+    let status_option = move |value: Status| {
+        let label = move || value.label(i18n.get_locale());
+        view! { <option value=value.as_str() selected=status == Some(value)>{label}</option> }
     };
     let sort_option = move |value: &'static str, label: String| {
         view! { <option value=value selected=sort == value>{label}</option> }
@@ -163,11 +164,8 @@ fn FilterForm(query: BackpackQuery) -> impl IntoView {
             <div class="field">
                 <label for="status">{t!(i18n, backpack.status)}</label>
                 <select id="status" name="status">
-                    {status_option("", t_string!(i18n, backpack.any_status).to_string())}
-                    {status_option("verified", t_string!(i18n, status.verified).to_string())}
-                    {status_option("expired", t_string!(i18n, status.expired).to_string())}
-                    {status_option("revoked", t_string!(i18n, status.revoked).to_string())}
-                    {status_option("unchecked", t_string!(i18n, status.unchecked).to_string())}
+                    <option value="" selected=status.is_none()>{t!(i18n, backpack.any_status)}</option>
+                    {Status::ALL.map(status_option)}
                 </select>
             </div>
             <div class="field">
@@ -189,7 +187,7 @@ fn page_href(query: &BackpackQuery, page: u64) -> String {
     format!(
         "/backpack?q={}&status={}&sort={}&page={page}",
         encode(&query.q),
-        encode(&query.status),
+        query.status.map(Status::as_str).unwrap_or_default(),
         encode(&query.sort)
     )
 }
@@ -206,20 +204,9 @@ fn encode(value: &str) -> String {
 }
 
 #[component]
-pub fn StatusChip(status: String) -> impl IntoView {
+pub fn StatusChip(status: Status) -> impl IntoView {
     let i18n = use_i18n();
-    let class = match status.as_str() {
-        "verified" => "chip chip-ok",
-        "expired" | "revoked" => "chip chip-bad",
-        _ => "chip chip-wait",
-    };
-    let text = move || match status.as_str() {
-        "verified" => t_string!(i18n, status.verified).to_string(),
-        "expired" => t_string!(i18n, status.expired).to_string(),
-        "revoked" => t_string!(i18n, status.revoked).to_string(),
-        _ => t_string!(i18n, status.unchecked).to_string(),
-    };
-    view! { <span class=class>{text}</span> }
+    view! { <span class=status.chip_class()>{move || status.label(i18n.get_locale())}</span> }
 }
 
 #[component]

@@ -3,7 +3,8 @@
 use super::backpack::{BadgeImage, StatusChip};
 use super::{go_on_success, reload_on_success, RequireUser};
 use crate::badges::{
-    get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, RenewBadge, VerifyBadgeAgain,
+    get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, Format, Proof, RenewBadge,
+    VerifyBadgeAgain,
 };
 use crate::collections::{badge_collections, Membership, SetCollectionBadge};
 use crate::error::ErrorMessage;
@@ -76,7 +77,7 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                         let class = standing.class();
                         view! { <p class=class>{move || standing.explained(i18n.get_locale())}</p> }
                     }
-                    <StatusChip status=detail.status.clone() />
+                    <StatusChip status=detail.status />
                 </div>
             </div>
             {detail.description.clone().map(|text| view! { <p class="prose">{text}</p> })}
@@ -91,7 +92,7 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                 {detail.issuer_email.clone().map(|email| view! { <dt>{t!(i18n, badge.issuer_email)}</dt><dd>{email}</dd> })}
                 <dt>{t!(i18n, badge.received)}</dt><dd>{received_at}</dd>
                 <dt>{t!(i18n, badge.format)}</dt>
-                <dd>{format_name(&detail.spec, detail.method.as_deref())}</dd>
+                <dd>{format_name(detail.spec, detail.method)}</dd>
             </dl>
             <Criteria url=detail.criteria_url.clone() narrative=detail.criteria_narrative.clone() />
             {(!detail.evidence.is_empty()).then(|| view! {
@@ -165,17 +166,10 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
     }
 }
 
-fn format_name(spec: &str, method: Option<&str>) -> String {
-    let version = match spec {
-        "ob0.5" => "Open Badges 0.5",
-        "ob1" => "Open Badges 1.x",
-        "ob2" => "Open Badges 2.0",
-        "ob3" => "Open Badges 3.0",
-        other => other,
-    };
+fn format_name(spec: Format, method: Option<Proof>) -> String {
     match method {
-        Some(method) => format!("{version} ({method})"),
-        None => version.to_owned(),
+        Some(method) => format!("{} ({})", spec.name(), method.name()),
+        None => spec.name().to_owned(),
     }
 }
 

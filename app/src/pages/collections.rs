@@ -407,7 +407,7 @@ fn OrderedBadges(id: i64, badges: Vec<BadgeCard>, linkedin: Vec<(i64, String)>) 
                         <span class="drag-handle" aria-hidden="true">"⠿"</span>
                         <BadgeImage src=card.image.clone() size=48 />
                         <span class="pick-name"><a href=format!("/badges/{badge_id}")>{card.name.clone()}</a><br /><small>{card.issuer.clone()}</small></span>
-                        <StatusChip status=card.status.clone() />
+                        <StatusChip status=card.status />
                         {linkedin.iter().find(|(b, _)| *b == badge_id).map(|(_, url)| view! {
                             <a class="hint" href=url.clone() target="_blank" rel="noopener">{t!(i18n, share.linkedin_add)}</a>
                         })}

@@ -6,10 +6,10 @@ use super::RequireUser;
 use crate::emails::{add_email, list_emails, resend_verification};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
+use crate::wire::import::{BadgeEntry, ImportAnswer, ImportOutcome};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::Deserialize;
 
 /// Same cap as the server's: a bigger file is refused before it is sent.
 const MAX_FILE_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
@@ -25,7 +25,7 @@ enum Source {
 #[derive(Clone, Debug, PartialEq)]
 enum ItemState {
     Sending,
-    Added(AddedBadge),
+    Added(BadgeEntry),
     Already(i64),
     Refused {
         messages: Vec<String>,
@@ -53,64 +53,27 @@ struct Item {
     note: Option<Note>,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct AddedBadge {
-    id: i64,
-    name: String,
-    status: String,
-    image: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ImportResponse {
-    results: Vec<ImportResult>,
-}
-
-#[derive(Deserialize)]
-struct ImportResult {
-    outcome: String,
-    badge: Option<AddedBadge>,
-    badge_id: Option<i64>,
-    report: Option<RefusalReport>,
-    #[serde(default)]
-    wrong_recipient: bool,
-    issued_to: Option<String>,
-    awaiting_confirmation: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RefusalReport {
-    #[serde(default)]
-    checks: Vec<CheckJson>,
-}
-
-#[derive(Deserialize)]
-struct CheckJson {
-    ok: bool,
-    message: String,
-    detail: Option<String>,
-}
-
-impl ImportResult {
-    fn into_state(self) -> ItemState {
-        match (self.outcome.as_str(), self.badge, self.badge_id) {
-            ("added", Some(badge), _) => ItemState::Added(badge),
-            ("already", _, Some(id)) => ItemState::Already(id),
-            ("too_large", ..) => ItemState::TooLarge,
-            ("refused", ..) => {
-                let failed: Vec<CheckJson> = self
-                    .report
-                    .map(|r| r.checks.into_iter().filter(|c| !c.ok).collect())
-                    .unwrap_or_default();
+impl From<ImportOutcome> for ItemState {
+    fn from(outcome: ImportOutcome) -> Self {
+        match outcome {
+            ImportOutcome::Added { badge } => ItemState::Added(badge),
+            ImportOutcome::Already { badge_id } => ItemState::Already(badge_id),
+            ImportOutcome::TooLarge { .. } => ItemState::TooLarge,
+            ImportOutcome::Refused {
+                report,
+                wrong_recipient,
+                awaiting_confirmation,
+                issued_to,
+            } => {
+                let failed: Vec<_> = report.checks.into_iter().filter(|c| !c.ok).collect();
                 ItemState::Refused {
                     messages: failed.iter().map(|c| c.message.clone()).collect(),
                     details: failed.into_iter().filter_map(|c| c.detail).collect(),
-                    wrong_recipient: self.wrong_recipient,
-                    issued_to: self.issued_to,
-                    awaiting: self.awaiting_confirmation,
+                    wrong_recipient,
+                    issued_to,
+                    awaiting: awaiting_confirmation,
                 }
             }
-            _ => ItemState::Failed,
         }
     }
 }
@@ -146,10 +109,10 @@ async fn send(source: Source) -> ItemState {
         Ok::<_, wasm_bindgen::JsValue>((status, body))
     };
     match request.await {
-        Ok((200, body)) => serde_json::from_str::<ImportResponse>(&body)
+        Ok((200, body)) => serde_json::from_str::<ImportAnswer>(&body)
             .ok()
-            .and_then(|mut response| response.results.pop())
-            .map(ImportResult::into_state)
+            .and_then(|mut answer| answer.results.pop())
+            .map(|result| result.outcome.into())
             .unwrap_or(ItemState::Failed),
         Ok((413, _)) => ItemState::TooLarge,
         _ => ItemState::Failed,
@@ -390,7 +353,7 @@ fn ImportItemView(item: Item, imports: Imports) -> impl IntoView {
                 <p>
                     <strong>{t!(i18n, import.added)}</strong> " "
                     <a href=format!("/badges/{}", badge.id)>{badge.name.clone()}</a> " "
-                    <StatusChip status=badge.status.clone() />
+                    <StatusChip status=badge.status />
                 </p>
             </div>
         }

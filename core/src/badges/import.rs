@@ -48,6 +48,7 @@ pub struct Verified {
     pub media_type: &'static str,
     pub report: Report,
     pub status: BadgeStatus,
+    pub spec: BadgeSpec,
 }
 
 impl Verified {
@@ -73,7 +74,7 @@ pub async fn verify_import(
         return Ok(Err(ImportOutcome::AlreadyThere(id)));
     }
     let report = verify_for(db, fetcher, user_id, bytes).await?;
-    let Some(status) = keepable_status(&report) else {
+    let (Some(status), Some(spec)) = (keepable_status(&report), report.spec) else {
         return Ok(Err(ImportOutcome::Refused(Box::new(report))));
     };
     Ok(Ok(Verified {
@@ -81,6 +82,7 @@ pub async fn verify_import(
         media_type: media_type(bytes),
         report,
         status,
+        spec: spec.into(),
     }))
 }
 
@@ -108,24 +110,19 @@ pub async fn import_bytes_from(
         Ok(verified) => verified,
         Err(outcome) => return Ok(outcome),
     };
-    let Verified {
-        sha256,
-        media_type,
-        report,
-        status,
-    } = verified;
-    let credential_id = report.badge.id.clone();
-    if let Some(id) = find_duplicate(db, user_id, &sha256, credential_id.as_deref()).await? {
+    let credential_id = verified.credential_id();
+    if let Some(id) = find_duplicate(db, user_id, &verified.sha256, credential_id).await? {
         return Ok(ImportOutcome::AlreadyThere(id));
     }
     // A baked image is its own picture; JSON and JWT badges name theirs.
-    let image = if media_type.starts_with("image/") {
+    let image = if verified.media_type.starts_with("image/") {
         None
     } else {
-        fetch_image(fetcher, report.badge.image.as_deref()).await
+        fetch_image(fetcher, verified.report.badge.image.as_deref()).await
     };
     let now = Utc::now();
-    let report_json = report.to_json(Lang::En).to_string();
+    let report_json = StoredReport::write(&verified.report);
+    let status = verified.status;
     let mut row = entity::ActiveModel {
         user_id: Set(user_id),
         original: Set(bytes.to_vec()),
@@ -135,7 +132,7 @@ pub async fn import_bytes_from(
         pushed_by_client_id: Set(pushed_by),
         ..Default::default()
     };
-    set_verification(&mut row, &sha256, media_type, &report, status);
+    set_verification(&mut row, &verified);
     let stored = db
         .transaction::<_, Badge, DbErr>(|txn| {
             Box::pin(async move {
@@ -157,7 +154,7 @@ pub async fn import_bytes_from(
         }
         // A concurrent import of the same badge won the race: same answer as above.
         Err(TransactionError::Transaction(err)) if is_unique_violation(&err) => {
-            match find_duplicate(db, user_id, &sha256, credential_id.as_deref()).await? {
+            match find_duplicate(db, user_id, &verified.sha256, credential_id).await? {
                 Some(id) => Ok(ImportOutcome::AlreadyThere(id)),
                 None => Err(err),
             }

@@ -15,10 +15,14 @@ use sea_orm::{
 };
 
 mod import;
+mod kinds;
 mod queries;
+mod stored_report;
 mod versions;
 pub use import::*;
+pub use kinds::*;
 pub use queries::*;
+pub use stored_report::*;
 pub use versions::*;
 
 /// Largest file a learner may import.
@@ -37,13 +41,13 @@ pub mod entity {
         pub original_sha256: String,
         pub original_media_type: String,
         pub original: Vec<u8>,
-        pub spec: String,
-        pub method: Option<String>,
+        pub spec: BadgeSpec,
+        pub method: Option<BadgeMethod>,
         pub name: String,
         pub issuer_name: String,
         pub issued_on: Option<DateTime<Utc>>,
         pub expires_at: Option<DateTime<Utc>>,
-        pub status: String,
+        pub status: BadgeStatus,
         pub report: String,
         pub verified_at: DateTime<Utc>,
         pub created_at: DateTime<Utc>,
@@ -70,7 +74,7 @@ pub mod check_entity {
         pub id: i64,
         pub badge_id: i64,
         pub checked_at: DateTime<Utc>,
-        pub status: String,
+        pub status: BadgeStatus,
         pub report: String,
         /// Set when this line records a new version replacing the badge: the platform
         /// that sent it (see `replace`).
@@ -88,28 +92,6 @@ pub mod check_entity {
 pub use check_entity::Model as BadgeCheck;
 
 pub use entity::Model as Badge;
-
-/// What a stored badge's last check found (stored as its `as_str` name).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BadgeStatus {
-    Verified,
-    Expired,
-    Revoked,
-    /// The last check could not conclude (the issuer's site was down, say): the badge
-    /// stays, and says so.
-    Unchecked,
-}
-
-impl BadgeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Verified => "verified",
-            Self::Expired => "expired",
-            Self::Revoked => "revoked",
-            Self::Unchecked => "unchecked",
-        }
-    }
-}
 
 /// Stored status of a badge whose every check passed except, possibly, expiry or revocation:
 /// learners keep their history, clearly marked.
@@ -160,33 +142,26 @@ async fn verify_for(
 }
 
 /// Everything a verification decides about a stored badge.
-fn set_verification(
-    row: &mut entity::ActiveModel,
-    sha256: &str,
-    media_type: &str,
-    report: &Report,
-    status: BadgeStatus,
-) {
+fn set_verification(row: &mut entity::ActiveModel, verified: &Verified) {
+    let report = &verified.report;
     row.credential_id = Set(report.badge.id.clone());
-    row.original_sha256 = Set(sha256.to_owned());
-    row.original_media_type = Set(media_type.to_owned());
-    row.spec = Set(json_name(&report.spec));
-    row.method = Set(report.method.as_ref().map(|m| json_name(&Some(m))));
+    row.original_sha256 = Set(verified.sha256.clone());
+    row.original_media_type = Set(verified.media_type.to_owned());
+    row.spec = Set(verified.spec);
+    row.method = Set(report.method.map(BadgeMethod::from));
     row.name = Set(report.badge.name.clone().unwrap_or_default());
     row.issuer_name = Set(report.badge.issuer.name.clone().unwrap_or_default());
     row.issued_on = Set(parse_date(report.badge.issued_on.as_deref()));
     row.expires_at = Set(parse_date(report.badge.expires.as_deref()));
-    row.status = Set(status.as_str().to_owned());
-    row.report = Set(report.to_json(Lang::En).to_string());
+    row.status = Set(verified.status);
+    row.report = Set(StoredReport::write(report));
 }
 
 /// Whether a stored report (a badge's or a waiting item's) and a new version name the
 /// same issuer (its id, as the verification reports it).
 pub fn same_issuer(stored_report: &str, verified: &Verified) -> bool {
-    let stored = serde_json::from_str::<serde_json::Value>(stored_report)
-        .ok()
-        .and_then(|report| report["badge"]["issuer"]["id"].as_str().map(str::to_owned));
-    stored.is_some() && stored.as_deref() == verified.report.badge.issuer.id.as_deref()
+    let stored = StoredReport::read(stored_report);
+    stored.issuer_id().is_some() && stored.issuer_id() == verified.report.badge.issuer.id.as_deref()
 }
 
 /// Deletes a stored picture no badge shows any more.
@@ -211,7 +186,7 @@ async fn record_check(
     check_entity::ActiveModel {
         badge_id: Set(badge_id),
         checked_at: Set(checked_at),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         report: Set(report),
         ..Default::default()
     }
@@ -249,14 +224,6 @@ fn media_type(bytes: &[u8]) -> &'static str {
         Ok(Container::Json) => "application/json",
         _ => "text/plain",
     }
-}
-
-/// The report's name for a spec or method (`"ob3"`, `"eddsa-rdfc-2022"`…).
-pub fn json_name(value: &impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 async fn find_duplicate(

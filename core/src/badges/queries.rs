@@ -62,10 +62,7 @@ pub async fn issuer_ids(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, report)| {
-            let report: serde_json::Value = serde_json::from_str(&report).unwrap_or_default();
-            (id, report["badge"]["issuer"]["id"].as_str().map(str::to_owned))
-        })
+        .map(|(id, report)| (id, StoredReport::read(&report).badge.issuer.id))
         .collect())
 }
 
@@ -78,8 +75,8 @@ pub struct BadgeSummary {
     pub issuer_name: String,
     pub issued_on: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
-    pub status: String,
-    pub spec: String,
+    pub status: BadgeStatus,
+    pub spec: BadgeSpec,
     pub original_sha256: String,
     pub original_media_type: String,
     pub image_sha256: Option<String>,
@@ -95,8 +92,8 @@ impl From<&Badge> for BadgeSummary {
             issuer_name: badge.issuer_name.clone(),
             issued_on: badge.issued_on,
             expires_at: badge.expires_at,
-            status: badge.status.clone(),
-            spec: badge.spec.clone(),
+            status: badge.status,
+            spec: badge.spec,
             original_sha256: badge.original_sha256.clone(),
             original_media_type: badge.original_media_type.clone(),
             image_sha256: badge.image_sha256.clone(),
@@ -154,7 +151,7 @@ impl SortBy {
 pub struct ListQuery {
     /// Words looked for in the badge and issuer names (case-insensitive).
     pub text: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<BadgeStatus>,
     pub sort: SortBy,
     /// From 0.
     pub page: u64,
@@ -169,7 +166,7 @@ pub async fn list_page(
 ) -> Result<(Vec<BadgeSummary>, u64), DbErr> {
     use entity::Column;
     let mut select = entity::Entity::find().filter(Column::UserId.eq(user_id));
-    if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(status) = query.status {
         select = select.filter(Column::Status.eq(status));
     }
     for word in query
@@ -211,12 +208,12 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// A page of the learner's badges of these specs (`"ob2"`, `"ob3"`…), newest first, with
+/// A page of the learner's badges of these specs, newest first, with
 /// their originals, and how many there are in all: what the Open Badges APIs list.
 pub async fn api_page(
     db: &DatabaseConnection,
     user_id: i64,
-    specs: &[&str],
+    specs: &[BadgeSpec],
     since: Option<DateTime<Utc>>,
     offset: u64,
     limit: u64,

@@ -25,8 +25,7 @@ pub enum Renewal {
 /// version of an expired or revoked badge; a genuine, current credential of the same
 /// issuer for this learner replaces it, and the history says so.
 pub async fn renew(store: &Store, fetcher: &Verifier, badge: &Badge) -> Result<Renewal, DbErr> {
-    let stored: serde_json::Value = serde_json::from_str(&badge.report).unwrap_or_default();
-    let Some(url) = stored["badge"]["refresh"].as_str().map(str::to_owned) else {
+    let Some(url) = StoredReport::read(&badge.report).badge.refresh else {
         return Ok(Renewal::NotOffered);
     };
     let bytes = match fetcher.fetch(&url, FetchKind::Badge).await {
@@ -86,13 +85,7 @@ pub async fn replace(
     if let Replacer::Platform(client_id) = by {
         row.pushed_by_client_id = Set(Some(client_id));
     }
-    set_verification(
-        &mut row,
-        &verified.sha256,
-        verified.media_type,
-        &verified.report,
-        verified.status,
-    );
+    set_verification(&mut row, verified);
     let txn = store.db.begin().await?;
     row.image_sha256 = Set(match image {
         Some((bytes, media_type)) => Some(blobs::put(&txn, &bytes, media_type).await?),
@@ -109,7 +102,7 @@ pub async fn replace(
     check_entity::ActiveModel {
         badge_id: Set(badge.id),
         checked_at: Set(now),
-        status: Set(verified.status.as_str().to_owned()),
+        status: Set(verified.status),
         report: Set(updated.report.clone()),
         replaced_by_client_id: Set(match by {
             Replacer::Platform(client_id) => Some(client_id),
@@ -159,9 +152,9 @@ pub async fn reverify(store: &Store, fetcher: &Verifier, badge: &Badge) -> Resul
     let report = verify_for(&store.db, fetcher, badge.user_id, &badge.original).await?;
     let status = keepable_status(&report).unwrap_or(BadgeStatus::Unchecked);
     let now = Utc::now();
-    let report_json = report.to_json(Lang::En).to_string();
+    let report_json = StoredReport::write(&report);
     let mut row: entity::ActiveModel = badge.clone().into();
-    row.status = Set(status.as_str().to_owned());
+    row.status = Set(status);
     row.report = Set(report_json.clone());
     row.verified_at = Set(now);
     let txn = store.db.begin().await?;

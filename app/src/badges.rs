@@ -143,10 +143,14 @@ pub fn http_link(url: &str) -> Option<String> {
     (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.to_owned())
 }
 
+/// What anyone may see of a badge (the public pages and the gallery's JSON).
 #[cfg(feature = "ssr")]
-pub mod ssr {
+pub use ssr::public_detail;
+
+#[cfg(feature = "ssr")]
+mod ssr {
     use super::*;
-    use crate::server::badges::{self, Badge, BadgeSummary};
+    use crate::server::badges::{self, Badge, BadgeRecord, BadgeSummary};
     use crate::server::badges::{BadgeStatus, StoredReport};
     use crate::server::{known_issuers::KnownIssuers, request::*, AppState};
     use besace_badges::{Alignment, Endorsement, Lang};
@@ -208,7 +212,12 @@ pub mod ssr {
                 previous_name: check.previous_name,
             });
         }
-        Ok(detail(badge, history, lang, &state.known_issuers))
+        Ok(detail(
+            &BadgeRecord::from(badge),
+            history,
+            lang,
+            &state.known_issuers,
+        ))
     }
 
     /// Each check (or renewal) fetches from the issuer's site: a learner's clicks are
@@ -226,7 +235,7 @@ pub mod ssr {
 
     /// What anyone may see of the badge: no recipient, no issuer address, no history, no
     /// link to the original file.
-    pub fn public_detail(badge: &Badge, lang: Lang, known: &KnownIssuers) -> BadgeDetail {
+    pub fn public_detail(badge: &BadgeRecord, lang: Lang, known: &KnownIssuers) -> BadgeDetail {
         BadgeDetail {
             recipient: None,
             issuer_email: None,
@@ -271,7 +280,12 @@ pub mod ssr {
             .collect()
     }
 
-    fn detail(badge: &Badge, history: Vec<HistoryLine>, lang: Lang, known: &KnownIssuers) -> BadgeDetail {
+    fn detail(
+        badge: &BadgeRecord,
+        history: Vec<HistoryLine>,
+        lang: Lang,
+        known: &KnownIssuers,
+    ) -> BadgeDetail {
         let report = StoredReport::read(&badge.report);
         let info = &report.badge;
         let checks = report

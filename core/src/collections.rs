@@ -5,8 +5,8 @@ use super::badges::{self, BadgeSummary};
 use super::changes::Store;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    entity::prelude::*, sea_query::Expr, ActiveValue::Set, ConnectionTrait, DatabaseConnection, QueryOrder,
-    QuerySelect, TransactionTrait,
+    entity::prelude::*, sea_query::Expr, ActiveValue::Set, ConnectionTrait, DatabaseConnection,
+    FromQueryResult, JoinType, PartialModelTrait, QueryOrder, QuerySelect, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -51,7 +51,20 @@ pub mod member_entity {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "crate::badges::entity::Entity",
+            from = "Column::BadgeId",
+            to = "crate::badges::entity::Column::Id"
+        )]
+        Badge,
+        #[sea_orm(
+            belongs_to = "super::entity::Entity",
+            from = "Column::CollectionId",
+            to = "super::entity::Column::Id"
+        )]
+        Collection,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -256,23 +269,88 @@ pub async fn holds(db: &impl ConnectionTrait, id: i64, badge_id: i64) -> Result<
         .is_some())
 }
 
-/// The collection's badges, in the learner's order.
+/// The collection's badges, in the learner's order: one query.
 pub async fn badges_of(db: &impl ConnectionTrait, collection_id: i64) -> Result<Vec<BadgeSummary>, DbErr> {
-    let order: Vec<i64> = member_entity::Entity::find()
+    Ok(badges_in(db, &[collection_id])
+        .await?
+        .into_iter()
+        .map(|(_, badge)| badge)
+        .collect())
+}
+
+/// The badges of these collections, each with its collection's id, in each learner's
+/// order: one query, whatever their number.
+pub async fn badges_in(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<(i64, BadgeSummary)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    #[derive(FromQueryResult)]
+    struct Held {
+        collection_id: i64,
+        #[sea_orm(nested)]
+        badge: BadgeSummary,
+    }
+    let select = badges::entity::Entity::find()
+        .select_only()
+        .join(JoinType::InnerJoin, member_entity::Relation::Badge.def().rev())
+        .filter(member_entity::Column::CollectionId.is_in(ids.iter().copied()))
+        .order_by_asc(member_entity::Column::CollectionId)
+        .order_by_asc(member_entity::Column::Position)
+        .order_by_asc(member_entity::Column::BadgeId);
+    let rows = BadgeSummary::select_cols(select)
+        .column(member_entity::Column::CollectionId)
+        .into_model::<Held>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|held| (held.collection_id, held.badge))
+        .collect())
+}
+
+/// The collection's badges with everything but their originals, in the learner's order:
+/// one query.
+pub async fn records_of(
+    db: &impl ConnectionTrait,
+    collection_id: i64,
+) -> Result<Vec<badges::BadgeRecord>, DbErr> {
+    badges::entity::Entity::find()
+        .join(JoinType::InnerJoin, member_entity::Relation::Badge.def().rev())
+        .filter(member_entity::Column::CollectionId.eq(collection_id))
+        .order_by_asc(member_entity::Column::Position)
+        .order_by_asc(member_entity::Column::BadgeId)
+        .into_partial_model::<badges::BadgeRecord>()
+        .all(db)
+        .await
+}
+
+/// The ids of the collection's badges, in the learner's order: one query.
+pub async fn members_of(db: &impl ConnectionTrait, collection_id: i64) -> Result<Vec<i64>, DbErr> {
+    member_entity::Entity::find()
         .select_only()
         .column(member_entity::Column::BadgeId)
         .filter(member_entity::Column::CollectionId.eq(collection_id))
         .order_by_asc(member_entity::Column::Position)
         .order_by_asc(member_entity::Column::BadgeId)
-        .into_tuple::<i64>()
+        .into_tuple()
         .all(db)
-        .await?;
-    let mut by_id: HashMap<i64, BadgeSummary> = badges::summaries(db, &order)
-        .await?
-        .into_iter()
-        .map(|badge| (badge.id, badge))
-        .collect();
-    Ok(order.into_iter().filter_map(|id| by_id.remove(&id)).collect())
+        .await
+}
+
+/// Which of the learner's badges each of their collections holds, in order: one query.
+pub async fn members_of_user(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<(i64, i64)>, DbErr> {
+    member_entity::Entity::find()
+        .select_only()
+        .column(member_entity::Column::CollectionId)
+        .column(member_entity::Column::BadgeId)
+        .join(JoinType::InnerJoin, member_entity::Relation::Collection.def())
+        .filter(entity::Column::UserId.eq(user_id))
+        .order_by_asc(member_entity::Column::CollectionId)
+        .order_by_asc(member_entity::Column::Position)
+        .order_by_asc(member_entity::Column::BadgeId)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// Adds the badge at the end (no-op when already there); `false` when either is not the

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod collections;
 pub mod domain;
 pub mod emails;
+pub mod exports;
 pub mod inbox;
 pub mod known_issuers;
 pub mod mail;
@@ -18,6 +19,7 @@ pub mod profiles;
 pub mod public_pages;
 pub mod rate_limit;
 pub mod refusals;
+pub mod showcases;
 pub mod users;
 
 use sea_orm::{DatabaseConnection, DbErr, SqlErr};

@@ -5,8 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 export const mailDir = process.env.BESACE_E2E_MAIL_DIR ?? '';
 
 /// Clicks before hydration would be lost: the layout sets this marker once the wasm runs.
+/// On a busy two-core machine the first compile of the wasm in a fresh browser can take
+/// over ten seconds (seen once in CI), hence the longer wait.
 export async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
 }
 
 /// The verification link of the latest mail delivered to `address`.

@@ -13,6 +13,7 @@ mod m20261201_000009_session_epoch;
 mod m20261201_000010_badge_replacements;
 mod m20261201_000011_oauth_replay;
 mod m20261201_000012_confirmed_accounts;
+mod m20261201_000013_badge_issuer_ids;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_badge_replacements::Migration),
             Box::new(m20261201_000011_oauth_replay::Migration),
             Box::new(m20261201_000012_confirmed_accounts::Migration),
+            Box::new(m20261201_000013_badge_issuer_ids::Migration),
         ]
     }
 }

@@ -1,12 +1,13 @@
 //! The backpack's non-UI endpoints: import (files, a URL or pasted text, as multipart),
 //! list badges, download an original, show an image. Every one answers only for the
 //! logged-in learner's own badges.
+use crate::extract::{BackpackError, Learner};
 use crate::startup::ServerState;
-use app::request::{lang_of_request, session_user};
+use app::request::lang_of_request;
 use app::wire::{badges::Status, import as wire};
 use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
@@ -21,7 +22,6 @@ use besace_core::{
 };
 use serde::Deserialize;
 use serde_json::json;
-use tower_sessions::Session;
 
 /// Several files per request, each up to MAX_IMPORT_BYTES.
 const MAX_IMPORT_REQUEST_BYTES: usize = 8 * MAX_IMPORT_BYTES;
@@ -37,31 +37,11 @@ pub fn routes() -> Router<ServerState> {
         .route("/api/badges/{id}/image/{version}", get(image))
 }
 
-pub(crate) async fn learner(state: &AppState, session: &Session) -> Result<User, Response> {
-    match session_user(&state.db, session).await {
-        Ok(Some(user)) => Ok(user),
-        Ok(None) => Err((StatusCode::UNAUTHORIZED, Json(json!({"error": "NotLoggedIn"}))).into_response()),
-        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
-    }
-}
-
-pub(crate) fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, Json(json!({"error": "NotFound"}))).into_response()
-}
-
-/// The logged-in learner's badge `id`: 401 without a session, 404 when it is not theirs.
-async fn owned_badge(state: &AppState, session: &Session, id: i64) -> Result<badges::Badge, Response> {
-    let user = learner(state, session).await?;
-    match badges::find_owned(&state.db, user.id, id).await {
-        Ok(Some(badge)) => Ok(badge),
-        Ok(None) => Err(not_found()),
-        Err(err) => Err(internal(err)),
-    }
-}
-
-fn internal(err: impl std::fmt::Debug) -> Response {
-    tracing::error!(error = ?err, "badge request failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+/// The logged-in learner's badge `id`: 404 when it is not theirs.
+async fn owned_badge(state: &AppState, user: &User, id: i64) -> Result<badges::Badge, BackpackError> {
+    badges::find_owned(&state.db, user.id, id)
+        .await?
+        .ok_or(BackpackError::NotFound)
 }
 
 /// `POST /api/badges/import`: each multipart field is one badge to import: a file (any
@@ -69,49 +49,37 @@ fn internal(err: impl std::fmt::Debug) -> Response {
 /// JWS/JWT or URL). Answers one result per field, in order.
 async fn import(
     State(state): State<AppState>,
-    session: Session,
+    Learner(user): Learner,
     headers: HeaderMap,
     mut multipart: Multipart,
-) -> Response {
-    let user = match learner(&state, &session).await {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
+) -> Result<Json<wire::ImportAnswer>, BackpackError> {
     let lang = lang_of_request(&headers, user.locale.as_deref());
     // Every field is read (each capped) before any is imported: an import over the item
     // limit is refused whole, with nothing stored.
     let mut fields = Vec::new();
     loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(err) => return (err.status(), Json(json!({"error": "BadUpload"}))).into_response(),
+        let bad_upload =
+            |err: axum::extract::multipart::MultipartError| BackpackError::BadUpload(err.status());
+        let Some(mut field) = multipart.next_field().await.map_err(bad_upload)? else {
+            break;
         };
         if fields.len() == state.max_import_items {
-            return (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                Json(json!({"error": "TooManyItems", "max": state.max_import_items})),
-            )
-                .into_response();
+            return Err(BackpackError::TooManyItems(state.max_import_items));
         }
         let file = field.file_name().map(str::to_owned);
         let kind = field.name().unwrap_or_default().to_owned();
         // Read at most one byte over the cap, then drain: a huge file is refused, not stored.
         let mut bytes = Vec::new();
         loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) if bytes.len() <= MAX_IMPORT_BYTES => bytes.extend_from_slice(&chunk),
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(err) => return (err.status(), Json(json!({"error": "BadUpload"}))).into_response(),
+            match field.chunk().await.map_err(bad_upload)? {
+                Some(chunk) if bytes.len() <= MAX_IMPORT_BYTES => bytes.extend_from_slice(&chunk),
+                Some(_) => {}
+                None => break,
             }
         }
         fields.push((file, kind, bytes));
     }
-    let unconfirmed = match emails::unconfirmed(&state.db, user.id).await {
-        Ok(addresses) => addresses,
-        Err(err) => return internal(err),
-    };
+    let unconfirmed = emails::unconfirmed(&state.db, user.id).await?;
     let mut results = Vec::new();
     for (file, kind, bytes) in fields {
         let outcome = if file.is_some() {
@@ -129,12 +97,9 @@ async fn import(
             }
         };
         let label = file.unwrap_or(kind);
-        match outcome {
-            Ok(outcome) => results.push(import_result(&user, lang, label, outcome, &unconfirmed)),
-            Err(err) => return internal(err),
-        }
+        results.push(import_result(&user, lang, label, outcome?, &unconfirmed));
     }
-    Json(wire::ImportAnswer { results }).into_response()
+    Ok(Json(wire::ImportAnswer { results }))
 }
 
 fn import_result(
@@ -204,30 +169,32 @@ struct ListParams {
 
 /// `GET /api/badges`: a page of the learner's badges (newest first unless sorted), with the
 /// number matching in all.
-async fn list(State(state): State<AppState>, session: Session, Query(params): Query<ListParams>) -> Response {
-    let user = match learner(&state, &session).await {
-        Ok(user) => user,
-        Err(response) => return response,
+async fn list(
+    State(state): State<AppState>,
+    Learner(user): Learner,
+    Query(params): Query<ListParams>,
+) -> Result<Response, BackpackError> {
+    let status = match params.status.as_deref().filter(|status| !status.is_empty()) {
+        None => None,
+        Some(name) => Some(Status::parse(name).ok_or(BackpackError::BadFilter)?.into()),
     };
     let page = params.page.unwrap_or(1).max(1);
     let per_page = params.per_page.unwrap_or(100).clamp(1, 200);
     let query = badges::ListQuery {
         text: params.q,
-        status: params.status.as_deref().and_then(Status::parse).map(Into::into),
+        status,
         sort: badges::SortBy::parse(params.sort.as_deref().unwrap_or_default()),
         page: page - 1,
         per_page,
     };
-    match badges::list_page(&state.db, user.id, &query).await {
-        Ok((rows, total)) => Json(json!({
-            "badges": rows.iter().map(entry).collect::<Vec<_>>(),
-            "total": total,
-            "page": page,
-            "per_page": per_page,
-        }))
-        .into_response(),
-        Err(err) => internal(err),
-    }
+    let (rows, total) = badges::list_page(&state.db, user.id, &query).await?;
+    Ok(Json(json!({
+        "badges": rows.iter().map(entry).collect::<Vec<_>>(),
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+    }))
+    .into_response())
 }
 
 /// The file extension an original of this media type is downloaded with.
@@ -242,13 +209,14 @@ pub(crate) fn file_extension(media_type: &str) -> &'static str {
 
 /// `GET /api/badges/{id}/original`: the file exactly as imported, as a download. Never
 /// rendered inline, and sandboxed if a browser tries (uploaded SVG is hostile input).
-async fn original(State(state): State<AppState>, session: Session, Path(id): Path<i64>) -> Response {
-    let badge = match owned_badge(&state, &session, id).await {
-        Ok(badge) => badge,
-        Err(response) => return response,
-    };
+async fn original(
+    State(state): State<AppState>,
+    Learner(user): Learner,
+    Path(id): Path<i64>,
+) -> Result<Response, BackpackError> {
+    let badge = owned_badge(&state, &user, id).await?;
     let extension = file_extension(&badge.original_media_type);
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, badge.original_media_type.clone()),
             (
@@ -260,7 +228,7 @@ async fn original(State(state): State<AppState>, session: Session, Path(id): Pat
         ],
         badge.original,
     )
-        .into_response()
+        .into_response())
 }
 
 /// `GET /api/badges/{id}/image/{version}`: the badge's picture, to its owner only. The
@@ -268,33 +236,29 @@ async fn original(State(state): State<AppState>, session: Session, Path(id): Pat
 /// it a year; uploaded SVG is hostile input, hence the sandbox.
 async fn image(
     State(state): State<AppState>,
-    session: Session,
+    Learner(user): Learner,
     Path((id, version)): Path<(i64, String)>,
-) -> Response {
-    let badge = match owned_badge(&state, &session, id).await {
-        Ok(badge) => badge,
-        Err(response) => return response,
-    };
+) -> Result<Response, BackpackError> {
+    let badge = owned_badge(&state, &user, id).await?;
     let summary = badges::BadgeSummary::from(&badge);
     if summary.image_url().as_deref() != Some(&format!("/api/badges/{id}/image/{version}")) {
-        return not_found();
+        return Err(BackpackError::NotFound);
     }
-    match badges::image(&state.db, &badge).await {
-        Ok(Some((media_type, bytes))) => (
-            [
-                (header::CONTENT_TYPE, media_type),
-                (
-                    header::CACHE_CONTROL,
-                    "private, max-age=31536000, immutable".to_owned(),
-                ),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-                (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
-                (header::CONTENT_DISPOSITION, "inline".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(None) => not_found(),
-        Err(err) => internal(err),
-    }
+    let (media_type, bytes) = badges::image(&state.db, &badge)
+        .await?
+        .ok_or(BackpackError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, media_type),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".to_owned(),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+            (header::CONTENT_DISPOSITION, "inline".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -23,7 +23,7 @@ use besace_core::{
     collections::{self, Collection},
     profiles::{self, ProfileMode},
     public_pages::CachedPage,
-    users, AppState,
+    showcases, AppState,
 };
 use chrono::Utc;
 use std::sync::Arc;
@@ -59,15 +59,8 @@ fn lang_key(locale: Locale) -> &'static str {
 }
 
 /// The badge cards of a public page under `base`, each saying how its issuer is known.
-async fn cards(
-    state: &AppState,
-    base: &str,
-    list: &[badges::BadgeSummary],
-) -> Result<Vec<GalleryBadge>, sea_orm::DbErr> {
-    let ids: Vec<i64> = list.iter().map(|badge| badge.id).collect();
-    let issuers = badges::issuer_ids(&state.db, &ids).await?;
-    Ok(list
-        .iter()
+fn cards(state: &AppState, base: &str, list: &[BadgeSummary]) -> Vec<GalleryBadge> {
+    list.iter()
         .map(|badge| GalleryBadge {
             href: format!("{base}/badges/{}", badge.id),
             image: image_path(base, badge),
@@ -75,22 +68,23 @@ async fn cards(
             issuer: badge.issuer_name.clone(),
             issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
             status: badge.status.into(),
-            issuer_standing: state
-                .known_issuers
-                .standing_of(issuers.get(&badge.id).and_then(Option::as_deref))
-                .into(),
+            issuer_standing: state.known_issuers.standing_of(badge.issuer_id.as_deref()).into(),
         })
-        .collect())
+        .collect()
 }
 
 async fn gallery(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
     let locale = locale_of(&headers);
     let key = format!("g/{token}/{}", lang_key(locale));
     let build = async {
-        let Some((collection, owner)) = published(&state, &token).await? else {
+        let Some(showcases::PublicCollection {
+            collection,
+            owner,
+            badges: list,
+        }) = showcases::collection(&state.db, &token).await?
+        else {
             return Ok(None);
         };
-        let list = collections::badges_of(&state.db, collection.id).await?;
         recheck_stale(&state, collection.user_id, &list);
         let base = format!("{}/g/{token}", state.public_url);
         let path = format!("/g/{token}");
@@ -98,7 +92,7 @@ async fn gallery(State(state): State<AppState>, Path(token): Path<String>, heade
             .iter()
             .find_map(|badge| image_path(&path, badge))
             .map(|path| format!("{}{path}", state.public_url));
-        let badges = cards(&state, &path, &list).await?;
+        let badges = cards(&state, &path, &list);
         let oembed_url = format!(
             "{}/oembed?format=json&url={}",
             state.public_url,
@@ -134,34 +128,26 @@ async fn profile(State(state): State<AppState>, Path(handle): Path<String>, head
     let locale = locale_of(&headers);
     let key = format!("u/{handle}/{}", lang_key(locale));
     let build = async {
-        let Some((user, mode)) = profiles::find_public(&state.db, &handle).await? else {
+        let Some(found) = showcases::profile(&state.db, &handle).await? else {
             return Ok(None);
         };
-        let mut shown = Vec::new();
-        for summary in collections::list(&state.db, user.id).await? {
-            let collection = summary.collection;
-            let Some(token) = collection.share_token else {
-                continue;
-            };
-            let path = format!("/g/{token}");
-            let held = collections::badges_of(&state.db, collection.id).await?;
-            shown.push(ProfileCollection {
-                image: held.iter().find_map(|badge| image_path(&path, badge)),
-                name: collection.name,
-                description: collection.description,
-                href: path,
-                badge_count: summary.badge_count,
-            });
-        }
+        let user = found.user;
+        let shown = found
+            .collections
+            .into_iter()
+            .filter_map(|(collection, held)| {
+                let path = format!("/g/{}", collection.share_token?);
+                Some(ProfileCollection {
+                    image: held.iter().find_map(|badge| image_path(&path, badge)),
+                    name: collection.name,
+                    description: collection.description,
+                    href: path,
+                    badge_count: held.len() as u64,
+                })
+            })
+            .collect();
         let base = format!("/u/{handle}");
-        let badges = if mode == ProfileMode::Backpack {
-            let ids = badges::ids_of_user(&state.db, user.id).await?;
-            let mut list = badges::summaries(&state.db, &ids).await?;
-            list.sort_by_key(|badge| std::cmp::Reverse((badge.created_at, badge.id)));
-            cards(&state, &base, &list).await?
-        } else {
-            Vec::new()
-        };
+        let badges = cards(&state, &base, &found.badges);
         let html = public::render_profile(
             locale,
             Profile {
@@ -270,7 +256,7 @@ async fn badge_view(
                 preview_image: image.as_ref().map(|path| format!("{}{path}", state.public_url)),
                 image,
                 allow_indexing: showcase.allow_indexing,
-                detail: app::badges::ssr::public_detail(&badge, lang, &state.known_issuers),
+                detail: app::badges::public_detail(&(&badge).into(), lang, &state.known_issuers),
             },
         );
         Ok(Some(html_page(showcase.user_id, showcase.allow_indexing, html)))
@@ -393,22 +379,7 @@ pub(crate) async fn published(
     state: &AppState,
     token: &str,
 ) -> Result<Option<(Collection, String)>, sea_orm::DbErr> {
-    // Tokens are URL-safe base64 of 24 bytes: anything else cannot match, so skip the query.
-    if token.len() != 32
-        || !token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Ok(None);
-    }
-    let Some(collection) = collections::find_published(&state.db, token).await? else {
-        return Ok(None);
-    };
-    let owner = users::find(&state.db, collection.user_id)
-        .await?
-        .map(|user| user.display_name)
-        .unwrap_or_default();
-    Ok(Some((collection, owner)))
+    showcases::published(&state.db, token).await
 }
 
 /// Badge `id`, if the showcase shows it.

@@ -6,6 +6,7 @@ pub mod csp;
 pub mod csrf;
 pub mod demo;
 pub mod export;
+pub mod extract;
 pub mod gallery;
 pub mod oauth;
 pub mod ob3_api;

@@ -35,16 +35,16 @@ async fn collection_json(
 ) -> Response {
     let key = format!("j/{token}");
     cached_or_build(&state, key, &headers, async {
-        let Some((collection, owner)) = published(&state, &token).await? else {
+        let Some((collection, owner, records)) =
+            besace_core::showcases::collection_records(&state.db, &token).await?
+        else {
             return Ok(None);
         };
         let base = format!("{}/g/{token}", state.public_url);
-        let mut listed = Vec::new();
-        for summary in collections::badges_of(&state.db, collection.id).await? {
-            if let Some(badge) = badges::find_owned(&state.db, collection.user_id, summary.id).await? {
-                listed.push(badge_json(&state, &token, &base, &badge));
-            }
-        }
+        let listed: Vec<Value> = records
+            .iter()
+            .map(|badge| badge_json(&state, &token, &base, badge))
+            .collect();
         let document = json!({
             "type": "BesaceCollection",
             "version": 1,
@@ -67,8 +67,8 @@ async fn collection_json(
 
 /// What a displayer needs of one badge: its public facts, its verification, and a link to
 /// the issuer's own copy when the issuer hosts one (a hosted Open Badges 2.0 assertion).
-fn badge_json(state: &AppState, token: &str, base: &str, badge: &badges::Badge) -> Value {
-    let detail = app::badges::ssr::public_detail(badge, Lang::En, &state.known_issuers);
+fn badge_json(state: &AppState, token: &str, base: &str, badge: &badges::BadgeRecord) -> Value {
+    let detail = app::badges::public_detail(badge, Lang::En, &state.known_issuers);
     let summary = badges::BadgeSummary::from(badge);
     let image = summary
         .image_version()

@@ -55,10 +55,21 @@ pub mod entity {
         pub image_sha256: Option<String>,
         /// The issuer platform that pushed it (accepted from the inbox), if any.
         pub pushed_by_client_id: Option<i64>,
+        /// The issuer's id, as the verification found it (`badge.issuer.id` of the report).
+        pub issuer_id: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(has_many = "super::check_entity::Entity")]
+        Checks,
+    }
+
+    impl Related<super::check_entity::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Checks.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -84,7 +95,20 @@ pub mod check_entity {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::entity::Entity",
+            from = "Column::BadgeId",
+            to = "super::entity::Column::Id"
+        )]
+        Badge,
+    }
+
+    impl Related<super::entity::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Badge.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -151,6 +175,7 @@ fn set_verification(row: &mut entity::ActiveModel, verified: &Verified) {
     row.method = Set(report.method.map(BadgeMethod::from));
     row.name = Set(report.badge.name.clone().unwrap_or_default());
     row.issuer_name = Set(report.badge.issuer.name.clone().unwrap_or_default());
+    row.issuer_id = Set(report.badge.issuer.id.clone());
     row.issued_on = Set(parse_date(report.badge.issued_on.as_deref()));
     row.expires_at = Set(parse_date(report.badge.expires.as_deref()));
     row.status = Set(verified.status);

@@ -32,38 +32,15 @@ pub async fn ids_of_user(db: &DatabaseConnection, user_id: i64) -> Result<Vec<i6
         .await
 }
 
-/// These badges without their originals, in no particular order.
-pub async fn summaries(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<BadgeSummary>, DbErr> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
+/// The learner's badges without their originals, newest import first: one query.
+pub async fn newest_first(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<BadgeSummary>, DbErr> {
     entity::Entity::find()
-        .filter(entity::Column::Id.is_in(ids.iter().copied()))
+        .filter(entity::Column::UserId.eq(user_id))
+        .order_by_desc(entity::Column::CreatedAt)
+        .order_by_desc(entity::Column::Id)
         .into_partial_model::<BadgeSummary>()
         .all(db)
         .await
-}
-
-/// The issuer id each badge's report names (lists say how each issuer is known).
-pub async fn issuer_ids(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, Option<String>>, DbErr> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let rows: Vec<(i64, String)> = entity::Entity::find()
-        .select_only()
-        .column(entity::Column::Id)
-        .column(entity::Column::Report)
-        .filter(entity::Column::Id.is_in(ids.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, report)| (id, StoredReport::read(&report).badge.issuer.id))
-        .collect())
 }
 
 /// A badge without its original file: what lists show.
@@ -82,6 +59,8 @@ pub struct BadgeSummary {
     pub image_sha256: Option<String>,
     pub verified_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    /// The issuer's id, as the verification found it (lists say how each issuer is known).
+    pub issuer_id: Option<String>,
 }
 
 impl From<&Badge> for BadgeSummary {
@@ -99,6 +78,7 @@ impl From<&Badge> for BadgeSummary {
             image_sha256: badge.image_sha256.clone(),
             verified_at: badge.verified_at,
             created_at: badge.created_at,
+            issuer_id: badge.issuer_id.clone(),
         }
     }
 }
@@ -120,6 +100,98 @@ impl BadgeSummary {
         };
         sha.and_then(|sha| sha.get(..16))
     }
+}
+
+/// A badge with everything but its original file: what its page and its public views read.
+#[derive(Clone, Debug, PartialEq, Eq, DerivePartialModel, FromQueryResult)]
+#[sea_orm(entity = "entity::Entity")]
+pub struct BadgeRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub credential_id: Option<String>,
+    pub original_sha256: String,
+    pub original_media_type: String,
+    pub spec: BadgeSpec,
+    pub method: Option<BadgeMethod>,
+    pub name: String,
+    pub issuer_name: String,
+    pub issued_on: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub status: BadgeStatus,
+    pub report: String,
+    pub verified_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub image_sha256: Option<String>,
+    pub pushed_by_client_id: Option<i64>,
+    pub issuer_id: Option<String>,
+}
+
+impl From<&Badge> for BadgeRecord {
+    fn from(badge: &Badge) -> Self {
+        Self {
+            id: badge.id,
+            user_id: badge.user_id,
+            credential_id: badge.credential_id.clone(),
+            original_sha256: badge.original_sha256.clone(),
+            original_media_type: badge.original_media_type.clone(),
+            spec: badge.spec,
+            method: badge.method,
+            name: badge.name.clone(),
+            issuer_name: badge.issuer_name.clone(),
+            issued_on: badge.issued_on,
+            expires_at: badge.expires_at,
+            status: badge.status,
+            report: badge.report.clone(),
+            verified_at: badge.verified_at,
+            created_at: badge.created_at,
+            image_sha256: badge.image_sha256.clone(),
+            pushed_by_client_id: badge.pushed_by_client_id,
+            issuer_id: badge.issuer_id.clone(),
+        }
+    }
+}
+
+impl From<&BadgeRecord> for BadgeSummary {
+    fn from(badge: &BadgeRecord) -> Self {
+        Self {
+            id: badge.id,
+            name: badge.name.clone(),
+            issuer_name: badge.issuer_name.clone(),
+            issued_on: badge.issued_on,
+            expires_at: badge.expires_at,
+            status: badge.status,
+            spec: badge.spec,
+            original_sha256: badge.original_sha256.clone(),
+            original_media_type: badge.original_media_type.clone(),
+            image_sha256: badge.image_sha256.clone(),
+            verified_at: badge.verified_at,
+            created_at: badge.created_at,
+            issuer_id: badge.issuer_id.clone(),
+        }
+    }
+}
+
+/// The learner's badges without their originals, oldest import first: one query.
+pub async fn records_of_user(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<BadgeRecord>, DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::UserId.eq(user_id))
+        .order_by_asc(entity::Column::CreatedAt)
+        .order_by_asc(entity::Column::Id)
+        .into_partial_model::<BadgeRecord>()
+        .all(db)
+        .await
+}
+
+/// Every history line of the learner's badges, oldest first within each badge: one query.
+pub async fn histories_of_user(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<BadgeCheck>, DbErr> {
+    check_entity::Entity::find()
+        .inner_join(entity::Entity)
+        .filter(entity::Column::UserId.eq(user_id))
+        .order_by_asc(check_entity::Column::BadgeId)
+        .order_by_asc(check_entity::Column::CheckedAt)
+        .order_by_asc(check_entity::Column::Id)
+        .all(db)
+        .await
 }
 
 /// How the backpack is sorted.

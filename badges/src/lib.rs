@@ -6,10 +6,11 @@
 //! containers ([`png`], [`svg`], [`jws`]), versions (`ob1`, `ob2`, `ob3`, with `terms` for
 //! the 1.1/2.0 terms by meaning), proofs
 //! ([`data_integrity`], [`jsonld`], [`keys`]), and [`recipient`], [`report`], [`limits`],
-//! [`fetch`]. [`cli`] is `besace verify`.
+//! [`fetch`]. [`command`] is `besace verify` without its command line, which the `besace`
+//! binary parses.
 #![forbid(unsafe_code)]
 
-pub mod cli;
+pub mod command;
 mod context;
 pub mod data_integrity;
 pub mod dates;
@@ -35,7 +36,7 @@ pub mod svg;
 mod terms;
 mod verify;
 
-pub use cli::{run_verify, run_verify_with, verify_with, VerifyArgs};
+pub use command::{verify_request, Verdict, VerifyRequest};
 pub use context::VerifyOptions;
 pub use extract::{extract, Container, Extracted, Payload};
 pub use fetch::{BoxFuture, Bundled, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch};

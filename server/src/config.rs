@@ -21,7 +21,7 @@ pub enum Command {
     /// Apply the database migrations, then exit.
     Migrate(DatabaseArgs),
     /// Verify one badge exactly as the import does (exit 0 valid, 1 invalid, 2 unreadable).
-    Verify(besace_badges::VerifyArgs),
+    Verify(crate::verify_cli::VerifyArgs),
     /// Create (or find again) a demo learner with a realistic backpack and a published
     /// collection; prints the login and the public gallery link.
     Demo(DemoArgs),

@@ -14,3 +14,4 @@ pub mod session_store;
 pub mod share;
 pub mod startup;
 pub mod telemetry;
+pub mod verify_cli;

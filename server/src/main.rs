@@ -15,7 +15,7 @@ async fn main() -> ExitCode {
         Command::Verify(mut args) => {
             let verifier = besace_server::demo::verifier(args.allow_private_network, args.demo);
             args.distrusted_issuers = verifier.distrusted_issuers().to_vec();
-            let code = besace_badges::run_verify_with(&args, &verifier).await;
+            let code = besace_server::verify_cli::run_verify_with(&args, &verifier).await;
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
         Command::Serve(args) => {

@@ -1,8 +1,8 @@
 //! `besace verify`: arguments, exit codes (0 valid, 1 invalid, 2 unreadable/usage) and output.
+//! The badges are the verification library's fixtures (`badges/fixtures`).
 mod common;
 
-use besace_badges::cli::{EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
-use besace_badges::{verify_with, VerifyArgs};
+use besace_server::verify_cli::{verify_with, VerifyArgs, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
 use clap::Parser;
 use common::*;
 
@@ -99,7 +99,7 @@ async fn a_hosted_url_is_verified_through_the_real_fetcher() {
     let url = format!("http://127.0.0.1:{}/ob2/allowed/1.json", server.port);
     // Without --allow-private-network the real fetcher refuses 127.0.0.1: exit 2.
     let a = args(&[&url]).unwrap();
-    let (code, out) = besace_badges::cli::verify_with(
+    let (code, out) = besace_server::verify_cli::verify_with(
         &a,
         &besace_badges::HttpFetcher::new(a.allow_private_network, besace_badges::Limits::default()),
     )
@@ -119,7 +119,7 @@ fn verification_futures_are_send() {
     assert_send(&besace_badges::verify_url("https://x.example/", &f, &o));
     let a = args(&["x.png"]).unwrap();
     assert_send(&verify_with(&a, &f));
-    assert_send(&besace_badges::run_verify(a.clone()));
+    assert_send(&besace_server::verify_cli::run_verify(a.clone()));
 }
 
 #[tokio::test]

@@ -1,109 +1,78 @@
-//! `besace verify <FILE|URL> [--recipient EMAIL]... [--json] [--allow-private-network] [--at RFC3339]`
+//! `besace verify` without its command line: read one badge (a file or an http(s) URL),
+//! verify it exactly as the import does, and render the report in plain words or as
+//! JSON. The `besace` binary parses the arguments, prints the text and turns the
+//! [`Verdict`] into the process exit code.
 
 use std::io::Read as _;
 
 use chrono::{DateTime, Utc};
 
 use crate::context::VerifyOptions;
-use crate::fetch::{Fetcher, HttpFetcher};
+use crate::fetch::Fetcher;
 use crate::limits::Limits;
 use crate::report::{Lang, Report};
 use crate::verify::{verify_bytes, verify_url};
 
-/// Exit code: the badge is valid.
-pub const EXIT_VALID: i32 = 0;
-/// Exit code: the badge is not valid.
-pub const EXIT_INVALID: i32 = 1;
-/// Exit code: the input could not be read, or the command line is wrong.
-pub const EXIT_UNREADABLE: i32 = 2;
-
-fn parse_at(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 date-time: {e}"))
-}
-
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    match s {
-        "en" => Ok(Lang::En),
-        "fr" => Ok(Lang::Fr),
-        _ => Err("expected en or fr".into()),
-    }
-}
-
-/// Verify one badge exactly as the import does.
-#[derive(Debug, Clone, clap::Args)]
-pub struct VerifyArgs {
+/// What `besace verify` is asked: one badge, and how to verify and report it.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyRequest {
     /// A badge file (baked PNG or SVG, JSON, JWS/JWT) or an http(s) URL.
-    #[arg(value_name = "FILE|URL")]
     pub input: String,
-    /// An identity (e-mail address, URL, telephone) the learner owns; repeatable.
-    #[arg(long = "recipient", value_name = "EMAIL")]
+    /// Identities (e-mail address, URL, telephone) the learner owns.
     pub recipients: Vec<String>,
-    /// Print the verification report as JSON.
-    #[arg(long)]
+    /// Render the verification report as JSON instead of plain words.
     pub json: bool,
-    /// Allow fetching from loopback and private addresses (tests only).
-    #[arg(long, env = "BESACE_ALLOW_PRIVATE_NETWORK", value_parser = clap::builder::FalseyValueParser::new())]
-    pub allow_private_network: bool,
-    /// Verify as of this moment instead of now (RFC 3339).
-    #[arg(long, value_name = "RFC3339", value_parser = parse_at)]
+    /// Verify as of this moment instead of now.
     pub at: Option<DateTime<Utc>>,
-    /// Language of the messages: en or fr.
-    #[arg(long, default_value = "en", value_parser = parse_lang)]
+    /// Language of the messages.
     pub lang: Lang,
-    /// Trust the demo issuer, whose keys are public, as `besace serve --demo` does.
-    #[arg(long, env = "BESACE_DEMO", value_parser = clap::builder::FalseyValueParser::new())]
-    pub demo: bool,
-    /// Issuers whose keys are public (set by the program, not on the command line).
-    #[arg(skip)]
+    /// Issuers whose keys are public.
     pub distrusted_issuers: Vec<String>,
 }
 
-/// What `besace verify` prints and its exit code, for a given fetcher.
-pub async fn verify_with(args: &VerifyArgs, fetcher: &dyn Fetcher) -> (i32, String) {
+/// The outcome of [`verify_request`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The badge is valid.
+    Valid,
+    /// The badge is not valid.
+    Invalid,
+    /// The input could not be read (file or URL); the text says why.
+    Unreadable,
+}
+
+/// Verifies `req.input` through `fetcher`: the verdict, and the text to show (the
+/// plain-words summary, the JSON report, or why the input could not be read).
+pub async fn verify_request(req: &VerifyRequest, fetcher: &dyn Fetcher) -> (Verdict, String) {
     let opts = VerifyOptions {
-        recipients: args.recipients.clone(),
-        now: args.at,
+        recipients: req.recipients.clone(),
+        now: req.at,
         limits: Limits::default(),
-        distrusted_issuers: args.distrusted_issuers.clone(),
+        distrusted_issuers: req.distrusted_issuers.clone(),
     };
-    let input = args.input.trim();
+    let input = req.input.trim();
     let report = if input.starts_with("http://") || input.starts_with("https://") {
         match verify_url(input, fetcher, &opts).await {
             Ok(r) => r,
-            Err(e) => return (EXIT_UNREADABLE, unreadable(args.lang, input, &e.to_string())),
+            Err(e) => return (Verdict::Unreadable, unreadable(req.lang, input, &e.to_string())),
         }
     } else {
         match read_capped(input, opts.limits.max_image_bytes.max(opts.limits.max_json_bytes)) {
             Ok(bytes) => verify_bytes(&bytes, fetcher, &opts).await,
-            Err(e) => return (EXIT_UNREADABLE, unreadable(args.lang, input, &e)),
+            Err(e) => return (Verdict::Unreadable, unreadable(req.lang, input, &e)),
         }
     };
-    let code = if report.valid() { EXIT_VALID } else { EXIT_INVALID };
-    let out = if args.json {
-        serde_json::to_string_pretty(&report.to_json(args.lang)).unwrap_or_default()
+    let verdict = if report.valid() {
+        Verdict::Valid
     } else {
-        human(&report, args.lang)
+        Verdict::Invalid
     };
-    (code, out)
-}
-
-/// Runs `besace verify`: prints the result and returns the process exit code.
-pub async fn run_verify(args: VerifyArgs) -> i32 {
-    let fetcher = HttpFetcher::new(args.allow_private_network, Limits::default());
-    run_verify_with(&args, &fetcher).await
-}
-
-/// [`run_verify`] through a given fetcher (one that also knows bundled documents).
-pub async fn run_verify_with(args: &VerifyArgs, fetcher: &dyn Fetcher) -> i32 {
-    let (code, out) = verify_with(args, fetcher).await;
-    if code == EXIT_UNREADABLE {
-        eprintln!("{out}");
+    let out = if req.json {
+        serde_json::to_string_pretty(&report.to_json(req.lang)).unwrap_or_default()
     } else {
-        println!("{out}");
-    }
-    code
+        human(&report, req.lang)
+    };
+    (verdict, out)
 }
 
 fn read_capped(path: &str, cap: usize) -> Result<Vec<u8>, String> {

@@ -3,8 +3,9 @@
 //! client registration (`/o/register`, RFC 7591, shared with the OB 3.0 API) and the API
 //! itself (assertions, profile). All machine to machine: no session, no cookie, outside the
 //! CSRF check; the API acts for the learner behind the bearer token only.
+use crate::extract::{Granted, Refused, Scope};
 use crate::oauth::{
-    add_bearer_challenge, add_pagination, oauth_error, portable, scoped_access, BearerRefusal, ListParams,
+    add_bearer_challenge, add_pagination, oauth_error, portable, BearerRefusal, ListParams,
     AUTHORIZATION_PATH, REVOCATION_PATH, TOKEN_PATH,
 };
 use crate::startup::ServerState;
@@ -20,7 +21,6 @@ use besace_core::{
     badges::{self, MAX_IMPORT_BYTES},
     emails,
     inbox::{self, PushOutcome},
-    oauth::Access,
     oauth_clients::{self, ClientMetadata, RegistrationError, RegistrationRequest, OB21_SCOPES},
     users, AppState,
 };
@@ -32,10 +32,6 @@ pub const DISCOVERY_PATH: &str = "/.well-known/badgeconnect.json";
 pub const REGISTRATION_PATH: &str = "/o/register";
 /// Where the Badge Connect API (assertions, profile) lives.
 pub const API_BASE_PATH: &str = "/ims/ob/v2p1";
-
-const READ_ASSERTIONS: &str = OB21_SCOPES[0];
-const CREATE_ASSERTION: &str = OB21_SCOPES[1];
-const READ_PROFILE: &str = OB21_SCOPES[2];
 
 pub fn routes() -> Router<ServerState> {
     Router::new()
@@ -181,39 +177,82 @@ fn api_answer(code: StatusCode, text: &str, error: Option<String>, extra: Value)
     (code, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }
 
-fn api_error(code: StatusCode, text: &str, error: &str) -> Response {
-    let mut response = api_answer(code, text, Some(error.to_owned()), Value::Null);
-    add_bearer_challenge(&mut response);
-    response
+/// How the Badge Connect API says no: its status object with the spec's error name, and
+/// the bearer challenge on 401 and 403.
+#[derive(Debug)]
+pub struct ConnectError {
+    status: StatusCode,
+    text: &'static str,
+    error: String,
 }
 
-/// The token's access if it carries `scope`, else the API's 401 or 403 answer.
-async fn access_with(state: &AppState, headers: &HeaderMap, scope: &str) -> Result<Access, Response> {
-    scoped_access(state, headers, scope)
-        .await
-        .map_err(|refusal| match refusal {
-            BearerRefusal::MissingScope => api_error(
+impl ConnectError {
+    fn new(status: StatusCode, text: &'static str, error: impl Into<String>) -> Self {
+        Self {
+            status,
+            text,
+            error: error.into(),
+        }
+    }
+
+    fn invalid(error: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "REQUEST_VALIDATION_ERROR", error)
+    }
+
+    fn server() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "SERVER_ERROR",
+            "try again later",
+        )
+    }
+}
+
+impl From<sea_orm::DbErr> for ConnectError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(error = ?err, "Badge Connect request failed");
+        Self::server()
+    }
+}
+
+impl From<Refused> for ConnectError {
+    fn from(refused: Refused) -> Self {
+        match refused.why {
+            BearerRefusal::MissingScope => Self::new(
                 StatusCode::FORBIDDEN,
                 "PERMISSION_DENIED",
-                &format!("the learner did not grant {scope}"),
+                format!("the learner did not grant {}", refused.scope),
             ),
-            BearerRefusal::Unauthenticated => api_error(
+            BearerRefusal::Unauthenticated => Self::new(
                 StatusCode::UNAUTHORIZED,
                 "UNAUTHENTICATED",
                 "a valid Bearer access token is required",
             ),
-            BearerRefusal::Internal => server_error(),
-        })
+            BearerRefusal::Internal => Self::server(),
+        }
+    }
 }
 
-fn server_error() -> Response {
-    api_answer(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "SERVER_ERROR",
-        Some("try again later".into()),
-        Value::Null,
-    )
+impl IntoResponse for ConnectError {
+    fn into_response(self) -> Response {
+        let mut response = api_answer(self.status, self.text, Some(self.error), Value::Null);
+        add_bearer_challenge(&mut response);
+        response
+    }
 }
+
+macro_rules! scope {
+    ($name:ident, $uri:expr) => {
+        pub struct $name;
+        impl Scope for $name {
+            const URI: &'static str = $uri;
+            type Refusal = ConnectError;
+        }
+    };
+}
+scope!(ReadAssertions, OB21_SCOPES[0]);
+scope!(CreateAssertion, OB21_SCOPES[1]);
+scope!(ReadProfile, OB21_SCOPES[2]);
 
 /// The body of `POST …/assertions`: an assertion (JSON, or a URL or JWS as a string), or
 /// a signed assertion (compact JWS), which wins when both are there.
@@ -229,24 +268,13 @@ struct AssertionPayload {
 /// status object says 200.
 async fn push_assertion(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Granted { access, .. }: Granted<CreateAssertion>,
     body: Result<Json<AssertionPayload>, JsonRejection>,
-) -> Response {
-    let access = match access_with(&state, &headers, CREATE_ASSERTION).await {
-        Ok(access) => access,
-        Err(response) => return response,
-    };
-    let Ok(Json(payload)) = body else {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            "REQUEST_VALIDATION_ERROR",
-            "the body must be JSON: {\"assertion\": {…}} or {\"signedAssertion\": \"…\"}",
-        );
-    };
-    let bytes = match payload_bytes(&state, payload).await {
-        Ok(bytes) => bytes,
-        Err(response) => return response,
-    };
+) -> Result<Response, ConnectError> {
+    let Json(payload) = body.map_err(|_| {
+        ConnectError::invalid("the body must be JSON: {\"assertion\": {…}} or {\"signedAssertion\": \"…\"}")
+    })?;
+    let bytes = payload_bytes(&state, payload).await?;
     let outcome = inbox::push(
         &state.store,
         state.fetcher.as_ref(),
@@ -254,32 +282,26 @@ async fn push_assertion(
         access.client_id,
         &bytes,
     )
-    .await;
+    .await?;
     match outcome {
-        Ok(PushOutcome::Received(_) | PushOutcome::Replaced | PushOutcome::AlreadyThere) => {
+        PushOutcome::Received(_) | PushOutcome::Replaced | PushOutcome::AlreadyThere => {
             tracing::info!(
                 user_id = access.user_id,
                 client = access.client_id,
                 "badge pushed"
             );
-            api_answer(StatusCode::OK, "OK", None, Value::Null)
+            Ok(api_answer(StatusCode::OK, "OK", None, Value::Null))
         }
-        Ok(PushOutcome::Refused(report)) => refused(&report),
-        Ok(PushOutcome::TooLarge) => api_error(
-            StatusCode::BAD_REQUEST,
-            "REQUEST_VALIDATION_ERROR",
-            &format!("a badge may be at most {MAX_IMPORT_BYTES} bytes"),
-        ),
-        Err(err) => {
-            tracing::error!(error = ?err, "push failed");
-            server_error()
-        }
+        PushOutcome::Refused(report) => Err(refused(&report)),
+        PushOutcome::TooLarge => Err(ConnectError::invalid(format!(
+            "a badge may be at most {MAX_IMPORT_BYTES} bytes"
+        ))),
     }
 }
 
 /// The badge bytes a payload stands for: a URL is fetched (through the one fetcher).
-async fn payload_bytes(state: &AppState, payload: AssertionPayload) -> Result<Vec<u8>, Response> {
-    let invalid = |why: &str| api_error(StatusCode::BAD_REQUEST, "REQUEST_VALIDATION_ERROR", why);
+async fn payload_bytes(state: &AppState, payload: AssertionPayload) -> Result<Vec<u8>, ConnectError> {
+    let invalid = |why: &str| ConnectError::invalid(why);
     if let Some(jws) = payload.signed_assertion {
         return Ok(jws.trim().as_bytes().to_vec());
     }
@@ -300,35 +322,31 @@ async fn payload_bytes(state: &AppState, payload: AssertionPayload) -> Result<Ve
 }
 
 /// A refused badge: the recipient mismatch has its own status text.
-fn refused(report: &Report) -> Response {
+fn refused(report: &Report) -> ConnectError {
     let text = if report.get(CheckId::Recipient).is_some_and(|check| !check.ok) {
         "RECIPIENT_PROFILE_MISMATCH"
     } else {
         "INVALID_BADGE"
     };
-    api_error(StatusCode::BAD_REQUEST, text, &report.errors(Lang::En).join("; "))
+    ConnectError::new(StatusCode::BAD_REQUEST, text, report.errors(Lang::En).join("; "))
 }
 
 /// `GET {apiBase}/assertions`: the learner's Open Badges 2.0 (and older) badges, newest
 /// first, paginated.
 async fn list_assertions(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Granted { access, .. }: Granted<ReadAssertions>,
     Query(params): Query<ListParams>,
-) -> Response {
-    let access = match access_with(&state, &headers, READ_ASSERTIONS).await {
-        Ok(access) => access,
-        Err(response) => return response,
-    };
-    let Ok(since) = params.since() else {
-        return api_error(
+) -> Result<Response, ConnectError> {
+    let since = params.since().map_err(|_| {
+        ConnectError::new(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
             "since must be an RFC 3339 date-time",
-        );
-    };
+        )
+    })?;
     let (limit, offset) = (params.limit(), params.offset());
-    let page = badges::api_page(
+    let (rows, total) = badges::api_page(
         &state.db,
         access.user_id,
         &badges::BadgeSpec::BEFORE_OB3,
@@ -336,10 +354,7 @@ async fn list_assertions(
         offset,
         limit,
     )
-    .await;
-    let Ok((rows, total)) = page else {
-        return server_error();
-    };
+    .await?;
     let (assertions, signed) = portable(&rows);
     let mut response = api_answer(
         StatusCode::OK,
@@ -349,20 +364,19 @@ async fn list_assertions(
     );
     let base = format!("{}{API_BASE_PATH}/assertions", state.public_url);
     add_pagination(&mut response, &base, limit, offset, total);
-    response
+    Ok(response)
 }
 
 /// `GET {apiBase}/profile`: the learner's name and primary address.
-async fn profile(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let access = match access_with(&state, &headers, READ_PROFILE).await {
-        Ok(access) => access,
-        Err(response) => return response,
-    };
-    let Ok(Some(user)) = users::find(&state.db, access.user_id).await else {
-        return server_error();
-    };
+async fn profile(
+    State(state): State<AppState>,
+    Granted { access, .. }: Granted<ReadProfile>,
+) -> Result<Response, ConnectError> {
+    let user = users::find(&state.db, access.user_id)
+        .await?
+        .ok_or_else(ConnectError::server)?;
     let email = primary_verified(&state, &user).await;
-    api_answer(
+    Ok(api_answer(
         StatusCode::OK,
         "OK",
         None,
@@ -372,7 +386,7 @@ async fn profile(State(state): State<AppState>, headers: HeaderMap) -> Response 
             "name": user.display_name,
             "email": email,
         }}),
-    )
+    ))
 }
 
 /// The address a platform may know the learner by: the primary one once verified, else

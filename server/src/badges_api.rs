@@ -144,15 +144,15 @@ fn entry(badge: &badges::BadgeSummary) -> wire::BadgeEntry {
         id: badge.id,
         name: badge.name.clone(),
         issuer: badge.issuer_name.clone(),
-        issued_on: badge.issued_on,
-        expires: badge.expires_at,
+        issued_on: badge.issued_on.map(wire::rfc3339),
+        expires: badge.expires_at.map(wire::rfc3339),
         status: badge.status.into(),
         spec: badge.spec.into(),
         sha256: badge.original_sha256.clone(),
         media_type: badge.original_media_type.clone(),
         image: badge.image_url(),
-        verified_at: badge.verified_at,
-        received_at: badge.created_at,
+        verified_at: wire::rfc3339(badge.verified_at),
+        received_at: wire::rfc3339(badge.created_at),
     }
 }
 

@@ -74,3 +74,43 @@ impl IntoResponse for BackpackError {
         (status, Json(body)).into_response()
     }
 }
+
+/// A permission an API call needs (an OAuth scope), and how its API says no.
+pub trait Scope: Send + Sync + 'static {
+    const URI: &'static str;
+    /// The API's own error answer (Badge Connect's status object, OB 3.0's
+    /// `Imsx_StatusInfo`).
+    type Refusal: IntoResponse + From<Refused>;
+}
+
+/// Why a request's bearer token does not give the scope, for the API to word.
+pub struct Refused {
+    pub why: crate::oauth::BearerRefusal,
+    pub scope: &'static str,
+}
+
+/// The learner and platform behind the request's `Authorization: Bearer` token, which
+/// carries scope `S`; the API's 401 or 403 otherwise.
+pub struct Granted<S: Scope> {
+    pub access: besace_core::oauth::Access,
+    scope: std::marker::PhantomData<S>,
+}
+
+impl<S: Scope, St> FromRequestParts<St> for Granted<S>
+where
+    AppState: FromRef<St>,
+    St: Send + Sync,
+{
+    type Rejection = S::Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        match crate::oauth::scoped_access(&state, &parts.headers, S::URI).await {
+            Ok(access) => Ok(Granted {
+                access,
+                scope: std::marker::PhantomData,
+            }),
+            Err(why) => Err(Refused { why, scope: S::URI }.into()),
+        }
+    }
+}

@@ -43,18 +43,15 @@ async fn authorize(
     session: Session,
     OriginalUri(uri): OriginalUri,
     Query(query): Query<AuthorizationQuery>,
-) -> Response {
+) -> Result<Response, OAuthError> {
     let client = match query.client_id.as_deref() {
-        Some(id) => match oauth_clients::find(&state.db, id).await {
-            Ok(client) => client,
-            Err(err) => return internal(err),
-        },
+        Some(id) => oauth_clients::find(&state.db, id).await?,
         None => None,
     };
     let pending = match oauth::check_request(client.as_ref(), &query) {
         Ok(pending) => pending,
         Err(AuthorizationError::Untrusted(reason)) => {
-            return Redirect::to(&format!("/connect?error={reason}")).into_response()
+            return Ok(Redirect::to(&format!("/connect?error={reason}")).into_response())
         }
         Err(AuthorizationError::Redirect {
             redirect_uri,
@@ -64,26 +61,29 @@ async fn authorize(
         }) => {
             let mut pairs = vec![("error", error.to_owned()), ("error_description", description)];
             pairs.extend(state.map(|state| ("state", state)));
-            return redirect_with(&redirect_uri, &pairs);
+            return Ok(redirect_with(&redirect_uri, &pairs));
         }
     };
-    match session_user(&state.db, &session).await {
-        Ok(Some(_)) => {}
-        Ok(None) => {
+    match session_user(&state.db, &session)
+        .await
+        .map_err(OAuthError::internal)?
+    {
+        Some(_) => {}
+        None => {
             // Back here after logging in (or signing up), with the very same request.
             let next = uri
                 .path_and_query()
                 .map(|p| p.as_str())
                 .unwrap_or(AUTHORIZATION_PATH);
             let login = format!("/login?next={}", urlencode(next));
-            return Redirect::to(&login).into_response();
+            return Ok(Redirect::to(&login).into_response());
         }
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
-    if let Err(err) = session.insert(oauth::PENDING_KEY, &pending).await {
-        return internal(err);
-    }
-    Redirect::to("/connect").into_response()
+    session
+        .insert(oauth::PENDING_KEY, &pending)
+        .await
+        .map_err(OAuthError::internal)?;
+    Ok(Redirect::to("/connect").into_response())
 }
 
 /// A 302 to a client's registered URI with these query parameters added.
@@ -99,15 +99,6 @@ pub fn redirect_with(uri: &str, pairs: &[(&str, String)]) -> Response {
 
 fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-fn internal(err: impl std::fmt::Debug) -> Response {
-    tracing::error!(error = ?err, "OAuth request failed");
-    oauth_error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "server_error",
-        "try again later",
-    )
 }
 
 /// A token request (RFC 6749 §4.1.3 and §6), form-encoded.
@@ -129,33 +120,33 @@ async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
     form: Result<Form<TokenRequest>, FormRejection>,
-) -> Response {
+) -> Result<Response, OAuthError> {
     let Ok(Form(request)) = form else {
-        return oauth_error(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "the body must be application/x-www-form-urlencoded",
-        );
+        ));
     };
-    let client = match authenticate_client(&state, &headers, &request.client_id, &request.client_secret).await
-    {
-        Ok(client) => client,
-        Err(response) => return response,
-    };
+    let client = authenticate_client(&state, &headers, &request.client_id, &request.client_secret).await?;
     // RFC 7591 §2: a client uses only the grant types it registered.
     if let Some(grant_type @ ("authorization_code" | "refresh_token")) = request.grant_type.as_deref() {
         if !client.may_use(grant_type) {
-            return oauth_error(
+            return Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,
                 "unauthorized_client",
                 "this client did not register this grant type",
-            );
+            ));
         }
     }
     let issued = match request.grant_type.as_deref() {
         Some("authorization_code") => {
             let Some(code) = request.code.as_deref() else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "code is required");
+                return Err(OAuthError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "code is required",
+                ));
             };
             oauth::exchange_code(
                 &state.db,
@@ -168,31 +159,35 @@ async fn token(
         }
         Some("refresh_token") => {
             let Some(refresh_token) = request.refresh_token.as_deref() else {
-                return oauth_error(
+                return Err(OAuthError::new(
                     StatusCode::BAD_REQUEST,
                     "invalid_request",
                     "refresh_token is required",
-                );
+                ));
             };
             oauth::refresh(&state.db, &client, refresh_token, request.scope.as_deref()).await
         }
         _ => {
-            return oauth_error(
+            return Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
                 "grant_type must be authorization_code or refresh_token",
-            )
+            ))
         }
     };
     match issued {
-        Ok(tokens) => (
+        Ok(tokens) => Ok((
             [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")],
             Json(tokens),
         )
-            .into_response(),
-        Err(TokenError::InvalidGrant(why)) => oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", why),
-        Err(TokenError::InvalidScope(why)) => oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", why),
-        Err(TokenError::Db(err)) => internal(err),
+            .into_response()),
+        Err(TokenError::InvalidGrant(why)) => {
+            Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", why))
+        }
+        Err(TokenError::InvalidScope(why)) => {
+            Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_scope", why))
+        }
+        Err(TokenError::Db(err)) => Err(err.into()),
     }
 }
 
@@ -202,7 +197,7 @@ async fn authenticate_client(
     headers: &HeaderMap,
     body_id: &Option<String>,
     body_secret: &Option<String>,
-) -> Result<Client, Response> {
+) -> Result<Client, OAuthError> {
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -215,28 +210,20 @@ async fn authenticate_client(
         });
     let used_basic = basic.is_some();
     let credentials = basic.or_else(|| Some((body_id.clone()?, body_secret.clone()?)));
-    let refused = || {
-        let mut response = oauth_error(
+    let refused = || OAuthError {
+        basic_challenge: used_basic,
+        ..OAuthError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "unknown client or wrong secret",
-        );
-        if used_basic {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                "Basic realm=\"besace\"".parse().unwrap(),
-            );
-        }
-        response
+        )
     };
     let Some((id, secret)) = credentials else {
         return Err(refused());
     };
-    match oauth_clients::authenticate(&state.db, &id, &secret).await {
-        Ok(Some(client)) => Ok(client),
-        Ok(None) => Err(refused()),
-        Err(err) => Err(internal(err)),
-    }
+    oauth_clients::authenticate(&state.db, &id, &secret)
+        .await?
+        .ok_or_else(refused)
 }
 
 /// RFC 6749 §2.3.1: the Basic credentials are form-encoded first.
@@ -259,22 +246,15 @@ async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,
     form: Result<Form<RevocationRequest>, FormRejection>,
-) -> Response {
+) -> Result<StatusCode, OAuthError> {
+    let token_required = || OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", "token is required");
     let Ok(Form(request)) = form else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "token is required");
+        return Err(token_required());
     };
-    let client = match authenticate_client(&state, &headers, &request.client_id, &request.client_secret).await
-    {
-        Ok(client) => client,
-        Err(response) => return response,
-    };
-    let Some(token) = request.token.as_deref() else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "token is required");
-    };
-    match oauth::revoke(&state.db, &client, token).await {
-        Ok(()) => StatusCode::OK.into_response(),
-        Err(err) => internal(err),
-    }
+    let client = authenticate_client(&state, &headers, &request.client_id, &request.client_secret).await?;
+    let token = request.token.as_deref().ok_or_else(token_required)?;
+    oauth::revoke(&state.db, &client, token).await?;
+    Ok(StatusCode::OK)
 }
 
 /// Why an API call carries no usable access token.
@@ -392,6 +372,58 @@ pub fn portable(badges: &[besace_core::badges::Badge]) -> (Vec<serde_json::Value
         }
     }
     (documents, compact)
+}
+
+/// How the OAuth endpoints say no (RFC 6749 §5.2): a status, an error code and a
+/// description; `invalid_client` after HTTP Basic also asks for Basic again.
+#[derive(Debug)]
+pub struct OAuthError {
+    status: StatusCode,
+    code: &'static str,
+    description: String,
+    basic_challenge: bool,
+}
+
+impl OAuthError {
+    pub fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            description: description.into(),
+            basic_challenge: false,
+        }
+    }
+}
+
+impl OAuthError {
+    /// A failure of ours: logged, and answered `server_error`.
+    pub fn internal(err: impl std::fmt::Debug) -> Self {
+        tracing::error!(error = ?err, "OAuth request failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "try again later",
+        )
+    }
+}
+
+impl From<sea_orm::DbErr> for OAuthError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::internal(err)
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let mut response = oauth_error(self.status, self.code, &self.description);
+        if self.basic_challenge {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Basic realm=\"besace\""),
+            );
+        }
+        response
+    }
 }
 
 /// An OAuth 2.0 error answer: `{"error": …, "error_description": …}`, never cached.

@@ -1,9 +1,10 @@
 //! The Open Badges 3.0 API: service discovery, credentials (list, upsert) and profile (read,
 //! update), over the same OAuth 2.0 flow as Badge Connect. Errors are `Imsx_StatusInfo`.
 use crate::badge_connect::{primary_verified, REGISTRATION_PATH};
+use crate::extract::{Granted, Refused, Scope};
 use crate::oauth::{
-    add_bearer_challenge, add_pagination, portable, scoped_access, BearerRefusal, ListParams,
-    AUTHORIZATION_PATH, REVOCATION_PATH, TOKEN_PATH,
+    add_bearer_challenge, add_pagination, portable, BearerRefusal, ListParams, AUTHORIZATION_PATH,
+    REVOCATION_PATH, TOKEN_PATH,
 };
 use crate::startup::ServerState;
 use app::domain::DisplayName;
@@ -19,7 +20,6 @@ use besace_badges::Lang;
 use besace_core::{
     badges::{self, MAX_IMPORT_BYTES},
     inbox::{self, PushOutcome},
-    oauth::Access,
     oauth_clients::OB30_SCOPES,
     users, AppState,
 };
@@ -27,11 +27,6 @@ use serde_json::{json, Value};
 
 pub const API_BASE_PATH: &str = "/ims/ob/v3p0";
 pub const DISCOVERY_PATH: &str = "/ims/ob/v3p0/discovery";
-
-const READ_CREDENTIALS: &str = OB30_SCOPES[0];
-const UPSERT_CREDENTIAL: &str = OB30_SCOPES[1];
-const READ_PROFILE: &str = OB30_SCOPES[2];
-const UPDATE_PROFILE: &str = OB30_SCOPES[3];
 
 pub fn routes() -> Router<ServerState> {
     Router::new()
@@ -50,10 +45,10 @@ pub fn routes() -> Router<ServerState> {
 async fn discovery(State(state): State<AppState>) -> Response {
     let base = &state.public_url;
     let scopes: serde_json::Map<String, Value> = [
-        (READ_CREDENTIALS, "Read the learner's badges"),
-        (UPSERT_CREDENTIAL, "Send badges to the learner's inbox"),
-        (READ_PROFILE, "Read the learner's name and e-mail address"),
-        (UPDATE_PROFILE, "Update the learner's name"),
+        (ReadCredentials::URI, "Read the learner's badges"),
+        (UpsertCredential::URI, "Send badges to the learner's inbox"),
+        (ReadProfile::URI, "Read the learner's name and e-mail address"),
+        (UpdateProfile::URI, "Update the learner's name"),
     ]
     .into_iter()
     .map(|(scope, what)| (scope.to_owned(), json!(what)))
@@ -71,12 +66,12 @@ async fn discovery(State(state): State<AppState>) -> Response {
         "servers": [{ "url": base.to_string(), "description": "Besace" }],
         "paths": {
             "/ims/ob/v3p0/credentials": {
-                "get": { "operationId": "getCredentials", "security": [{ "OAuth2ACG": [READ_CREDENTIALS] }] },
-                "post": { "operationId": "upsertCredential", "security": [{ "OAuth2ACG": [UPSERT_CREDENTIAL] }] },
+                "get": { "operationId": "getCredentials", "security": [{ "OAuth2ACG": [ReadCredentials::URI] }] },
+                "post": { "operationId": "upsertCredential", "security": [{ "OAuth2ACG": [UpsertCredential::URI] }] },
             },
             "/ims/ob/v3p0/profile": {
-                "get": { "operationId": "getProfile", "security": [{ "OAuth2ACG": [READ_PROFILE] }] },
-                "put": { "operationId": "putProfile", "security": [{ "OAuth2ACG": [UPDATE_PROFILE] }] },
+                "get": { "operationId": "getProfile", "security": [{ "OAuth2ACG": [ReadProfile::URI] }] },
+                "put": { "operationId": "putProfile", "security": [{ "OAuth2ACG": [UpdateProfile::URI] }] },
             },
             "/ims/ob/v3p0/discovery": { "get": { "operationId": "getServiceDescription" } },
         },
@@ -105,67 +100,104 @@ async fn discovery(State(state): State<AppState>) -> Response {
     ([(header::CACHE_CONTROL, "public, max-age=3600")], Json(document)).into_response()
 }
 
-/// `Imsx_StatusInfo`, the error body of the 3.0 API.
-fn status_info(code: StatusCode, minor: &str, description: &str) -> Response {
-    let body = json!({
-        "imsx_codeMajor": "failure",
-        "imsx_severity": "error",
-        "imsx_description": description,
-        "imsx_codeMinor": { "imsx_codeMinorField": [{
-            "imsx_codeMinorFieldName": "TargetEndSystem",
-            "imsx_codeMinorFieldValue": minor,
-        }]},
-    });
-    let mut response = (code, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response();
-    add_bearer_challenge(&mut response);
-    response
+/// How the 3.0 API says no: an `Imsx_StatusInfo` body, with the bearer challenge on 401
+/// and 403.
+#[derive(Debug)]
+pub struct Ob3Error {
+    status: StatusCode,
+    minor: &'static str,
+    description: String,
 }
 
-fn server_error() -> Response {
-    status_info(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal_server_error",
-        "try again later",
-    )
+impl Ob3Error {
+    fn new(status: StatusCode, minor: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            minor,
+            description: description.into(),
+        }
+    }
+
+    fn invalid(minor: &'static str, description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, minor, description)
+    }
+
+    fn server() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            "try again later",
+        )
+    }
 }
 
-async fn access_with(state: &AppState, headers: &HeaderMap, scope: &str) -> Result<Access, Response> {
-    scoped_access(state, headers, scope)
-        .await
-        .map_err(|refusal| match refusal {
-            BearerRefusal::MissingScope => status_info(
+impl From<sea_orm::DbErr> for Ob3Error {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(error = ?err, "OB 3.0 API request failed");
+        Self::server()
+    }
+}
+
+impl From<Refused> for Ob3Error {
+    fn from(refused: Refused) -> Self {
+        match refused.why {
+            BearerRefusal::MissingScope => Self::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
-                &format!("the learner did not grant {scope}"),
+                format!("the learner did not grant {}", refused.scope),
             ),
-            BearerRefusal::Unauthenticated => status_info(
+            BearerRefusal::Unauthenticated => Self::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorizedrequest",
                 "a valid Bearer access token is required",
             ),
-            BearerRefusal::Internal => server_error(),
-        })
+            BearerRefusal::Internal => Self::server(),
+        }
+    }
 }
+
+impl IntoResponse for Ob3Error {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "imsx_codeMajor": "failure",
+            "imsx_severity": "error",
+            "imsx_description": self.description,
+            "imsx_codeMinor": { "imsx_codeMinorField": [{
+                "imsx_codeMinorFieldName": "TargetEndSystem",
+                "imsx_codeMinorFieldValue": self.minor,
+            }]},
+        });
+        let mut response = (self.status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response();
+        add_bearer_challenge(&mut response);
+        response
+    }
+}
+
+macro_rules! scope {
+    ($name:ident, $uri:expr) => {
+        pub struct $name;
+        impl Scope for $name {
+            const URI: &'static str = $uri;
+            type Refusal = Ob3Error;
+        }
+    };
+}
+scope!(ReadCredentials, OB30_SCOPES[0]);
+scope!(UpsertCredential, OB30_SCOPES[1]);
+scope!(ReadProfile, OB30_SCOPES[2]);
+scope!(UpdateProfile, OB30_SCOPES[3]);
 
 /// `GET /ims/ob/v3p0/credentials`: the learner's Open Badges 3.0 credentials.
 async fn list_credentials(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Granted { access, .. }: Granted<ReadCredentials>,
     Query(params): Query<ListParams>,
-) -> Response {
-    let access = match access_with(&state, &headers, READ_CREDENTIALS).await {
-        Ok(access) => access,
-        Err(response) => return response,
-    };
-    let Ok(since) = params.since() else {
-        return status_info(
-            StatusCode::BAD_REQUEST,
-            "invalid_query_parameter",
-            "since must be an RFC 3339 date-time",
-        );
-    };
+) -> Result<Response, Ob3Error> {
+    let since = params
+        .since()
+        .map_err(|_| Ob3Error::invalid("invalid_query_parameter", "since must be an RFC 3339 date-time"))?;
     let (limit, offset) = (params.limit(), params.offset());
-    let Ok((rows, total)) = badges::api_page(
+    let (rows, total) = badges::api_page(
         &state.db,
         access.user_id,
         &[badges::BadgeSpec::Ob3],
@@ -173,10 +205,7 @@ async fn list_credentials(
         offset,
         limit,
     )
-    .await
-    else {
-        return server_error();
-    };
+    .await?;
     let (credentials, compact) = portable(&rows);
     let mut response = (
         [(header::CACHE_CONTROL, "no-store")],
@@ -185,17 +214,18 @@ async fn list_credentials(
         .into_response();
     let base = format!("{}{API_BASE_PATH}/credentials", state.public_url);
     add_pagination(&mut response, &base, limit, offset, total);
-    response
+    Ok(response)
 }
 
 /// `POST /ims/ob/v3p0/credentials`: a credential as JSON, or a VC-JWT as `text/plain`.
 /// Verified for the token's learner as any import; new ones wait in the inbox (201), a new
 /// version of one already there replaces it (200). The answer echoes the request.
-async fn upsert_credential(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let access = match access_with(&state, &headers, UPSERT_CREDENTIAL).await {
-        Ok(access) => access,
-        Err(response) => return response,
-    };
+async fn upsert_credential(
+    State(state): State<AppState>,
+    Granted { access, .. }: Granted<UpsertCredential>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Ob3Error> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -210,14 +240,14 @@ async fn upsert_credential(State(state): State<AppState>, headers: HeaderMap, bo
         "application/json" | "application/vc+ld+json" | "application/ld+json"
     );
     if json && serde_json::from_slice::<Value>(&body).is_err() {
-        return status_info(StatusCode::BAD_REQUEST, "invalid_data", "the body is not JSON");
+        return Err(Ob3Error::invalid("invalid_data", "the body is not JSON"));
     }
     if !json && content_type != "text/plain" {
-        return status_info(
+        return Err(Ob3Error::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "invalid_data",
             "send a credential as application/json or a compact JWS as text/plain",
-        );
+        ));
     }
     let outcome = inbox::push(
         &state.store,
@@ -226,32 +256,27 @@ async fn upsert_credential(State(state): State<AppState>, headers: HeaderMap, bo
         access.client_id,
         &body,
     )
-    .await;
+    .await?;
     let code = match outcome {
-        Ok(outcome @ (PushOutcome::Received(_) | PushOutcome::Replaced | PushOutcome::AlreadyThere)) => {
+        outcome @ (PushOutcome::Received(_) | PushOutcome::Replaced | PushOutcome::AlreadyThere) => {
             if outcome.is_new() {
                 StatusCode::CREATED
             } else {
                 StatusCode::OK
             }
         }
-        Ok(PushOutcome::Refused(report)) => {
-            return status_info(
-                StatusCode::BAD_REQUEST,
+        PushOutcome::Refused(report) => {
+            return Err(Ob3Error::invalid(
                 "invalid_data",
-                &report.errors(Lang::En).join("; "),
-            )
+                report.errors(Lang::En).join("; "),
+            ));
         }
-        Ok(PushOutcome::TooLarge) => {
-            return status_info(
+        PushOutcome::TooLarge => {
+            return Err(Ob3Error::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "invalid_data",
-                &format!("a credential may be at most {MAX_IMPORT_BYTES} bytes"),
-            )
-        }
-        Err(err) => {
-            tracing::error!(error = ?err, "push failed");
-            return server_error();
+                format!("a credential may be at most {MAX_IMPORT_BYTES} bytes"),
+            ));
         }
     };
     tracing::info!(
@@ -262,7 +287,7 @@ async fn upsert_credential(State(state): State<AppState>, headers: HeaderMap, bo
     );
     let echoed_type = if json { content_type.as_str() } else { "text/plain" };
     // The request echoed, as the specification asks, and never sniffed as something else.
-    (
+    Ok((
         code,
         [
             (header::CONTENT_TYPE, echoed_type.to_owned()),
@@ -270,7 +295,7 @@ async fn upsert_credential(State(state): State<AppState>, headers: HeaderMap, bo
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
 async fn learner_profile(state: &AppState, user: &users::User) -> Value {
@@ -291,51 +316,37 @@ async fn learner_profile(state: &AppState, user: &users::User) -> Value {
 }
 
 /// `GET /ims/ob/v3p0/profile`.
-async fn profile(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let access = match access_with(&state, &headers, READ_PROFILE).await {
-        Ok(access) => access,
-        Err(response) => return response,
-    };
-    let Ok(Some(user)) = users::find(&state.db, access.user_id).await else {
-        return server_error();
-    };
-    Json(learner_profile(&state, &user).await).into_response()
+async fn profile(
+    State(state): State<AppState>,
+    Granted { access, .. }: Granted<ReadProfile>,
+) -> Result<Json<Value>, Ob3Error> {
+    let user = users::find(&state.db, access.user_id)
+        .await?
+        .ok_or_else(Ob3Error::server)?;
+    Ok(Json(learner_profile(&state, &user).await))
 }
 
 /// `PUT /ims/ob/v3p0/profile`: a whole Profile; the name is what a platform may change
 /// (addresses stay under the learner's control, with their verification).
-async fn update_profile(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let access = match access_with(&state, &headers, UPDATE_PROFILE).await {
-        Ok(access) => access,
-        Err(response) => return response,
-    };
-    let Ok(profile) = serde_json::from_slice::<Value>(&body) else {
-        return status_info(StatusCode::BAD_REQUEST, "invalid_data", "the body is not JSON");
-    };
+async fn update_profile(
+    State(state): State<AppState>,
+    Granted { access, .. }: Granted<UpdateProfile>,
+    body: Bytes,
+) -> Result<Json<Value>, Ob3Error> {
+    let profile = serde_json::from_slice::<Value>(&body)
+        .map_err(|_| Ob3Error::invalid("invalid_data", "the body is not JSON"))?;
     let is_profile = match &profile["type"] {
         Value::String(kind) => kind == "Profile",
         Value::Array(kinds) => kinds.iter().any(|k| k == "Profile"),
         _ => false,
     };
     if !is_profile {
-        return status_info(
-            StatusCode::BAD_REQUEST,
-            "invalid_data",
-            "type must include Profile",
-        );
+        return Err(Ob3Error::invalid("invalid_data", "type must include Profile"));
     }
-    let Some(name) = profile["name"]
+    let name = profile["name"]
         .as_str()
         .and_then(|name| DisplayName::parse(name).ok())
-    else {
-        return status_info(
-            StatusCode::BAD_REQUEST,
-            "invalid_data",
-            "name must be 1 to 100 characters",
-        );
-    };
-    let Ok(user) = users::set_display_name(&state.store, access.user_id, &name).await else {
-        return server_error();
-    };
-    Json(learner_profile(&state, &user).await).into_response()
+        .ok_or_else(|| Ob3Error::invalid("invalid_data", "name must be 1 to 100 characters"))?;
+    let user = users::set_display_name(&state.store, access.user_id, &name).await?;
+    Ok(Json(learner_profile(&state, &user).await))
 }

@@ -1,7 +1,6 @@
 //! The answer of `POST /api/badges/import` (README, "Backpack API"): one result per field,
 //! written by the server and read by the import island.
 use super::badges::{Format, Proof, Status};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,16 +46,24 @@ pub struct BadgeEntry {
     pub id: i64,
     pub name: String,
     pub issuer: String,
-    pub issued_on: Option<DateTime<Utc>>,
-    pub expires: Option<DateTime<Utc>>,
+    /// Times are RFC 3339 in UTC, as [`rfc3339`] writes them (text on the wire: the island
+    /// never reads them, and parsing dates would weigh on the wasm).
+    pub issued_on: Option<String>,
+    pub expires: Option<String>,
     pub status: Status,
     pub spec: Format,
     pub sha256: String,
     pub media_type: String,
     /// The owner-only image URL, when the badge has a picture.
     pub image: Option<String>,
-    pub verified_at: DateTime<Utc>,
-    pub received_at: DateTime<Utc>,
+    pub verified_at: String,
+    pub received_at: String,
+}
+
+/// A time as the backpack API writes it: RFC 3339, UTC, `Z`, only the fraction it has.
+#[cfg(feature = "ssr")]
+pub fn rfc3339(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// The verification report of a refused badge, in the page's language (docs/CONTRACTS.md).

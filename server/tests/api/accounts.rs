@@ -392,14 +392,3 @@ on_both_databases!(cross_site_posts_are_refused, |db: TestDb| async move {
     assert!(same_origin.status().is_success() || same_origin.status().is_redirection());
     assert_eq!(app.me().await, serde_json::Value::Null);
 });
-
-fn cookie_value(set_cookie: &str) -> String {
-    set_cookie.split(';').next().unwrap().to_string()
-}
-
-impl TestApp {
-    /// A second, cookie-less browser on the same server.
-    pub fn client_for(_app: &TestApp) -> reqwest::Client {
-        new_client()
-    }
-}

@@ -1,30 +1,12 @@
 //! Badge Connect (Open Badges 2.1): discovery and dynamic registration, as Moodle does them.
+use crate::helpers::OB21 as SCOPES;
 use crate::helpers::*;
 use crate::on_both_databases;
 use serde_json::{json, Value};
 
-const SCOPES: [&str; 3] = [
-    "https://purl.imsglobal.org/spec/ob/v2p1/scope/assertion.readonly",
-    "https://purl.imsglobal.org/spec/ob/v2p1/scope/assertion.create",
-    "https://purl.imsglobal.org/spec/ob/v2p1/scope/profile.readonly",
-];
-
-/// Exactly what Moodle's `core\oauth2\discovery\imsbadgeconnect::register` posts.
+/// Moodle's registration, with its public callback.
 fn moodle_registration(scopes: &str) -> Value {
-    json!({
-        "client_name": "Campus Moodle",
-        "client_uri": "https://moodle.example/",
-        "logo_uri": "https://moodle.example/pix/f/moodle-256.png",
-        "tos_uri": "https://moodle.example/",
-        "policy_uri": "https://moodle.example/",
-        "software_id": "moodle",
-        "software_version": "2024100700",
-        "redirect_uris": ["https://moodle.example/admin/oauth2callback.php"],
-        "token_endpoint_auth_method": "client_secret_basic",
-        "grant_types": ["authorization_code", "refresh_token"],
-        "response_types": ["code"],
-        "scope": scopes
-    })
+    moodle_registration_to("https://moodle.example/admin/oauth2callback.php", scopes)
 }
 
 on_both_databases!(

@@ -2,12 +2,8 @@
 //! clearly marked), the push APIs keep too, whatever its proof (Data Integrity or VC-JWT).
 use crate::helpers::*;
 use crate::on_both_databases;
-use crate::platforms::{connect, form_ids, submit, Platform};
 use besace_badges::issue::{ob3_credential, BadgeSpec, DidKeyIssuer};
 use reqwest::header;
-
-const LEARNER: &str = "ana.martin@example.org";
-const UPSERT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert";
 
 fn spec(id: &str) -> BadgeSpec<'_> {
     BadgeSpec {
@@ -150,12 +146,3 @@ on_both_databases!(
         assert_eq!(app.badges().await[0]["status"], "verified");
     }
 );
-
-impl TestClient {
-    /// A server function on one badge that answers its detail.
-    async fn badge_call(&self, function: &str, id: &str) -> serde_json::Value {
-        let response = self.post_form(&format!("/api/{function}"), &[("id", id)]).await;
-        assert_eq!(response.status(), 200, "{function}");
-        response.json().await.unwrap()
-    }
-}

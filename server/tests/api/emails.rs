@@ -5,28 +5,6 @@ use crate::on_both_databases;
 use besace_core::emails::{address, verification};
 use sea_orm::{sea_query::Expr, ColumnTrait, Database, EntityTrait, PaginatorTrait, QueryFilter};
 
-impl TestClient {
-    pub async fn emails(&self) -> serde_json::Value {
-        let response = self.post_form("/api/emails", &[]).await;
-        assert_eq!(response.status(), 200);
-        response.json().await.unwrap()
-    }
-
-    pub async fn add_email(&self, email: &str) -> reqwest::Response {
-        self.post_form("/api/add_email", &[("email", email)]).await
-    }
-}
-
-impl TestApp {
-    /// The verification link of the next delivered mail, as a path.
-    pub async fn next_link(&self, to: &str) -> String {
-        let mail = self.mail.next().await;
-        assert_eq!(mail.to, [to]);
-        let link = mail.link(&format!("{}/verify-email?token=", self.address));
-        link.strip_prefix(&self.address).unwrap().to_owned()
-    }
-}
-
 fn address_of<'a>(emails: &'a serde_json::Value, email: &str) -> &'a serde_json::Value {
     emails
         .as_array()

@@ -2,15 +2,10 @@
 //! what it changed once it has committed, and the cached pages go. The three doors that
 //! used to forget: an import through the backpack API, accepting an inbox item, and a
 //! platform's new version of a badge in a published gallery.
-use crate::collections::path_of;
 use crate::helpers::*;
 use crate::on_both_databases;
-use crate::platforms::{connect, form_ids, submit, Platform};
 use besace_badges::issue::BadgeSpec;
 use reqwest::header;
-
-const LEARNER: &str = "ana.martin@example.org";
-const UPSERT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert";
 
 fn credential(id: &'static str, name: &'static str) -> Vec<u8> {
     signed_ob3(

@@ -1,12 +1,10 @@
 //! How a badge's issuer is known, said on the learner's badge page and on the recruiter's
 //! public view: by its website, only by the badge's own word (a `did:key` can take any
 //! name), or as an issuer this site vouches for (`BESACE_KNOWN_ISSUERS`).
-use crate::collections::path_of;
 use crate::helpers::*;
 use crate::on_both_databases;
 use besace_badges::issue::{BadgeSpec, DidKeyIssuer};
 
-const LEARNER: &str = "ana.martin@example.org";
 const SEED: u8 = 41;
 
 fn badge() -> Vec<u8> {

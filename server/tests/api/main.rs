@@ -1,6 +1,5 @@
 //! HTTP tests: every one runs against SQLite and PostgreSQL.
 mod helpers;
-mod smtp;
 
 mod accounts;
 mod badge_connect;

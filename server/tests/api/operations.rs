@@ -36,31 +36,3 @@ async fn an_unreachable_database_is_a_clear_error() {
         "{err:#}"
     );
 }
-
-struct TestDbArgs;
-impl TestDbArgs {
-    fn unreachable() -> besace_server::config::ServeArgs {
-        besace_server::config::ServeArgs {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            database: besace_server::config::DatabaseArgs {
-                database_url: None,
-                data_dir: std::env::temp_dir(),
-            },
-            public_url: None,
-            site_root: std::env::temp_dir(),
-            log_format: besace_server::config::LogFormat::Text,
-            rate_limit_per_ip: 10,
-            rate_limit_per_account: 10,
-            smtp_url: None,
-            mail_from: "Besace <besace@besace.test>".into(),
-            allow_private_network: false,
-            reverify_every: std::time::Duration::from_secs(24 * 3600).into(),
-            public_recheck_after: std::time::Duration::from_secs(3600).into(),
-            demo: false,
-            max_import_items: 50,
-            trusted_proxies: Vec::new(),
-            public_cache_bytes: besace_core::public_pages::DEFAULT_BUDGET,
-            known_issuers: None,
-        }
-    }
-}

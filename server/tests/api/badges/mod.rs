@@ -1,0 +1,34 @@
+//! Badges in the backpack: importing them through `POST /api/badges/import` (multipart), on
+//! both databases, with OB 3.0 fixtures made by independent tools (did:key issuers:
+//! verifiable offline), then listing, showing, checking and deleting them.
+use serde_json::Value;
+
+/// The backpack: its list and its page, filtered, sorted and paged.
+mod backpack;
+/// One badge through its own routes: its page, picture, checks and deletion.
+mod detail;
+/// Importing files, links and pasted text; what is refused.
+mod import;
+/// A badge issued to another of the learner's addresses.
+mod recipients;
+
+/// The outcome of each item of an import answer.
+fn outcomes(results: &Value) -> Vec<&str> {
+    results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect()
+}
+
+/// The names of the failed checks of one import result.
+fn failed_checks(result: &Value) -> Vec<&str> {
+    result["report"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect()
+}

@@ -1,0 +1,78 @@
+//! A badge issued to an address the learner has not verified yet goes in once it is.
+use super::{failed_checks, outcomes};
+use crate::helpers::*;
+use crate::on_both_databases;
+
+/// A genuine OB 3.0 badge (eddsa-rdfc-2022, did:key: verifiable offline) naming its
+/// recipient's address in clear, as some issuers do.
+fn badge_issued_in_clear_to(email: &str) -> Vec<u8> {
+    use besace_badges::issue::{BadgeSpec, Target};
+    signed_ob3(
+        3,
+        &BadgeSpec {
+            id: "urn:uuid:7a2b0c1d-0000-4000-8000-000000000010",
+            issuer_name: "Lycée professionnel Démo",
+            issuer_url: "https://lycee.besace.test",
+            achievement_id: "https://lycee.besace.test/badges/remplir-un-formulaire",
+            name: "Remplir un formulaire",
+            description: "Remplit un formulaire administratif sans aide.",
+            criteria: "Trois formulaires remplis sans erreur.",
+            image_url: "https://lycee.besace.test/badges/remplir-un-formulaire.png",
+            recipient_email: email,
+            salt: None,
+            valid_from: "2026-02-02T09:00:00Z",
+            issuer_email: Some("contact@lycee.besace.test"),
+            alignments: &[Target {
+                name: "Compléter un document administratif",
+                url: "https://lycee.besace.test/referentiel#formulaires",
+                framework: "Référentiel Démo",
+                code: "ADM-2",
+            }],
+            ..Default::default()
+        },
+    )
+}
+
+on_both_databases!(
+    a_badge_for_another_address_goes_in_once_that_address_is_verified,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        let badge = badge_issued_in_clear_to("Marie@Ecole.fr");
+        let (_, body) = app.import(&[("marie.json", badge.clone())]).await;
+        assert_eq!(outcomes(&body), ["refused"], "{body}");
+        assert_eq!(failed_checks(&body["results"][0]), ["recipient"]);
+        assert_eq!(body["results"][0]["issued_to"], "marie@ecole.fr");
+
+        // What the import page's button does: add the address; the learner follows the link.
+        let response = app.add_email("marie@ecole.fr").await;
+        assert!(response.status().is_success(), "{}", response.status());
+        let (_, body) = app.import(&[("marie.json", badge.clone())]).await;
+        assert_eq!(
+            outcomes(&body),
+            ["refused"],
+            "an unverified address does not count"
+        );
+        let link = app.next_link("marie@ecole.fr").await;
+        assert_eq!(
+            location_of(&app.follow_link(&link).await),
+            "/verify-email?confirmed"
+        );
+        let (_, body) = app.import(&[("marie.json", badge)]).await;
+        assert_eq!(outcomes(&body), ["added"], "{body}");
+        assert_eq!(body["results"][0]["badge"]["name"], "Remplir un formulaire");
+
+        // Its page tells who to contact at the issuer and which skill it stands for.
+        let id = body["results"][0]["badge"]["id"].to_string();
+        let (status, html) = app.get_html(&format!("/badges/{id}")).await;
+        assert_eq!(status, 200);
+        for shown in [
+            "contact@lycee.besace.test",
+            "Compléter un document administratif",
+            "Référentiel Démo · ADM-2",
+            "https://lycee.besace.test/referentiel#formulaires",
+        ] {
+            assert!(html.contains(shown), "{shown} missing from the badge page");
+        }
+    }
+);

@@ -34,6 +34,8 @@ pub mod report;
 mod schema;
 pub mod svg;
 mod terms;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod verify;
 
 pub use command::{verify_request, Verdict, VerifyRequest};

@@ -171,15 +171,25 @@ impl ClientMetadata {
                 return Err(metadata("response_types may only be code"));
             }
         }
+        // RFC 7591 §2: the server may register fewer scopes than asked. Scopes Besace does
+        // not offer (`offline_access`, another API's) are dropped; asking for none it offers
+        // is refused.
         let scopes: Vec<String> = match request.scope.as_deref().map(str::trim) {
             None | Some("") => offered.iter().map(|s| (*s).to_owned()).collect(),
-            Some(asked) => asked.split_whitespace().map(str::to_owned).collect(),
+            Some(asked) => {
+                let kept: Vec<String> = asked
+                    .split_whitespace()
+                    .filter(|scope| offered.contains(scope))
+                    .map(str::to_owned)
+                    .collect();
+                if kept.is_empty() {
+                    return Err(RegistrationError::Metadata(format!(
+                        "none of the scopes asked ({asked}) is offered"
+                    )));
+                }
+                kept
+            }
         };
-        if let Some(unknown) = scopes.iter().find(|s| !offered.contains(&s.as_str())) {
-            return Err(RegistrationError::Metadata(format!(
-                "scope {unknown} is not offered"
-            )));
-        }
         Ok(Self {
             name,
             client_uri: optional_web_uri(request.client_uri, "client_uri")?,

@@ -13,7 +13,7 @@ use axum::{
     extract::{rejection::JsonRejection, ConnectInfo, DefaultBodyLimit, Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{any, get, post},
     Json, Router,
 };
 use besace_badges::{CheckId, FetchKind, Fetcher, Lang, Report};
@@ -33,18 +33,41 @@ pub const REGISTRATION_PATH: &str = "/o/register";
 /// Where the Badge Connect API (assertions, profile) lives.
 pub const API_BASE_PATH: &str = "/ims/ob/v2p1";
 
+/// Any other path or method under the API base answers the status object, never a page.
 pub fn routes() -> Router<ServerState> {
-    Router::new()
-        .route(DISCOVERY_PATH, get(discovery))
-        .route(REGISTRATION_PATH, post(register))
+    let api = Router::new()
         .route(
-            "/ims/ob/v2p1/assertions",
+            "/assertions",
             get(list_assertions)
                 .post(push_assertion)
+                .fallback(wrong_method)
                 // A whole badge, whose image may be a data URI, plus the JSON around it.
                 .layer(DefaultBodyLimit::max(2 * MAX_IMPORT_BYTES)),
         )
-        .route("/ims/ob/v2p1/profile", get(profile))
+        .route("/profile", get(profile).fallback(wrong_method))
+        .fallback(unknown_path);
+    Router::new()
+        .route(DISCOVERY_PATH, get(discovery))
+        .route(REGISTRATION_PATH, post(register))
+        .route(API_BASE_PATH, any(unknown_path))
+        .route(&format!("{API_BASE_PATH}/"), any(unknown_path))
+        .nest(API_BASE_PATH, api)
+}
+
+async fn unknown_path() -> ConnectError {
+    ConnectError::new(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "no such endpoint in the Badge Connect API",
+    )
+}
+
+async fn wrong_method() -> ConnectError {
+    ConnectError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "this endpoint does not take that method",
+    )
 }
 
 /// The Badge Connect manifest: Moodle turns every `…Url` key into an OAuth endpoint and

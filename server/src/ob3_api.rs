@@ -13,7 +13,7 @@ use axum::{
     extract::{DefaultBodyLimit, Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{any, get},
     Json, Router,
 };
 use besace_badges::Lang;
@@ -28,16 +28,44 @@ use serde_json::{json, Value};
 pub const API_BASE_PATH: &str = "/ims/ob/v3p0";
 pub const DISCOVERY_PATH: &str = "/ims/ob/v3p0/discovery";
 
+/// The API's paths, as 1EdTech's OpenAPI file names them under `servers[0].url`; any other
+/// path or method under the API base answers the API's own JSON error, never a page.
 pub fn routes() -> Router<ServerState> {
-    Router::new()
-        .route(DISCOVERY_PATH, get(discovery))
+    let api = Router::new()
+        .route("/discovery", get(discovery).fallback(wrong_method))
         .route(
-            "/ims/ob/v3p0/credentials",
+            "/credentials",
             get(list_credentials)
                 .post(upsert_credential)
+                .fallback(wrong_method)
                 .layer(DefaultBodyLimit::max(2 * MAX_IMPORT_BYTES)),
         )
-        .route("/ims/ob/v3p0/profile", get(profile).put(update_profile))
+        .route(
+            "/profile",
+            get(profile).put(update_profile).fallback(wrong_method),
+        )
+        .fallback(unknown_path);
+    // The base itself, with or without its slash, is no endpoint either.
+    Router::new()
+        .route(API_BASE_PATH, any(unknown_path))
+        .route(&format!("{API_BASE_PATH}/"), any(unknown_path))
+        .nest(API_BASE_PATH, api)
+}
+
+async fn unknown_path() -> Ob3Error {
+    Ob3Error::new(
+        StatusCode::NOT_FOUND,
+        "unknownobject",
+        "no such endpoint in the OB 3.0 API",
+    )
+}
+
+async fn wrong_method() -> Ob3Error {
+    Ob3Error::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "invalid_data",
+        "this endpoint does not take that method",
+    )
 }
 
 /// The Service Description Document: a profiled OpenAPI 3.0 document naming the OAuth

@@ -65,21 +65,7 @@ pub struct BadgeSummary {
 
 impl From<&Badge> for BadgeSummary {
     fn from(badge: &Badge) -> Self {
-        Self {
-            id: badge.id,
-            name: badge.name.clone(),
-            issuer_name: badge.issuer_name.clone(),
-            issued_on: badge.issued_on,
-            expires_at: badge.expires_at,
-            status: badge.status,
-            spec: badge.spec,
-            original_sha256: badge.original_sha256.clone(),
-            original_media_type: badge.original_media_type.clone(),
-            image_sha256: badge.image_sha256.clone(),
-            verified_at: badge.verified_at,
-            created_at: badge.created_at,
-            issuer_id: badge.issuer_id.clone(),
-        }
+        (&BadgeRecord::from(badge)).into()
     }
 }
 

@@ -1,10 +1,9 @@
 //! `besace verify`: arguments, exit codes (0 valid, 1 invalid, 2 unreadable/usage) and output.
 //! The badges are the verification library's fixtures (`badges/fixtures`).
-mod common;
 
+use besace_badges::testing::*;
 use besace_server::verify_cli::{verify_with, VerifyArgs, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
 use clap::Parser;
-use common::*;
 
 #[derive(Parser)]
 struct Cli {

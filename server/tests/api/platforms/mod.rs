@@ -5,6 +5,8 @@
 //! site is `helpers::sites::moodle_site`.
 use crate::helpers::{signed_ob3, LEARNER};
 
+/// OB 3.0 Host conformance around the calls: scopes at registration, JSON everywhere.
+mod host_conformance;
 /// Moodle's Badge Connect push and the whole Open Badges 2.1 round trip.
 mod moodle;
 /// OAuth refusals: codes, tokens, scopes, replays, and what they revoke.

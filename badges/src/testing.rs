@@ -1,17 +1,39 @@
-//! Test support, from the verification library's tests (`badges/tests/common`): a fetcher
-//! serving the fixture documents, and a real HTTP server on 127.0.0.1 for hosted badges.
+//! Test support for this library's tests and the `besace verify` tests (feature
+//! `testing`, never on a release path): a fetcher serving the fixture documents, and a
+//! real HTTP server on 127.0.0.1 for hosted badges.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use besace_badges::{BoxFuture, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, Limits};
+use crate::{
+    BoxFuture, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, Limits, Report, VerifyOptions,
+};
+use chrono::{DateTime, Utc};
 
 pub const LEARNER: &str = "ana.martin@example.org";
 
-/// The library's fixtures, next to this crate.
+/// The library's fixtures (`badges/fixtures`), wherever the caller's crate is.
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../badges/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+pub fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(fixtures().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// "Now" for every fixture test: after issue, before the valid badges expire.
+pub fn at() -> DateTime<Utc> {
+    "2026-06-01T00:00:00Z".parse().unwrap()
+}
+
+pub fn opts(recipients: &[&str]) -> VerifyOptions {
+    VerifyOptions {
+        recipients: recipients.iter().map(|s| s.to_string()).collect(),
+        now: Some(at()),
+        limits: Limits::default(),
+        distrusted_issuers: Vec::new(),
+    }
 }
 
 #[derive(Clone)]
@@ -68,6 +90,12 @@ pub struct MapFetcher {
 impl MapFetcher {
     pub fn new() -> Self {
         Self { routes: routes() }
+    }
+}
+
+impl Default for MapFetcher {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -221,4 +249,14 @@ impl Fetcher for LocalFetcher {
             Ok(resp)
         })
     }
+}
+
+/// Verifies a fixture file with the in-memory fetcher.
+pub async fn verify(rel: &str, recipients: &[&str]) -> Report {
+    crate::verify_bytes(&read(rel), &MapFetcher::new(), &opts(recipients)).await
+}
+
+/// Ids of the failed checks.
+pub fn failed(r: &Report) -> Vec<&'static str> {
+    r.checks.iter().filter(|c| !c.ok).map(|c| c.id.as_str()).collect()
 }

@@ -147,7 +147,7 @@ fn entry(badge: &badges::BadgeSummary) -> wire::BadgeEntry {
         issued_on: badge.issued_on.map(wire::rfc3339),
         expires: badge.expires_at.map(wire::rfc3339),
         status: badge.status.into(),
-        spec: badge.spec.into(),
+        spec: Some(badge.spec.into()),
         sha256: badge.original_sha256.clone(),
         media_type: badge.original_media_type.clone(),
         image: badge.image_url(),

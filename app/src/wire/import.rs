@@ -8,16 +8,17 @@ pub struct ImportAnswer {
     pub results: Vec<ImportResult>,
 }
 
-/// What became of one field: its file name (or `url`, `text`) and the outcome.
+/// What became of one field: its file name (or `url`, `text`) and the outcome. On the wire
+/// it is one flat object, `{"file", "outcome", …}` (written through [`FlatResult`]: plain
+/// fields keep the island's wasm small, where a tagged, flattened enum would not).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "FlatResult", try_from = "FlatResult")]
 pub struct ImportResult {
     pub file: String,
-    #[serde(flatten)]
     pub outcome: ImportOutcome,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ImportOutcome {
     Added {
         badge: BadgeEntry,
@@ -40,23 +41,133 @@ pub enum ImportOutcome {
     },
 }
 
-/// A badge as the backpack API lists it (`GET /api/badges`) and as an import adds it.
+/// The names of the outcomes on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeName {
+    Added,
+    Already,
+    Refused,
+    TooLarge,
+}
+
+/// [`ImportResult`] as JSON: each outcome fills its own fields.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct FlatResult {
+    file: String,
+    outcome: Option<OutcomeName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    badge: Option<BadgeEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    badge_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    report: Option<RefusalReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wrong_recipient: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    awaiting_confirmation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issued_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_bytes: Option<usize>,
+}
+
+impl From<ImportResult> for FlatResult {
+    fn from(result: ImportResult) -> Self {
+        let file = result.file;
+        match result.outcome {
+            ImportOutcome::Added { badge } => Self {
+                file,
+                outcome: Some(OutcomeName::Added),
+                badge: Some(badge),
+                ..Default::default()
+            },
+            ImportOutcome::Already { badge_id } => Self {
+                file,
+                outcome: Some(OutcomeName::Already),
+                badge_id: Some(badge_id),
+                ..Default::default()
+            },
+            ImportOutcome::Refused {
+                report,
+                wrong_recipient,
+                awaiting_confirmation,
+                issued_to,
+            } => Self {
+                file,
+                outcome: Some(OutcomeName::Refused),
+                report: Some(report),
+                wrong_recipient: Some(wrong_recipient),
+                awaiting_confirmation,
+                issued_to,
+                ..Default::default()
+            },
+            ImportOutcome::TooLarge { max_bytes } => Self {
+                file,
+                outcome: Some(OutcomeName::TooLarge),
+                max_bytes: Some(max_bytes),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+impl TryFrom<FlatResult> for ImportResult {
+    type Error = &'static str;
+
+    fn try_from(flat: FlatResult) -> Result<Self, Self::Error> {
+        let outcome = match flat.outcome {
+            Some(OutcomeName::Added) => ImportOutcome::Added {
+                badge: flat.badge.ok_or("an added badge comes with its badge")?,
+            },
+            Some(OutcomeName::Already) => ImportOutcome::Already {
+                badge_id: flat.badge_id.ok_or("already there comes with the badge's id")?,
+            },
+            Some(OutcomeName::Refused) => ImportOutcome::Refused {
+                report: flat.report.ok_or("a refusal comes with its report")?,
+                wrong_recipient: flat.wrong_recipient.unwrap_or(false),
+                awaiting_confirmation: flat.awaiting_confirmation,
+                issued_to: flat.issued_to,
+            },
+            Some(OutcomeName::TooLarge) => ImportOutcome::TooLarge {
+                max_bytes: flat.max_bytes.unwrap_or_default(),
+            },
+            None => return Err("outcome is missing"),
+        };
+        Ok(Self {
+            file: flat.file,
+            outcome,
+        })
+    }
+}
+
+/// A badge as the backpack API lists it (`GET /api/badges`) and as an import adds it. The
+/// island reads only what it shows (id, name, status, picture): the rest is not even
+/// deserialised in the wasm, to keep it small (docs/PERFORMANCE.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BadgeEntry {
     pub id: i64,
     pub name: String,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub issuer: String,
-    /// Times are RFC 3339 in UTC, as [`rfc3339`] writes them (text on the wire: the island
-    /// never reads them, and parsing dates would weigh on the wasm).
+    /// Times are RFC 3339 in UTC, as [`rfc3339`] writes them (text on the wire: parsing
+    /// dates would weigh on the wasm).
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub issued_on: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub expires: Option<String>,
     pub status: Status,
-    pub spec: Format,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
+    pub spec: Option<Format>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub sha256: String,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub media_type: String,
     /// The owner-only image URL, when the badge has a picture.
     pub image: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub verified_at: String,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub received_at: String,
 }
 
@@ -67,21 +178,30 @@ pub fn rfc3339(time: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// The verification report of a refused badge, in the page's language (docs/CONTRACTS.md).
+/// The island reads only the checks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RefusalReport {
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub valid: bool,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub spec: Option<Format>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub method: Option<Proof>,
     pub checks: Vec<ReportCheck>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub errors: Vec<String>,
-    /// The rest of the report (`recipient`, `badge`), as the contract describes it: the
-    /// island does not read it.
-    #[serde(flatten)]
-    pub rest: serde_json::Map<String, serde_json::Value>,
+    /// The rest of the report (`recipient`, `badge`), as the contract describes it.
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<serde_json::Value>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportCheck {
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub id: String,
     pub ok: bool,
     pub message: String,
@@ -112,12 +232,8 @@ impl RefusalReport {
                 })
                 .collect(),
             errors: report.errors(lang),
-            rest: [
-                ("recipient".to_owned(), json(&report.recipient)),
-                ("badge".to_owned(), json(&report.badge)),
-            ]
-            .into_iter()
-            .collect(),
+            recipient: Some(json(&report.recipient)),
+            badge: Some(json(&report.badge)),
         }
     }
 }
@@ -143,7 +259,8 @@ mod tests {
                     method: None,
                     checks: vec![],
                     errors: vec!["x".into()],
-                    rest: Default::default(),
+                    recipient: None,
+                    badge: None,
                 },
                 wrong_recipient: true,
                 awaiting_confirmation: None,

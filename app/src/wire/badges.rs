@@ -227,49 +227,75 @@ pub struct HistoryLine {
 }
 
 /// Everything the badge page shows. Text is the issuer's (escaped by the views); links are
-/// kept only when they are http(s).
+/// kept only when they are http(s). The page is rendered on the server; the wasm only gets
+/// one back from "check again" and "renew", which reload the page, so it reads just the
+/// badge's id and state (the rest is not deserialised there: docs/PERFORMANCE.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BadgeDetail {
     pub id: i64,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub name: String,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub description: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub image: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub criteria_url: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub criteria_narrative: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub issuer_name: String,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub issuer_url: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub issuer_email: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub issuer_standing: IssuerStanding,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub issued_on: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub expires: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub evidence: Vec<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub tags: Vec<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub alignments: Vec<AlignmentLine>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub endorsements: Vec<EndorsementLine>,
     /// Expired or revoked, and the issuer offers a renewed version (OB 3.0 refreshService).
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub renewable: bool,
     pub status: Status,
     /// Its version, and how it was checked.
     pub spec: Format,
     pub method: Option<Proof>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub recipient: Option<String>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub checks: Vec<CheckLine>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub verified_at: String,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub received_at: String,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub history: Vec<HistoryLine>,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub original_url: String,
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub original_sha256: String,
 }
 
 /// How a badge's issuer is known, in the words a recruiter reads: a signature proves who
 /// holds a key, not who the issuer is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IssuerStanding {
     /// Listed by this site's operator (`BESACE_KNOWN_ISSUERS`), under this name.
     Known { name: String },
     /// By its domain: the badge is bound to this site of the issuer's.
     Domain { domain: String },
-    /// Only by what the badge says of itself.
+    /// Only by what the badge says of itself (and what a reader that did not read it assumes).
+    #[default]
     SelfAsserted,
 }
 

@@ -91,17 +91,19 @@ async fn discovery(State(state): State<AppState>) -> Response {
             "x-imssf-privacyPolicyUrl": format!("{base}/"),
             "x-imssf-image": format!("{base}/favicon.svg"),
         },
-        "servers": [{ "url": base.to_string(), "description": "Besace" }],
+        // The layout of 1EdTech's OpenAPI file: the API base in `servers[0].url`, the paths
+        // under it, so a client generated from that file calls the right URLs.
+        "servers": [{ "url": format!("{base}{API_BASE_PATH}"), "description": "Besace" }],
         "paths": {
-            "/ims/ob/v3p0/credentials": {
+            "/credentials": {
                 "get": { "operationId": "getCredentials", "security": [{ "OAuth2ACG": [ReadCredentials::URI] }] },
                 "post": { "operationId": "upsertCredential", "security": [{ "OAuth2ACG": [UpsertCredential::URI] }] },
             },
-            "/ims/ob/v3p0/profile": {
+            "/profile": {
                 "get": { "operationId": "getProfile", "security": [{ "OAuth2ACG": [ReadProfile::URI] }] },
                 "put": { "operationId": "putProfile", "security": [{ "OAuth2ACG": [UpdateProfile::URI] }] },
             },
-            "/ims/ob/v3p0/discovery": { "get": { "operationId": "getServiceDescription" } },
+            "/discovery": { "get": { "operationId": "getServiceDescription" } },
         },
         "components": {
             "securitySchemes": {

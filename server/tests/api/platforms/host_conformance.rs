@@ -107,6 +107,59 @@ on_both_databases!(
     }
 );
 
+on_both_databases!(
+    the_service_description_keeps_the_openapi_files_layout,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        let document: Value = app
+            .client
+            .get(app.url("/ims/ob/v3p0/discovery"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        // A client generated from 1EdTech's OpenAPI file joins `servers[0].url` and a path.
+        let server = document["servers"][0]["url"].as_str().unwrap();
+        assert!(server.ends_with("/ims/ob/v3p0"), "{server}");
+        for (path, method, operation) in [
+            ("/credentials", "get", "getCredentials"),
+            ("/credentials", "post", "upsertCredential"),
+            ("/profile", "get", "getProfile"),
+            ("/profile", "put", "putProfile"),
+            ("/discovery", "get", "getServiceDescription"),
+        ] {
+            assert_eq!(
+                document["paths"][path][method]["operationId"], operation,
+                "{path} {method}"
+            );
+        }
+        let again = app
+            .client
+            .get(format!("{server}/discovery"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            again.status(),
+            200,
+            "the description answers at servers[0].url + /discovery"
+        );
+        let credentials = app
+            .client
+            .get(format!("{server}/credentials"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            credentials.status(),
+            401,
+            "the API answers at servers[0].url + /credentials"
+        );
+    }
+);
+
 fn content_type(response: &reqwest::Response) -> String {
     response
         .headers()

@@ -170,6 +170,111 @@ pub async fn list(db: &DatabaseConnection, user_id: i64) -> Result<Vec<InboxItem
         .await
 }
 
+/// What an API lists to a platform: the learner's badges of these specs and, still waiting
+/// in the inbox, those this very platform sent (a Host returns what it accepted at once),
+/// newest first, as their original bytes, and how many there are in all. At most six
+/// queries, whatever the page: counts, ids and times, then the originals of the page only.
+pub async fn api_listing(
+    db: &DatabaseConnection,
+    access: ApiListing<'_>,
+) -> Result<(Vec<Vec<u8>>, u64), DbErr> {
+    use sea_orm::QuerySelect;
+    let window = access.offset + access.limit;
+    let mut kept = badges::entity::Entity::find()
+        .select_only()
+        .column(badges::entity::Column::Id)
+        .column(badges::entity::Column::CreatedAt)
+        .filter(badges::entity::Column::UserId.eq(access.user_id))
+        .filter(badges::entity::Column::Spec.is_in(access.specs.iter().copied()));
+    let mut waiting = entity::Entity::find()
+        .select_only()
+        .column(entity::Column::Id)
+        .column(entity::Column::ReceivedAt)
+        .filter(entity::Column::UserId.eq(access.user_id))
+        .filter(entity::Column::ClientId.eq(access.client_id))
+        .filter(entity::Column::Spec.is_in(access.specs.iter().copied()));
+    if let Some(since) = access.since {
+        kept = kept.filter(badges::entity::Column::CreatedAt.gte(since));
+        waiting = waiting.filter(entity::Column::ReceivedAt.gte(since));
+    }
+    let total = kept.clone().count(db).await? + waiting.clone().count(db).await?;
+    let kept: Vec<(i64, DateTime<Utc>)> = kept
+        .order_by_desc(badges::entity::Column::CreatedAt)
+        .order_by_desc(badges::entity::Column::Id)
+        .limit(window)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let waiting: Vec<(i64, DateTime<Utc>)> = waiting
+        .order_by_desc(entity::Column::ReceivedAt)
+        .order_by_desc(entity::Column::Id)
+        .limit(window)
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Both lists newest first: merge, then keep the page.
+    let mut page: Vec<(DateTime<Utc>, bool, i64)> = kept
+        .into_iter()
+        .map(|(id, at)| (at, false, id))
+        .chain(waiting.into_iter().map(|(id, at)| (at, true, id)))
+        .collect();
+    page.sort_by(|a, b| b.cmp(a));
+    let page: Vec<(bool, i64)> = page
+        .into_iter()
+        .skip(access.offset as usize)
+        .take(access.limit as usize)
+        .map(|(_, in_inbox, id)| (in_inbox, id))
+        .collect();
+    let kept_ids: Vec<i64> = page
+        .iter()
+        .filter(|(inbox, _)| !inbox)
+        .map(|(_, id)| *id)
+        .collect();
+    let waiting_ids: Vec<i64> = page
+        .iter()
+        .filter(|(inbox, _)| *inbox)
+        .map(|(_, id)| *id)
+        .collect();
+    let mut originals: std::collections::HashMap<(bool, i64), Vec<u8>> = Default::default();
+    if !kept_ids.is_empty() {
+        let rows: Vec<(i64, Vec<u8>)> = badges::entity::Entity::find()
+            .select_only()
+            .column(badges::entity::Column::Id)
+            .column(badges::entity::Column::Original)
+            .filter(badges::entity::Column::Id.is_in(kept_ids))
+            .into_tuple()
+            .all(db)
+            .await?;
+        originals.extend(rows.into_iter().map(|(id, bytes)| ((false, id), bytes)));
+    }
+    if !waiting_ids.is_empty() {
+        let rows: Vec<(i64, Vec<u8>)> = entity::Entity::find()
+            .select_only()
+            .column(entity::Column::Id)
+            .column(entity::Column::Original)
+            .filter(entity::Column::Id.is_in(waiting_ids))
+            .into_tuple()
+            .all(db)
+            .await?;
+        originals.extend(rows.into_iter().map(|(id, bytes)| ((true, id), bytes)));
+    }
+    Ok((
+        page.iter().filter_map(|key| originals.remove(key)).collect(),
+        total,
+    ))
+}
+
+/// Whose badges an API call lists, which ones, and which page.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiListing<'a> {
+    pub user_id: i64,
+    pub client_id: i64,
+    pub specs: &'a [badges::BadgeSpec],
+    pub since: Option<DateTime<Utc>>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
 pub async fn count(db: &DatabaseConnection, user_id: i64) -> Result<u64, DbErr> {
     entity::Entity::find()
         .filter(entity::Column::UserId.eq(user_id))

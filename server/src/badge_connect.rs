@@ -378,7 +378,7 @@ async fn list_assertions(
         limit,
     )
     .await?;
-    let (assertions, signed) = portable(&rows);
+    let (assertions, signed) = portable(rows.iter().map(|badge| badge.original.as_slice()));
     let mut response = api_answer(
         StatusCode::OK,
         "OK",

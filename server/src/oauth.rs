@@ -362,12 +362,27 @@ impl ListParams {
 
 /// The stored originals of some badges as the APIs hand them back: JSON documents and
 /// compact JWS (baked images give what they carry; a bare URL gives nothing).
-pub fn portable(badges: &[besace_core::badges::Badge]) -> (Vec<serde_json::Value>, Vec<String>) {
+pub fn portable<'a>(
+    originals: impl IntoIterator<Item = &'a [u8]>,
+) -> (Vec<Box<serde_json::value::RawValue>>, Vec<String>) {
     let (mut documents, mut compact) = (Vec::new(), Vec::new());
-    for badge in badges {
-        match besace_badges::extract(&badge.original, &Default::default()).map(|found| found.payload) {
-            Ok(besace_badges::Payload::Json(json)) => documents.push(json),
-            Ok(besace_badges::Payload::Jws(jws)) => compact.push(jws),
+    for original in originals {
+        match besace_badges::extract(original, &Default::default()) {
+            // A JSON file goes out byte for byte, as the platform sent it.
+            Ok(found) if found.container == besace_badges::Container::Json => {
+                let raw = std::str::from_utf8(original)
+                    .ok()
+                    .and_then(|text| serde_json::value::RawValue::from_string(text.trim().to_owned()).ok());
+                documents.extend(raw);
+            }
+            Ok(besace_badges::Extracted {
+                payload: besace_badges::Payload::Json(json),
+                ..
+            }) => documents.extend(serde_json::value::to_raw_value(&json).ok()),
+            Ok(besace_badges::Extracted {
+                payload: besace_badges::Payload::Jws(jws),
+                ..
+            }) => compact.push(jws),
             _ => {}
         }
     }

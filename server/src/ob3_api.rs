@@ -227,24 +227,37 @@ async fn list_credentials(
         .since()
         .map_err(|_| Ob3Error::invalid("invalid_query_parameter", "since must be an RFC 3339 date-time"))?;
     let (limit, offset) = (params.limit(), params.offset());
-    let (rows, total) = badges::api_page(
-        &state.db,
-        access.user_id,
-        &[badges::BadgeSpec::Ob3],
+    // What this platform upserted is returned at once, still waiting in the inbox or not.
+    let listing = inbox::ApiListing {
+        user_id: access.user_id,
+        client_id: access.client_id,
+        specs: &[badges::BadgeSpec::Ob3],
         since,
         offset,
         limit,
-    )
-    .await?;
-    let (credentials, compact) = portable(&rows);
+    };
+    let (originals, total) = inbox::api_listing(&state.db, listing).await?;
+    let (credentials, compact) = portable(originals.iter().map(Vec::as_slice));
     let mut response = (
         [(header::CACHE_CONTROL, "no-store")],
-        Json(json!({ "credential": credentials, "compactJwsString": compact })),
+        Json(CredentialsPage {
+            credential: credentials,
+            compact_jws_string: compact,
+        }),
     )
         .into_response();
     let base = format!("{}{API_BASE_PATH}/credentials", state.public_url);
     add_pagination(&mut response, &base, limit, offset, total);
     Ok(response)
+}
+
+/// `GetOpenBadgeCredentialsResponse`: JSON credentials as they were sent (raw, so byte for
+/// byte), VC-JWTs as compact strings.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialsPage {
+    credential: Vec<Box<serde_json::value::RawValue>>,
+    compact_jws_string: Vec<String>,
 }
 
 /// `POST /ims/ob/v3p0/credentials`: a credential as JSON, or a VC-JWT as `text/plain`.

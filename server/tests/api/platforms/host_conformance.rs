@@ -160,6 +160,51 @@ on_both_databases!(
     }
 );
 
+on_both_databases!(
+    an_upserted_credential_is_listed_at_once_byte_for_byte_to_its_platform_only,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        let scopes = format!("{OB30_READ} https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert");
+        let platform = Platform::register_ob30(&app).await;
+        let tokens = connect(&platform, &app, &scopes).await;
+        let other = Platform::register_ob30(&app).await;
+        let other_tokens = connect(&other, &app, &scopes).await;
+        let credentials = app.url("/ims/ob/v3p0/credentials");
+        let list = |http: &reqwest::Client, token: &str| http.get(&credentials).bearer_auth(token).send();
+
+        // The conformance check: upsert, then get, with the same token.
+        let credential = fixture("di-didkey.json");
+        let response = platform
+            .http
+            .post(&credentials)
+            .bearer_auth(&tokens.access)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(credential.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let response = list(&platform.http, &tokens.access).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["x-total-count"], "1");
+        let body = response.text().await.unwrap();
+        let sent = String::from_utf8(credential).unwrap();
+        assert!(
+            body.contains(sent.trim()),
+            "the credential comes back byte for byte: {body}"
+        );
+        let listed: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(listed["credential"].as_array().unwrap().len(), 1);
+
+        // Another platform of the same learner does not see what is still waiting.
+        let response = list(&other.http, &other_tokens.access).await.unwrap();
+        assert_eq!(response.headers()["x-total-count"], "0");
+        let listed: Value = response.json().await.unwrap();
+        assert_eq!(listed["credential"].as_array().unwrap().len(), 0);
+    }
+);
+
 fn content_type(response: &reqwest::Response) -> String {
     response
         .headers()

@@ -20,7 +20,7 @@ use axum::{
 use besace_badges::Lang;
 use besace_core::{
     badges::{self, BadgeSummary},
-    collections::{self, Collection},
+    collections,
     profiles::{self, ProfileMode},
     public_pages::CachedPage,
     showcases, AppState,
@@ -177,7 +177,7 @@ struct Showcase {
 type Found<T> = Result<Option<T>, sea_orm::DbErr>;
 
 async fn collection_showcase(state: &AppState, token: &str) -> Found<Showcase> {
-    Ok(published(state, token)
+    Ok(showcases::published(&state.db, token)
         .await?
         .map(|(collection, owner)| Showcase {
             user_id: collection.user_id,
@@ -372,14 +372,6 @@ async fn cached_or(
         Ok(None) => missing(),
         Err(err) => internal(err),
     }
-}
-
-/// The collection behind a token and its owner's display name, if it is published.
-pub(crate) async fn published(
-    state: &AppState,
-    token: &str,
-) -> Result<Option<(Collection, String)>, sea_orm::DbErr> {
-    showcases::published(&state.db, token).await
 }
 
 /// Badge `id`, if the showcase shows it.

@@ -3,7 +3,7 @@
 //! e-portfolio and blog tools can embed it, and a QR code of its link for printed CVs
 //! (`/g/{token}/qr.svg`, `/g/{token}/qr.png`). Same rules as the page: published only,
 //! never an e-mail address, forgotten from the cache when the owner changes anything.
-use crate::gallery::{cached_or_build, not_found_plain, published};
+use crate::gallery::{cached_or_build, not_found_plain};
 use crate::startup::ServerState;
 use app::badges::http_link;
 use app::public::escape;
@@ -15,6 +15,7 @@ use axum::{
     Json, Router,
 };
 use besace_badges::Lang;
+use besace_core::showcases::published;
 use besace_core::{badges, collections, public_pages::CachedPage, AppState};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -115,7 +116,7 @@ async fn oembed(State(state): State<AppState>, Query(query): Query<OembedQuery>)
         return not_found_plain();
     };
     let token = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let Ok(Some((collection, owner))) = published(&state, token).await else {
+    let Ok(Some((collection, owner))) = published(&state.db, token).await else {
         return not_found_plain();
     };
     let width = query.maxwidth.unwrap_or(640).clamp(240, 1200);
@@ -170,7 +171,7 @@ async fn qr_png(State(state): State<AppState>, Path(token): Path<String>, header
 async fn qr(state: AppState, token: String, headers: HeaderMap, media_type: &'static str) -> Response {
     let key = format!("q/{token}/{media_type}");
     cached_or_build(&state, key, &headers, async {
-        let Some((collection, _)) = published(&state, &token).await? else {
+        let Some((collection, _)) = published(&state.db, &token).await? else {
             return Ok(None);
         };
         let link = format!("{}/g/{token}", state.public_url);

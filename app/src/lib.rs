@@ -16,6 +16,7 @@ pub mod emails;
 pub mod error;
 pub mod platforms;
 pub mod profile;
+pub mod site_access;
 pub use error::AppError;
 mod layout;
 mod pages;

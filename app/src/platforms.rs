@@ -25,12 +25,20 @@ pub enum Permission {
     SendBadges,
     ReadProfile,
     UpdateProfile,
+    /// A platform password's site: list the published collections and their badges.
+    ListPublished,
+    /// A platform password's site: list every collection and its badges.
+    ListAll,
 }
 
 impl Permission {
     pub fn of_scope(scope: &str) -> Option<Self> {
         let name = scope.rsplit('/').next()?;
         match name {
+            "rw:backpack" => Some(Self::SendBadges),
+            "r:profile" => Some(Self::ReadProfile),
+            "besace:collections.published" => Some(Self::ListPublished),
+            "besace:collections.all" => Some(Self::ListAll),
             "assertion.readonly" | "credential.readonly" => Some(Self::ReadBadges),
             "assertion.create" | "credential.upsert" => Some(Self::SendBadges),
             "profile.readonly" => Some(Self::ReadProfile),
@@ -75,6 +83,8 @@ pub struct PlatformEntry {
     pub connected_on: String,
     pub last_used_on: Option<String>,
     pub permissions: Vec<Permission>,
+    /// Connected with a platform password (rather than through a consent page).
+    pub with_password: bool,
     /// Badges it pushed that are now in the backpack: id and name.
     pub pushed: Vec<(i64, String)>,
     pub waiting: u64,
@@ -261,6 +271,7 @@ pub async fn my_platforms() -> Result<Vec<PlatformEntry>, AppError> {
         let waiting = inbox::count_from(&state.db, user.id, client.id)
             .await
             .map_err(internal)?;
+        let with_password = oauth::passwords::is_password_client(&client);
         entries.push(PlatformEntry {
             id: grant.id,
             name: client.name,
@@ -268,6 +279,7 @@ pub async fn my_platforms() -> Result<Vec<PlatformEntry>, AppError> {
             connected_on: day(grant.created_at),
             last_used_on: grant.last_used_at.map(day),
             permissions: Permission::of_scopes(grant.scope.split_whitespace()),
+            with_password,
             pushed,
             waiting,
         });

@@ -102,7 +102,7 @@ pub async fn add(
 }
 
 /// The learner who verified this address, if any.
-async fn verified_owner(db: &impl ConnectionTrait, email: &Email) -> Result<Option<i64>, DbErr> {
+pub async fn verified_owner(db: &impl ConnectionTrait, email: &Email) -> Result<Option<i64>, DbErr> {
     Ok(address::Entity::find()
         .filter(address::Column::Email.eq(email.as_ref()))
         .filter(address::Column::VerifiedAt.is_not_null())

@@ -37,13 +37,22 @@ pub mod entity {
 
 pub use entity::Model as InboxItem;
 
+/// Where a pushed badge now is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filed {
+    /// A badge of the backpack (its id).
+    Backpack(i64),
+    /// An inbox item (its id).
+    Inbox(i64),
+}
+
 /// What became of a pushed badge.
 #[derive(Debug)]
 pub enum PushOutcome {
     /// New: waiting in the inbox.
     Received(Box<InboxItem>),
     /// A new version of a badge already in the backpack or the inbox (same id) replaced it.
-    Replaced,
+    Replaced(Filed, Box<besace_badges::BadgeInfo>),
     /// These very bytes are already in the backpack or the inbox.
     AlreadyThere,
     /// Not a genuine badge for this learner; the report says why.
@@ -94,7 +103,10 @@ pub async fn push(
                     )
                     .await?
                     {
-                        Some(_) => PushOutcome::Replaced,
+                        Some(new) => PushOutcome::Replaced(
+                            Filed::Backpack(new.id),
+                            Box::new(verified.report.badge.clone()),
+                        ),
                         None => PushOutcome::AlreadyThere,
                     },
                 );
@@ -105,8 +117,11 @@ pub async fn push(
                 let mut row: entity::ActiveModel = item.into();
                 set_badge(&mut row, bytes, &verified);
                 row.received_at = Set(Utc::now());
-                row.update(db).await?;
-                return Ok(PushOutcome::Replaced);
+                let item = row.update(db).await?;
+                return Ok(PushOutcome::Replaced(
+                    Filed::Inbox(item.id),
+                    Box::new(verified.report.badge.clone()),
+                ));
             }
         }
     }
@@ -121,6 +136,32 @@ pub async fn push(
         Ok(item) => Ok(PushOutcome::Received(Box::new(item))),
         Err(err) if is_unique_violation(&err) => Ok(PushOutcome::AlreadyThere),
         Err(err) => Err(err),
+    }
+}
+
+/// Fetches the badge at `url` (through the one fetcher) and pushes what it answers, as
+/// [`push`] does: the kept original is the document the issuer serves.
+pub async fn push_url(
+    store: &Store,
+    fetcher: &Verifier,
+    user_id: i64,
+    client_id: i64,
+    url: &str,
+) -> Result<PushOutcome, DbErr> {
+    use besace_badges::{CheckId, FetchError, FetchKind, Fetcher};
+    let url = url.trim();
+    let failed = |detail: String| {
+        let mut report = Report::default();
+        report.fail(CheckId::HostedFetch, detail);
+        PushOutcome::Refused(Box::new(report))
+    };
+    match fetcher.fetch(url, FetchKind::Badge).await {
+        Ok(response) if (200..300).contains(&response.status) => {
+            push(store, fetcher, user_id, client_id, &response.body).await
+        }
+        Ok(response) => Ok(failed(format!("{url}: HTTP {}", response.status))),
+        Err(FetchError::TooLarge(_)) => Ok(PushOutcome::TooLarge),
+        Err(err) => Ok(failed(format!("{url}: {err}"))),
     }
 }
 

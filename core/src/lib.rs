@@ -11,6 +11,7 @@ pub mod emails;
 pub mod exports;
 pub mod inbox;
 pub mod known_issuers;
+pub mod listings;
 pub mod mail;
 pub mod oauth;
 pub mod oauth_clients;

@@ -32,6 +32,10 @@ pub mod entity {
         /// When the sign-up link was used; until then the account holds nothing and a new
         /// sign-up with the same address replaces it (see `sign_up`).
         pub confirmed_at: Option<DateTime<Utc>>,
+        /// Set while e-portfolio sites may find the learner by address (Displayer API):
+        /// a random id, never the database one (see `listings::set_displayer`).
+        #[sea_orm(unique)]
+        pub displayer_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,11 +10,9 @@ use axum::{
     routing::{get, post},
     Form, Json, Router,
 };
-use base64::{engine::general_purpose::STANDARD, Engine};
 use besace_core::{
-    oauth::{self, AuthorizationError, AuthorizationQuery, TokenError},
-    oauth_clients::{self, Client},
-    AppState,
+    oauth::{self, AuthorizationError, AuthorizationQuery},
+    oauth_clients, AppState,
 };
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -31,7 +29,7 @@ pub fn session_routes() -> Router<ServerState> {
 /// Machine-to-machine endpoints: no cookie, no CSRF check.
 pub fn client_routes() -> Router<ServerState> {
     Router::new()
-        .route(TOKEN_PATH, post(token))
+        .route(TOKEN_PATH, post(crate::oauth_token::token))
         .route(REVOCATION_PATH, post(revoke))
 }
 
@@ -101,139 +99,6 @@ fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// A token request (RFC 6749 §4.1.3 and §6), form-encoded.
-#[derive(Debug, Default, Deserialize)]
-struct TokenRequest {
-    grant_type: Option<String>,
-    code: Option<String>,
-    redirect_uri: Option<String>,
-    code_verifier: Option<String>,
-    refresh_token: Option<String>,
-    scope: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-}
-
-/// `POST /o/token`: Moodle authenticates with HTTP Basic for the code exchange and with
-/// the body for refresh; both are accepted for both.
-async fn token(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<TokenRequest>, FormRejection>,
-) -> Result<Response, OAuthError> {
-    let Ok(Form(request)) = form else {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "the body must be application/x-www-form-urlencoded",
-        ));
-    };
-    let client = authenticate_client(&state, &headers, &request.client_id, &request.client_secret).await?;
-    // RFC 7591 §2: a client uses only the grant types it registered.
-    if let Some(grant_type @ ("authorization_code" | "refresh_token")) = request.grant_type.as_deref() {
-        if !client.may_use(grant_type) {
-            return Err(OAuthError::new(
-                StatusCode::BAD_REQUEST,
-                "unauthorized_client",
-                "this client did not register this grant type",
-            ));
-        }
-    }
-    let issued = match request.grant_type.as_deref() {
-        Some("authorization_code") => {
-            let Some(code) = request.code.as_deref() else {
-                return Err(OAuthError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    "code is required",
-                ));
-            };
-            oauth::exchange_code(
-                &state.db,
-                &client,
-                code,
-                request.redirect_uri.as_deref(),
-                request.code_verifier.as_deref(),
-            )
-            .await
-        }
-        Some("refresh_token") => {
-            let Some(refresh_token) = request.refresh_token.as_deref() else {
-                return Err(OAuthError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    "refresh_token is required",
-                ));
-            };
-            oauth::refresh(&state.db, &client, refresh_token, request.scope.as_deref()).await
-        }
-        _ => {
-            return Err(OAuthError::new(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                "grant_type must be authorization_code or refresh_token",
-            ))
-        }
-    };
-    match issued {
-        Ok(tokens) => Ok((
-            [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")],
-            Json(tokens),
-        )
-            .into_response()),
-        Err(TokenError::InvalidGrant(why)) => {
-            Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", why))
-        }
-        Err(TokenError::InvalidScope(why)) => {
-            Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_scope", why))
-        }
-        Err(TokenError::Db(err)) => Err(err.into()),
-    }
-}
-
-/// The client, from `Authorization: Basic` or from `client_id`/`client_secret` in the body.
-async fn authenticate_client(
-    state: &AppState,
-    headers: &HeaderMap,
-    body_id: &Option<String>,
-    body_secret: &Option<String>,
-) -> Result<Client, OAuthError> {
-    let basic = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Basic "))
-        .and_then(|encoded| STANDARD.decode(encoded.trim()).ok())
-        .and_then(|decoded| String::from_utf8(decoded).ok())
-        .and_then(|pair| {
-            let (id, secret) = pair.split_once(':')?;
-            Some((form_decode(id), form_decode(secret)))
-        });
-    let used_basic = basic.is_some();
-    let credentials = basic.or_else(|| Some((body_id.clone()?, body_secret.clone()?)));
-    let refused = || OAuthError {
-        basic_challenge: used_basic,
-        ..OAuthError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "unknown client or wrong secret",
-        )
-    };
-    let Some((id, secret)) = credentials else {
-        return Err(refused());
-    };
-    oauth_clients::authenticate(&state.db, &id, &secret)
-        .await?
-        .ok_or_else(refused)
-}
-
-/// RFC 6749 §2.3.1: the Basic credentials are form-encoded first.
-fn form_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={text}").as_bytes())
-        .next()
-        .map(|(_, value)| value.into_owned())
-        .unwrap_or_default()
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct RevocationRequest {
     token: Option<String>,
@@ -251,7 +116,9 @@ async fn revoke(
     let Ok(Form(request)) = form else {
         return Err(token_required());
     };
-    let client = authenticate_client(&state, &headers, &request.client_id, &request.client_secret).await?;
+    let client =
+        crate::oauth_token::authenticate_client(&state, &headers, &request.client_id, &request.client_secret)
+            .await?;
     let token = request.token.as_deref().ok_or_else(token_required)?;
     oauth::revoke(&state.db, &client, token).await?;
     Ok(StatusCode::OK)
@@ -411,6 +278,12 @@ impl OAuthError {
 }
 
 impl OAuthError {
+    /// After HTTP Basic credentials that did not do, the answer asks for them again.
+    pub fn asking_basic(mut self, yes: bool) -> Self {
+        self.basic_challenge = yes;
+        self
+    }
+
     /// A failure of ours: logged, and answered `server_error`.
     pub fn internal(err: impl std::fmt::Debug) -> Self {
         tracing::error!(error = ?err, "OAuth request failed");

@@ -220,6 +220,8 @@ impl Application {
             .merge(crate::badge_connect::routes())
             .merge(crate::oauth::client_routes())
             .merge(crate::ob3_api::routes())
+            .merge(crate::badgr_api::routes())
+            .merge(crate::displayer_api::routes())
             .layer(middleware::map_response(close_after_refused_body))
             .with_state(state);
 

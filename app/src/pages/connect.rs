@@ -68,6 +68,8 @@ pub(super) fn permission_text(permission: Permission) -> impl IntoView {
         Permission::SendBadges => t_string!(i18n, connect.send_badges).to_string(),
         Permission::ReadProfile => t_string!(i18n, connect.read_profile).to_string(),
         Permission::UpdateProfile => t_string!(i18n, connect.update_profile).to_string(),
+        Permission::ListPublished => t_string!(i18n, connect.list_published).to_string(),
+        Permission::ListAll => t_string!(i18n, connect.list_all).to_string(),
     }
 }
 

@@ -9,6 +9,7 @@ mod inbox;
 mod landing;
 mod not_found;
 mod settings;
+mod site_access;
 mod verify_email;
 
 pub use account_forms::{Login, Signup};

@@ -1,4 +1,5 @@
-//! Settings: e-mail addresses, password, language, account deletion.
+//! Settings: e-mail addresses, password, language, connected platforms and what other
+//! sites may read, account deletion.
 use super::{action_error, reload_on_success, RequireUser};
 use crate::account::{ChangePassword, DeleteAccount, LogoutEverywhere, SetLanguage};
 use crate::emails::{list_emails, AddEmail, EmailAddress, MakePrimaryEmail, RemoveEmail, ResendVerification};
@@ -18,6 +19,7 @@ pub fn Settings() -> impl IntoView {
     let emails = Resource::new(|| (), |_| list_emails());
     let profile = Resource::new(|| (), |_| my_profile());
     let platforms = Resource::new(|| (), |_| my_platforms());
+    let (new_password, eportfolio) = super::site_access::resources();
     view! {
         <Title text=move || t_string!(i18n, settings.title).to_string() />
         <RequireUser children=move |user| {
@@ -67,6 +69,8 @@ pub fn Settings() -> impl IntoView {
                         })}
                     </Transition>
                 </section>
+                <super::site_access::PlatformPasswordSection created=new_password />
+                <super::site_access::EportfolioSection setting=eportfolio />
                 <section class="panel" aria-labelledby="data-title">
                     <h2 id="data-title">{t!(i18n, settings.data_title)}</h2>
                     <p>{t!(i18n, settings.data_text)}</p>
@@ -325,6 +329,7 @@ fn PlatformItem(platform: PlatformEntry) -> impl IntoView {
     view! {
         <li class="platform">
             <h3>{platform.name.clone()}</h3>
+            {platform.with_password.then(|| view! { <p class="aside">{t!(i18n, site_access.with_password)}</p> })}
             {platform.site.clone().map(|site| view! { <p class="aside site">{site}</p> })}
             <p>{t!(i18n, platforms.since, date = move || since.clone())}
                 {platform.last_used_on.clone().map(|date| view! { " · " {t!(i18n, platforms.last_used, date = move || date.clone())} })}

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 mod authorize;
 mod grants;
+pub mod passwords;
 mod tokens;
 pub use authorize::*;
 pub use grants::*;

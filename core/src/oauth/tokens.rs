@@ -79,7 +79,7 @@ pub async fn exchange_code(
         txn.commit().await?;
         return Err(TokenError::InvalidGrant(refused.unwrap_or_default()));
     };
-    let tokens = issue(&txn, &grant, &found.scope, found.id).await?;
+    let tokens = issue(&txn, &grant, &found.scope, Some(found.id)).await?;
     txn.commit().await?;
     Ok(tokens)
 }
@@ -134,7 +134,7 @@ pub async fn refresh(
     if rotated.rows_affected != 1 {
         return Err(SPENT);
     }
-    let tokens = issue(&txn, &grant, &scope, found.code_id.unwrap_or_default()).await?;
+    let tokens = issue(&txn, &grant, &scope, found.code_id).await?;
     txn.commit().await?;
     Ok(tokens)
 }
@@ -156,7 +156,14 @@ pub(super) async fn end_grant(db: &impl ConnectionTrait, grant_id: i64) -> Resul
 /// How long a rotated refresh token is remembered, to recognise its replay.
 const ROTATED_KEPT: Duration = Duration::days(30);
 
-async fn issue(db: &impl ConnectionTrait, grant: &Grant, scope: &str, code_id: i64) -> Result<Tokens, DbErr> {
+/// A new access and refresh token pair for a grant; `code_id` is the authorization code
+/// its chain started from (none for a platform password's sign-in).
+pub(super) async fn issue(
+    db: &impl ConnectionTrait,
+    grant: &Grant,
+    scope: &str,
+    code_id: Option<i64>,
+) -> Result<Tokens, DbErr> {
     let now = Utc::now();
     token_entity::Entity::delete_many()
         .filter(token_entity::Column::GrantId.eq(grant.id))
@@ -180,7 +187,7 @@ async fn issue(db: &impl ConnectionTrait, grant: &Grant, scope: &str, code_id: i
             scope: Set(scope.to_owned()),
             expires_at: Set(now + lifetime),
             created_at: Set(now),
-            code_id: Set(Some(code_id)),
+            code_id: Set(code_id),
             ..Default::default()
         }
         .insert(db)
@@ -195,7 +202,10 @@ async fn issue(db: &impl ConnectionTrait, grant: &Grant, scope: &str, code_id: i
     })
 }
 
-async fn find_token(db: &impl ConnectionTrait, token: &str) -> Result<Option<token_entity::Model>, DbErr> {
+pub(super) async fn find_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<token_entity::Model>, DbErr> {
     token_entity::Entity::find()
         .filter(token_entity::Column::TokenSha256.eq(sha256_hex(token.as_bytes())))
         .one(db)

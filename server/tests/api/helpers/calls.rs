@@ -1,6 +1,6 @@
 //! The server functions and JSON routes the tests call, as the learner's browser calls them:
 //! importing, the backpack and one badge, collections, e-mail addresses.
-use super::answers::status_of;
+use super::answers::{location, status_of};
 use super::client::TestClient;
 use super::fixtures::fixture;
 use reqwest::multipart::{Form, Part};
@@ -134,5 +134,36 @@ impl TestClient {
 
     pub async fn add_email(&self, email: &str) -> reqwest::Response {
         self.post_form("/api/add_email", &[("email", email)]).await
+    }
+
+    /// Makes a platform password in settings, as the plain form does; answers the password
+    /// the settings page shows (once).
+    pub async fn platform_password(&self, site: &str, collections: &str) -> String {
+        let response = self
+            .post_page_form(
+                "/api/create_platform_password",
+                &[("site", site), ("collections", collections)],
+            )
+            .await;
+        assert!(response.status().is_redirection(), "{}", response.status());
+        assert_eq!(location(&response), "/settings#new-platform-password");
+        let (_, page) = self.get_html("/settings").await;
+        let shown = page
+            .split("<p class=\"secret\"><code>")
+            .nth(1)
+            .and_then(|rest| rest.split("</code>").next())
+            .unwrap_or_else(|| panic!("no password on {page}"))
+            .to_owned();
+        let (_, again) = self.get_html("/settings").await;
+        assert!(!again.contains(&shown), "shown once only");
+        shown
+    }
+
+    /// Turns on or off "let e-portfolio sites find my published collections".
+    pub async fn set_eportfolio(&self, on: bool) {
+        let response = self
+            .post_page_form("/api/set_eportfolio", &[("on", if on { "on" } else { "off" })])
+            .await;
+        assert!(response.status().is_redirection(), "{}", response.status());
     }
 }

@@ -10,12 +10,14 @@
 //! - [`fixtures`]: the badge fixtures on disk and badges minted with the library's issuer kit;
 //! - [`sites`]: web servers on 127.0.0.1 standing in for an issuer's site;
 //! - [`platform`]: an issuer platform (Moodle-like OAuth client) pushing badges in;
+//! - [`peers`]: Moodle's Badgr-API backpack client and Mahara's badge block, as they call;
 //! - [`smtp`]: the SMTP sink that receives the server's mail.
 mod answers;
 mod app;
 mod calls;
 mod client;
 mod fixtures;
+mod peers;
 mod platform;
 mod sites;
 pub mod smtp;
@@ -24,6 +26,7 @@ pub use answers::*;
 pub use app::*;
 pub use client::*;
 pub use fixtures::*;
+pub use peers::*;
 pub use platform::*;
 pub use sites::*;
 

@@ -11,6 +11,8 @@ mod leaks;
 mod limits;
 /// Markup in badge and collection text, on every page that shows it.
 mod markup;
+/// Markup in badge text, as it leaves for Mahara's and Moodle's pages.
+mod other_sites;
 /// Logins and sessions: `next` links, password changes, wrong-password floods.
 mod sessions;
 

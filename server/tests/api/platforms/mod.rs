@@ -5,6 +5,10 @@
 //! site is `helpers::sites::moodle_site`.
 use crate::helpers::{signed_ob3, LEARNER};
 
+/// Moodle's default backpack (Badgr's API) with a platform password.
+mod badgr;
+/// Mahara's badge block (the Displayer API).
+mod displayer;
 /// OB 3.0 Host conformance around the calls: scopes at registration, JSON everywhere.
 mod host_conformance;
 /// Moodle's Badge Connect push and the whole Open Badges 2.1 round trip.

@@ -10,12 +10,12 @@ use crate::site_access::{
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+type Created = Resource<Result<Option<NewPassword>, crate::AppError>>;
+type Setting = Resource<Result<EportfolioSetting, crate::AppError>>;
+
 /// The resources these sections read; made by the page, outside its `Suspense` (see
 /// `settings.rs`).
-pub fn resources() -> (
-    Resource<Result<Option<NewPassword>, crate::AppError>>,
-    Resource<Result<EportfolioSetting, crate::AppError>>,
-) {
+pub fn resources() -> (Created, Setting) {
     (
         Resource::new(|| (), |_| new_platform_password()),
         Resource::new(|| (), |_| my_eportfolio()),
@@ -81,7 +81,7 @@ fn CreatedPassword(shown: NewPassword) -> impl IntoView {
 }
 
 #[component]
-pub fn EportfolioSection(setting: Resource<Result<EportfolioSetting, crate::AppError>>) -> impl IntoView {
+pub fn EportfolioSection(setting: Setting) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="panel" id="eportfolio" aria-labelledby="eportfolio-title">

@@ -142,3 +142,65 @@ test('a platform asks to connect; the learner logs in, consents in a real browse
   expect(refused.status).toBe(401);
   site.close();
 });
+
+// Moodle's default backpack signs in with an address and a password: the learner makes one
+// for that site in settings, sees it once, and Moodle's sign-in then lists the published
+// collections. The e-portfolio switch lets Mahara find them. Plain forms: no wasm needed.
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(`platform password and e-portfolio switch, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
+    test.use({ javaScriptEnabled });
+    test('a platform password is shown once and works; Mahara finds the collections once allowed', async ({ page, baseURL }) => {
+      await page.goto('/login');
+      if (javaScriptEnabled) await hydrated(page);
+      await page.getByLabel('E-mail address').fill(demoEmail);
+      await page.getByLabel('Password').fill(demoPassword);
+      await page.getByRole('button', { name: 'Log in' }).last().click();
+      await expect(page).toHaveURL(/\/backpack$/);
+      await page.goto('/settings');
+      const section = page.locator('#platform-password');
+      const site = `Moodle GRETA ${javaScriptEnabled ? 'A' : 'B'}`;
+      await section.getByLabel('Nom du site').fill(site);
+      await section.getByLabel('Seulement mes collections publiées').check();
+      await section.getByRole('button', { name: 'Créer le mot de passe' }).click();
+      await expect(page).toHaveURL(/\/settings#new-platform-password$/);
+      const shown = page.locator('#new-platform-password code');
+      await expect(shown).toHaveText(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+      const password = (await shown.textContent()) ?? '';
+      if (javaScriptEnabled) {
+        for (const size of [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', width: 1280, height: 900 }]) {
+          await page.setViewportSize({ width: size.width, height: size.height });
+          await section.screenshot({ path: `screenshots/platform-password-${size.name}.png` });
+        }
+      }
+      // Moodle's sign-in (multipart, as its curl sends a PHP array), then its collections.
+      const form = new FormData();
+      form.append('username', demoEmail);
+      form.append('password', password);
+      const tokens = await (await fetch(`${baseURL}/o/token`, { method: 'POST', body: form, headers: { Accept: 'application/json' } })).json();
+      expect(tokens.access_token, JSON.stringify(tokens)).toBeTruthy();
+      const listed = await (await fetch(`${baseURL}/v2/backpack/collections`, {
+        headers: { Authorization: `Bearer ${tokens.access_token}`, Accept: 'application/json' },
+      })).json();
+      expect(listed.status.success).toBe(true);
+      expect(listed.result.length).toBeGreaterThan(0);
+      await page.reload();
+      await expect(page.locator('#new-platform-password')).toHaveCount(0);
+      await expect(page.locator('.platform').filter({ hasText: site })).toContainText('Connecté avec son propre mot de passe.');
+
+      // The e-portfolio switch, on then off again.
+      const eportfolio = page.locator('#eportfolio');
+      await eportfolio.getByRole('button', { name: 'Les laisser me trouver' }).click();
+      await expect(page).toHaveURL(/\/settings#eportfolio$/);
+      await expect(eportfolio).toContainText(demoEmail);
+      const converted = await (await fetch(`${baseURL}/displayer/convert/email`, {
+        method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(demoEmail)}`,
+      })).json();
+      expect(converted.status).toBe('okay');
+      if (javaScriptEnabled) {
+        await eportfolio.screenshot({ path: 'screenshots/eportfolio-phone.png' });
+      }
+      await eportfolio.getByRole('button', { name: 'Arrêter' }).click();
+      await expect(eportfolio).toContainText('ne peuvent pas vous trouver');
+    });
+  });
+}

@@ -44,16 +44,18 @@ pub fn PlatformPasswordSection(
                     <input id="platform-site" name="site" type="text" required maxlength="80" aria-describedby="platform-site-hint" />
                     <p class="hint" id="platform-site-hint">{t!(i18n, site_access.site_hint)}</p>
                 </div>
-                <fieldset class="field">
+                <fieldset class="choices">
                     <legend>{t!(i18n, site_access.listing_legend)}</legend>
-                    <label class="choice">
-                        <input type="radio" name="collections" value="published" checked />
-                        " " {t!(i18n, site_access.listing_published)}
-                    </label>
-                    <label class="choice">
-                        <input type="radio" name="collections" value="all" />
-                        " " {t!(i18n, site_access.listing_all)}
-                    </label>
+                    <ul>
+                        <li>
+                            <input type="radio" name="collections" id="listing-published" value="published" checked />
+                            <label for="listing-published">{t!(i18n, site_access.listing_published)}</label>
+                        </li>
+                        <li>
+                            <input type="radio" name="collections" id="listing-all" value="all" />
+                            <label for="listing-all">{t!(i18n, site_access.listing_all)}</label>
+                        </li>
+                    </ul>
                 </fieldset>
                 <button type="submit" class="button">{t!(i18n, site_access.password_submit)}</button>
             </form>

@@ -96,3 +96,115 @@ pub async fn set_eportfolio(on: String) -> Result<(), AppError> {
     leptos_axum::redirect("/settings#eportfolio");
     Ok(())
 }
+
+/// A connection to another backpack, as settings show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteEntry {
+    pub id: i64,
+    pub name: String,
+    /// The other backpack's site (its API base's host).
+    pub host: String,
+    /// `YYYY-MM-DD`.
+    pub connected_on: String,
+    pub running: bool,
+    pub failed: bool,
+    /// `YYYY-MM-DD HH:MM`, UTC.
+    pub imported_at: Option<String>,
+    pub done: i32,
+    pub added: i32,
+    pub already: i32,
+    pub refused: i32,
+}
+
+/// Starts bringing badges from another backpack: the browser goes to that backpack's
+/// consent page, and comes back to `/connect-backpack/callback`.
+#[server(prefix = "/api", endpoint = "connect_backpack")]
+pub async fn connect_backpack(address: String) -> Result<(), AppError> {
+    use crate::request::*;
+    use besace_core::remote_backpacks::{self, RemoteError, PENDING_KEY};
+    let state = state();
+    let user = require_user().await?;
+    let site = state.public_url.to_string();
+    let callback = format!("{site}/connect-backpack/callback");
+    match remote_backpacks::start(&state.db, &state.fetcher, &address, &callback, &site).await {
+        Ok((target, pending)) => {
+            session()
+                .await?
+                .insert(PENDING_KEY, &pending)
+                .await
+                .map_err(internal)?;
+            tracing::info!(user_id = user.id, "connecting another backpack");
+            leptos_axum::redirect(&target);
+        }
+        Err(RemoteError::Db(err)) => return Err(internal(err)),
+        Err(err) => {
+            let code = match err {
+                RemoteError::BadAddress => "bad_address",
+                RemoteError::NoDescription(_) => "no_description",
+                _ => "refused",
+            };
+            tracing::info!(user_id = user.id, error = %err, "another backpack could not be connected");
+            leptos_axum::redirect(&format!("/settings?remote={code}#remote"));
+        }
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "my_remote_backpacks")]
+pub async fn my_remote_backpacks() -> Result<Vec<RemoteEntry>, AppError> {
+    use crate::request::*;
+    use besace_core::remote_backpacks::{self, ImportState};
+    let state = state();
+    let user = require_user().await?;
+    let found = remote_backpacks::list(&state.db, user.id)
+        .await
+        .map_err(internal)?;
+    Ok(found
+        .into_iter()
+        .map(|(connection, registration)| RemoteEntry {
+            id: connection.id,
+            name: registration.name,
+            host: url::Url::parse(&registration.api_base)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_default(),
+            connected_on: connection.created_at.format("%Y-%m-%d").to_string(),
+            running: connection.import_state == ImportState::Running,
+            failed: connection.import_state == ImportState::Failed,
+            imported_at: connection
+                .imported_at
+                .map(|at| at.format("%Y-%m-%d %H:%M").to_string()),
+            done: connection.done,
+            added: connection.added,
+            already: connection.already,
+            refused: connection.refused,
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "import_again")]
+pub async fn import_again(id: i64) -> Result<(), AppError> {
+    use crate::request::*;
+    let state = state();
+    let user = require_user().await?;
+    besace_core::remote_backpacks::import_again(&state.store, &state.fetcher, user.id, id)
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect("/settings#remote");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "remove_backpack")]
+pub async fn remove_backpack(id: i64) -> Result<(), AppError> {
+    use crate::request::*;
+    let state = state();
+    let user = require_user().await?;
+    if !besace_core::remote_backpacks::remove(&state.db, user.id, id)
+        .await
+        .map_err(internal)?
+    {
+        return fail(AppError::NotFound);
+    }
+    leptos_axum::redirect("/settings#remote");
+    Ok(())
+}

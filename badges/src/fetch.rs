@@ -61,11 +61,27 @@ pub enum FetchError {
     Http(String),
 }
 
+/// An API call rather than a document fetch: Besace reading another backpack (OAuth
+/// registration and tokens, the OB 3.0 API) through the same guard. No redirect is
+/// followed; the body is capped like a JSON document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbound {
+    pub post: bool,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
 /// The only way the library reaches the network.
 pub trait Fetcher: Send + Sync {
     /// GETs `url`. Non-2xx statuses are returned as responses, not errors.
     fn fetch<'a>(&'a self, url: &'a str, kind: FetchKind)
         -> BoxFuture<'a, Result<FetchResponse, FetchError>>;
+
+    /// Sends an API call. Fetchers that only serve documents refuse it.
+    fn send<'a>(&'a self, request: &'a Outbound) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+        Box::pin(async move { Err(FetchError::NotFound(request.url.clone())) })
+    }
 }
 
 /// A fetcher that never reaches the network (every fetch fails).
@@ -112,6 +128,10 @@ impl<F: Fetcher> Fetcher for Bundled<F> {
             Some(response) => Box::pin(async move { Ok(response) }),
             None => self.inner.fetch(url, kind),
         }
+    }
+
+    fn send<'a>(&'a self, request: &'a Outbound) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+        self.inner.send(request)
     }
 }
 
@@ -230,6 +250,67 @@ impl HttpFetcher {
         Ok(candidates[0])
     }
 
+    /// A client that connects only to `addr`, the address `resolve` checked for `url`.
+    fn client_for(&self, url: &url::Url, addr: SocketAddr) -> Result<reqwest::Client, FetchError> {
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(&self.user_agent)
+            .timeout(self.limits.fetch_timeout)
+            .no_proxy();
+        if let Some(url::Host::Domain(d)) = url.host() {
+            // Pin the connection to the address we checked.
+            builder = builder.resolve(d, addr);
+        }
+        builder.build().map_err(|e| FetchError::Http(e.to_string()))
+    }
+
+    async fn send_inner(&self, request: &Outbound) -> Result<FetchResponse, FetchError> {
+        let url = url::Url::parse(&request.url).map_err(|_| FetchError::BadUrl(request.url.clone()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::BadUrl(url.to_string()));
+        }
+        let addr = self.resolve(&url).await?;
+        let _turn = self.hosts.turn(url.host_str().unwrap_or_default()).await;
+        let client = self.client_for(&url, addr)?;
+        let mut call = if request.post {
+            client.post(url.clone())
+        } else {
+            client.get(url.clone())
+        };
+        for (name, value) in &request.headers {
+            call = call.header(name.as_str(), value.as_str());
+        }
+        if request.post {
+            call = call.body(request.body.clone());
+        }
+        let mut resp = call.send().await.map_err(|e| {
+            if e.is_timeout() {
+                FetchError::Timeout
+            } else {
+                FetchError::Http(e.to_string())
+            }
+        })?;
+        let cap = self.limits.max_json_bytes;
+        let content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| FetchError::Http(e.to_string()))? {
+            if body.len() + chunk.len() > cap {
+                return Err(FetchError::TooLarge(cap));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(FetchResponse {
+            status: resp.status().as_u16(),
+            url: url.to_string(),
+            content_type,
+            body,
+        })
+    }
+
     async fn fetch_inner(&self, url: &str, kind: FetchKind) -> Result<FetchResponse, FetchError> {
         let mut current = url::Url::parse(url).map_err(|_| FetchError::BadUrl(url.to_string()))?;
         let cap = self.cap(kind);
@@ -246,16 +327,7 @@ impl HttpFetcher {
             let addr = self.resolve(&current).await?;
             // Each hop takes a turn at its host (held until the body is read).
             let _turn = self.hosts.turn(current.host_str().unwrap_or_default()).await;
-            let mut builder = reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(&self.user_agent)
-                .timeout(self.limits.fetch_timeout)
-                .no_proxy();
-            if let Some(url::Host::Domain(d)) = current.host() {
-                // Pin the connection to the address we checked.
-                builder = builder.resolve(d, addr);
-            }
-            let client = builder.build().map_err(|e| FetchError::Http(e.to_string()))?;
+            let client = self.client_for(&current, addr)?;
             let mut resp = client
                 .get(current.clone())
                 .header(reqwest::header::ACCEPT, accept)
@@ -320,6 +392,20 @@ impl Fetcher for HttpFetcher {
                 };
             if let Err(err) = &result {
                 tracing::warn!(url, error = ?err, "badge fetch failed");
+            }
+            result
+        })
+    }
+
+    fn send<'a>(&'a self, request: &'a Outbound) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+        Box::pin(async move {
+            let result = match tokio::time::timeout(self.limits.fetch_timeout, self.send_inner(request)).await
+            {
+                Ok(r) => r,
+                Err(_) => Err(FetchError::Timeout),
+            };
+            if let Err(err) = &result {
+                tracing::warn!(url = %request.url, error = ?err, "API call failed");
             }
             result
         })

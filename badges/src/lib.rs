@@ -41,7 +41,9 @@ mod verify;
 pub use command::{verify_request, Verdict, VerifyRequest};
 pub use context::VerifyOptions;
 pub use extract::{extract, Container, Extracted, Payload};
-pub use fetch::{BoxFuture, Bundled, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch};
+pub use fetch::{
+    BoxFuture, Bundled, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch, Outbound,
+};
 pub use limits::Limits;
 pub use report::{
     Alignment, BadgeInfo, Check, CheckId, Endorsed, Endorsement, IssuerIdentity, IssuerInfo, Lang, Method,

@@ -20,6 +20,7 @@ pub mod profiles;
 pub mod public_pages;
 pub mod rate_limit;
 pub mod refusals;
+pub mod remote_backpacks;
 pub mod showcases;
 pub mod users;
 
@@ -113,6 +114,13 @@ impl besace_badges::Fetcher for Verifier {
         kind: besace_badges::FetchKind,
     ) -> besace_badges::BoxFuture<'a, Result<besace_badges::FetchResponse, besace_badges::FetchError>> {
         self.fetcher.fetch(url, kind)
+    }
+
+    fn send<'a>(
+        &'a self,
+        request: &'a besace_badges::Outbound,
+    ) -> besace_badges::BoxFuture<'a, Result<besace_badges::FetchResponse, besace_badges::FetchError>> {
+        self.fetcher.send(request)
     }
 }
 

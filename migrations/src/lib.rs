@@ -15,6 +15,7 @@ mod m20261201_000011_oauth_replay;
 mod m20261201_000012_confirmed_accounts;
 mod m20261201_000013_badge_issuer_ids;
 mod m20261201_000014_displayer_ids;
+mod m20261201_000015_remote_backpacks;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_confirmed_accounts::Migration),
             Box::new(m20261201_000013_badge_issuer_ids::Migration),
             Box::new(m20261201_000014_displayer_ids::Migration),
+            Box::new(m20261201_000015_remote_backpacks::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod gallery;
 pub mod oauth;
 pub mod oauth_token;
 pub mod ob3_api;
+pub mod remote_backpack;
 pub mod session_store;
 pub mod share;
 pub mod startup;

@@ -189,6 +189,7 @@ impl Application {
             .merge(crate::badges_api::routes())
             .merge(crate::export::routes())
             .merge(crate::oauth::session_routes())
+            .merge(crate::remote_backpack::session_routes())
             .leptos_routes_with_context(&state, routes, context.clone(), {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())

@@ -19,7 +19,7 @@ pub fn Settings() -> impl IntoView {
     let emails = Resource::new(|| (), |_| list_emails());
     let profile = Resource::new(|| (), |_| my_profile());
     let platforms = Resource::new(|| (), |_| my_platforms());
-    let (new_password, eportfolio) = super::site_access::resources();
+    let (new_password, eportfolio, remotes) = super::site_access::resources();
     view! {
         <Title text=move || t_string!(i18n, settings.title).to_string() />
         <RequireUser children=move |user| {
@@ -71,6 +71,7 @@ pub fn Settings() -> impl IntoView {
                 </section>
                 <super::site_access::PlatformPasswordSection created=new_password />
                 <super::site_access::EportfolioSection setting=eportfolio />
+                <super::site_access::RemoteSection remotes />
                 <section class="panel" aria-labelledby="data-title">
                     <h2 id="data-title">{t!(i18n, settings.data_title)}</h2>
                     <p>{t!(i18n, settings.data_text)}</p>

@@ -1,24 +1,27 @@
 //! Settings sections for other sites: a platform password for a site that asks for an
 //! address and a password (Moodle), shown once; and whether e-portfolio sites (Mahara) may
-//! find the published collections by address. Plain forms: no wasm is needed.
+//! find the published collections by address; and badges brought from another backpack.
+//! Plain forms: no wasm is needed.
 use crate::error::ErrorMessage;
 use crate::i18n::*;
 use crate::site_access::{
-    my_eportfolio, new_platform_password, CreatePlatformPassword, EportfolioSetting, NewPassword,
-    SetEportfolio,
+    my_eportfolio, my_remote_backpacks, new_platform_password, ConnectBackpack, CreatePlatformPassword,
+    EportfolioSetting, ImportAgain, NewPassword, RemoteEntry, RemoveBackpack, SetEportfolio,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 type Created = Resource<Result<Option<NewPassword>, crate::AppError>>;
 type Setting = Resource<Result<EportfolioSetting, crate::AppError>>;
+type Remotes = Resource<Result<Vec<RemoteEntry>, crate::AppError>>;
 
 /// The resources these sections read; made by the page, outside its `Suspense` (see
 /// `settings.rs`).
-pub fn resources() -> (Created, Setting) {
+pub fn resources() -> (Created, Setting, Remotes) {
     (
         Resource::new(|| (), |_| new_platform_password()),
         Resource::new(|| (), |_| my_eportfolio()),
+        Resource::new(|| (), |_| my_remote_backpacks()),
     )
 }
 
@@ -119,5 +122,104 @@ fn EportfolioForm(setting: EportfolioSetting) -> impl IntoView {
                 {if on { t!(i18n, site_access.eportfolio_turn_off).into_any() } else { t!(i18n, site_access.eportfolio_turn_on).into_any() }}
             </button>
         </form>
+    }
+}
+
+/// Bringing badges from another backpack (OB 3.0): the address to connect, what became of
+/// the last attempt (`?remote=`), and each connection with where its import stands. While
+/// an import runs the page reloads itself every few seconds (no wasm needed).
+#[component]
+pub fn RemoteSection(remotes: Remotes) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let outcome = move || query.read().get("remote");
+    view! {
+        <section class="panel" id="remote" aria-labelledby="remote-title">
+            <h2 id="remote-title">{t!(i18n, site_access.remote_title)}</h2>
+            <p>{t!(i18n, site_access.remote_intro)}</p>
+            {move || outcome().map(|code| {
+                let text = match code.as_str() {
+                    "bad_address" => t_string!(i18n, site_access.remote_bad_address).to_string(),
+                    "no_description" => t_string!(i18n, site_access.remote_no_description).to_string(),
+                    "declined" => t_string!(i18n, site_access.remote_declined).to_string(),
+                    "stale" => t_string!(i18n, site_access.remote_stale).to_string(),
+                    _ => t_string!(i18n, site_access.remote_refused).to_string(),
+                };
+                view! { <p class="alert alert-error" role="alert">{text}</p> }
+            })}
+            <Transition fallback=|| ()>
+                {move || remotes.get().map(|result| match result {
+                    Ok(list) => view! {
+                        {list.iter().any(|r| r.running).then(|| view! { <leptos_meta::Meta http_equiv="refresh" content="3" /> })}
+                        <ul class="platform-list">
+                            {list.into_iter().map(|remote| view! { <RemoteItem remote /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                })}
+            </Transition>
+            <form method="post" action=ConnectBackpack::url()>
+                <div class="field">
+                    <label for="remote-address">{t!(i18n, site_access.remote_label)}</label>
+                    <input id="remote-address" name="address" type="text" inputmode="url" required maxlength="300" autocomplete="url" aria-describedby="remote-address-hint" />
+                    <p class="hint" id="remote-address-hint">{t!(i18n, site_access.remote_hint)}</p>
+                </div>
+                <button type="submit" class="button">{t!(i18n, site_access.remote_submit)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn RemoteItem(remote: RemoteEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let RemoteEntry {
+        id,
+        name,
+        host,
+        connected_on,
+        running,
+        failed,
+        imported_at,
+        done,
+        added,
+        already,
+        refused,
+    } = remote;
+    let label = name.clone();
+    let status = if running {
+        t_string!(i18n, site_access.remote_running, done = done).to_string()
+    } else if failed {
+        t_string!(i18n, site_access.remote_failed).to_string()
+    } else {
+        t_string!(
+            i18n,
+            site_access.remote_summary,
+            date = imported_at.clone().unwrap_or_default(),
+            added = added,
+            already = already,
+            refused = refused
+        )
+        .to_string()
+    };
+    view! {
+        <li class="platform">
+            <h3>{name}</h3>
+            <p class="aside site">{host}</p>
+            <p>{t!(i18n, platforms.since, date = move || connected_on.clone())}</p>
+            <p role="status">{status}</p>
+            {(!running).then(|| view! {
+                <form method="post" action=ImportAgain::url() class="inline-form">
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="button">{t!(i18n, site_access.remote_again)}</button>
+                </form>
+            })}
+            <form method="post" action=RemoveBackpack::url() class="inline-form">
+                <input type="hidden" name="id" value=id />
+                <button type="submit" class="button button-secondary" aria-label=move || t_string!(i18n, site_access.remote_remove_label, name = label.clone()).to_string()>
+                    {t!(i18n, site_access.remote_remove)}
+                </button>
+            </form>
+        </li>
     }
 }

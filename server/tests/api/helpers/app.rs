@@ -121,25 +121,37 @@ impl TestDb {
     }
 
     pub async fn spawn_app_with(&self, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
-        if std::env::var_os("TEST_LOG").is_some() {
-            besace_server::telemetry::init(LogFormat::Text);
-        }
-        let mail = std::sync::Arc::new(SmtpSink::start().await);
-        let mut args = self.serve_args();
-        args.smtp_url = Some(mail.url());
-        configure(&mut args);
-        let app = Application::build(&args).await.expect("the app starts");
-        let port = app.port();
-        let server = tokio::spawn(app.run_until_stopped());
-        TestApp {
-            browser: TestClient {
-                address: format!("http://127.0.0.1:{port}"),
-                client: new_client(),
-                mail: mail.clone(),
-            },
-            server,
-            mail,
-        }
+        spawn(self.serve_args(), configure).await
+    }
+
+    /// Another Besace, with a SQLite database of its own beside this one: the other
+    /// backpack of the tests where one backpack reads another.
+    pub async fn spawn_other_backpack(&self, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+        let dir = self.dir.join("other-backpack");
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("besace.db").display());
+        spawn(serve_args_in(Some(url), dir.clone(), dir.join("site")), configure).await
+    }
+}
+
+async fn spawn(mut args: ServeArgs, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        besace_server::telemetry::init(LogFormat::Text);
+    }
+    let mail = std::sync::Arc::new(SmtpSink::start().await);
+    args.smtp_url = Some(mail.url());
+    configure(&mut args);
+    let app = Application::build(&args).await.expect("the app starts");
+    let port = app.port();
+    let server = tokio::spawn(app.run_until_stopped());
+    TestApp {
+        browser: TestClient {
+            address: format!("http://127.0.0.1:{port}"),
+            client: new_client(),
+            mail: mail.clone(),
+        },
+        server,
+        mail,
     }
 }
 

@@ -7,6 +7,8 @@ use crate::helpers::{signed_ob3, LEARNER};
 
 /// Moodle's default backpack (Badgr's API) with a platform password.
 mod badgr;
+/// Besace reading another Besace (OB 3.0 Service Consumer).
+mod consumer;
 /// Mahara's badge block (the Displayer API).
 mod displayer;
 /// OB 3.0 Host conformance around the calls: scopes at registration, JSON everywhere.

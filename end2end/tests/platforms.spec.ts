@@ -170,6 +170,7 @@ for (const javaScriptEnabled of [true, false]) {
         for (const size of [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', width: 1280, height: 900 }]) {
           await page.setViewportSize({ width: size.width, height: size.height });
           await section.screenshot({ path: `screenshots/platform-password-${size.name}.png` });
+          await page.locator('#remote').screenshot({ path: `screenshots/remote-${size.name}.png` });
         }
       }
       // Moodle's sign-in (multipart, as its curl sends a PHP array), then its collections.

@@ -97,6 +97,14 @@ pub async fn set_eportfolio(on: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Where a connection's import stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RemoteState {
+    Running,
+    Done,
+    Failed,
+}
+
 /// A connection to another backpack, as settings show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteEntry {
@@ -106,8 +114,7 @@ pub struct RemoteEntry {
     pub host: String,
     /// `YYYY-MM-DD`.
     pub connected_on: String,
-    pub running: bool,
-    pub failed: bool,
+    pub state: RemoteState,
     /// `YYYY-MM-DD HH:MM`, UTC.
     pub imported_at: Option<String>,
     pub done: i32,
@@ -121,12 +128,12 @@ pub struct RemoteEntry {
 #[server(prefix = "/api", endpoint = "connect_backpack")]
 pub async fn connect_backpack(address: String) -> Result<(), AppError> {
     use crate::request::*;
-    use besace_core::remote_backpacks::{self, RemoteError, PENDING_KEY};
+    use besace_core::remote_backpacks::{self, Outcome, RemoteError, PENDING_KEY};
     let state = state();
     let user = require_user().await?;
     let site = state.public_url.to_string();
     let callback = format!("{site}/connect-backpack/callback");
-    match remote_backpacks::start(&state.db, &state.fetcher, &address, &callback, &site).await {
+    match remote_backpacks::start(&state.db, &state.fetcher, user.id, &address, &callback, &site).await {
         Ok((target, pending)) => {
             session()
                 .await?
@@ -138,12 +145,8 @@ pub async fn connect_backpack(address: String) -> Result<(), AppError> {
         }
         Err(RemoteError::Db(err)) => return Err(internal(err)),
         Err(err) => {
-            let code = match err {
-                RemoteError::BadAddress => "bad_address",
-                RemoteError::NoDescription(_) => "no_description",
-                _ => "refused",
-            };
             tracing::info!(user_id = user.id, error = %err, "another backpack could not be connected");
+            let code = Outcome::of(&err).code();
             leptos_axum::redirect(&format!("/settings?remote={code}#remote"));
         }
     }
@@ -169,8 +172,11 @@ pub async fn my_remote_backpacks() -> Result<Vec<RemoteEntry>, AppError> {
                 .and_then(|u| u.host_str().map(str::to_owned))
                 .unwrap_or_default(),
             connected_on: connection.created_at.format("%Y-%m-%d").to_string(),
-            running: connection.import_state == ImportState::Running,
-            failed: connection.import_state == ImportState::Failed,
+            state: match connection.import_state {
+                ImportState::Running => RemoteState::Running,
+                ImportState::Done => RemoteState::Done,
+                ImportState::Failed => RemoteState::Failed,
+            },
             imported_at: connection
                 .imported_at
                 .map(|at| at.format("%Y-%m-%d %H:%M").to_string()),

@@ -61,12 +61,19 @@ pub enum FetchError {
     Http(String),
 }
 
+/// The methods an API call may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallMethod {
+    Get,
+    Post,
+}
+
 /// An API call rather than a document fetch: Besace reading another backpack (OAuth
 /// registration and tokens, the OB 3.0 API) through the same guard. No redirect is
 /// followed; the body is capped like a JSON document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outbound {
-    pub post: bool,
+    pub method: CallMethod,
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -272,16 +279,12 @@ impl HttpFetcher {
         let addr = self.resolve(&url).await?;
         let _turn = self.hosts.turn(url.host_str().unwrap_or_default()).await;
         let client = self.client_for(&url, addr)?;
-        let mut call = if request.post {
-            client.post(url.clone())
-        } else {
-            client.get(url.clone())
+        let mut call = match request.method {
+            CallMethod::Get => client.get(url.clone()),
+            CallMethod::Post => client.post(url.clone()).body(request.body.clone()),
         };
         for (name, value) in &request.headers {
             call = call.header(name.as_str(), value.as_str());
-        }
-        if request.post {
-            call = call.body(request.body.clone());
         }
         let mut resp = call.send().await.map_err(|e| {
             if e.is_timeout() {

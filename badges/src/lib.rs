@@ -42,7 +42,8 @@ pub use command::{verify_request, Verdict, VerifyRequest};
 pub use context::VerifyOptions;
 pub use extract::{extract, Container, Extracted, Payload};
 pub use fetch::{
-    BoxFuture, Bundled, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch, Outbound,
+    BoxFuture, Bundled, CallMethod, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch,
+    Outbound,
 };
 pub use limits::Limits;
 pub use report::{

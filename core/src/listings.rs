@@ -102,6 +102,18 @@ async fn published_holding(db: &DatabaseConnection, badge_id: i64) -> Result<Opt
     Ok(token.flatten())
 }
 
+/// The learner and their verified addresses: who a platform password's site signed in as.
+pub async fn profile(
+    db: &DatabaseConnection,
+    user_id: i64,
+) -> Result<Option<(users::User, Vec<String>)>, DbErr> {
+    let Some(user) = users::find(db, user_id).await? else {
+        return Ok(None);
+    };
+    let addresses = emails::verified(db, user_id).await?;
+    Ok(Some((user, addresses)))
+}
+
 /// The Displayer id of the learner who verified this address and let e-portfolios find
 /// them by it; `None` for everyone else, whatever the reason (no account enumeration).
 pub async fn displayer_id_of(db: &DatabaseConnection, address: &str) -> Result<Option<i64>, DbErr> {

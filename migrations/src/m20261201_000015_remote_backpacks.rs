@@ -68,7 +68,7 @@ impl MigrationTrait for Migration {
                             .auto_increment()
                             .primary_key(),
                     )
-                    .col(text(RemoteRegistrations::DiscoveryUrl).unique_key().to_owned())
+                    .col(text(RemoteRegistrations::DiscoveryUrl))
                     .col(text(RemoteRegistrations::Name))
                     .col(text(RemoteRegistrations::ApiBase))
                     .col(text(RemoteRegistrations::AuthorizationUrl))
@@ -140,6 +140,18 @@ impl MigrationTrait for Migration {
                             .to(RemoteRegistrations::Table, RemoteRegistrations::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
+                    .to_owned(),
+            )
+            .await?;
+        // One registration per description and callback address.
+        manager
+            .create_index(
+                Index::create()
+                    .name("remote_registrations_discovery")
+                    .table(RemoteRegistrations::Table)
+                    .col(RemoteRegistrations::DiscoveryUrl)
+                    .col(RemoteRegistrations::RedirectUri)
+                    .unique()
                     .to_owned(),
             )
             .await?;

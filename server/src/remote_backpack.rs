@@ -10,7 +10,7 @@ use axum::{
     Router,
 };
 use besace_core::{
-    remote_backpacks::{self, Pending, PENDING_KEY},
+    remote_backpacks::{self, Outcome, Pending, PENDING_KEY},
     AppState,
 };
 use serde::Deserialize;
@@ -30,9 +30,9 @@ struct Answer {
     error: Option<String>,
 }
 
-fn to_settings(outcome: Option<&str>) -> Response {
+fn to_settings(outcome: Option<Outcome>) -> Response {
     match outcome {
-        Some(code) => Redirect::to(&format!("/settings?remote={code}#remote")).into_response(),
+        Some(outcome) => Redirect::to(&format!("/settings?remote={}#remote", outcome.code())).into_response(),
         None => Redirect::to("/settings#remote").into_response(),
     }
 }
@@ -43,15 +43,15 @@ async fn callback(State(state): State<AppState>, session: Session, Query(answer)
         Ok(None) => return Redirect::to("/login?next=%2Fsettings").into_response(),
         Err(err) => {
             tracing::error!(error = ?err, "session check failed");
-            return to_settings(Some("refused"));
+            return to_settings(Some(Outcome::Refused));
         }
     };
     let pending = session.remove::<Pending>(PENDING_KEY).await.ok().flatten();
     let (Some(pending), Some(code), Some(returned)) = (pending, answer.code, answer.state) else {
         let outcome = if answer.error.as_deref() == Some("access_denied") {
-            "declined"
+            Outcome::Declined
         } else {
-            "stale"
+            Outcome::Stale
         };
         return to_settings(Some(outcome));
     };
@@ -60,10 +60,9 @@ async fn callback(State(state): State<AppState>, session: Session, Query(answer)
             tracing::info!(user_id = user.id, connection = id, "another backpack connected");
             to_settings(None)
         }
-        Err(remote_backpacks::RemoteError::Stale) => to_settings(Some("stale")),
         Err(err) => {
-            tracing::warn!(user_id = user.id, error = %err, "another backpack refused the code");
-            to_settings(Some("refused"))
+            tracing::warn!(user_id = user.id, error = %err, "another backpack connection failed");
+            to_settings(Some(Outcome::of(&err)))
         }
     }
 }

@@ -241,6 +241,13 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let addr = self.listener.local_addr()?;
+        // One process per database (see the README): an import still marked running was
+        // cut short when the server last stopped.
+        match besace_core::remote_backpacks::interrupted(&self.db).await {
+            Ok(0) => {}
+            Ok(count) => tracing::warn!(count, "imports from other backpacks were interrupted"),
+            Err(err) => tracing::error!(error = %err, "interrupted imports could not be marked"),
+        }
         tracing::info!(%addr, "Besace is listening on http://{addr}");
         let serve = axum::serve(
             self.listener,

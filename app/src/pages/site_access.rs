@@ -6,7 +6,7 @@ use crate::error::ErrorMessage;
 use crate::i18n::*;
 use crate::site_access::{
     my_eportfolio, my_remote_backpacks, new_platform_password, ConnectBackpack, CreatePlatformPassword,
-    EportfolioSetting, ImportAgain, NewPassword, RemoteEntry, RemoveBackpack, SetEportfolio,
+    EportfolioSetting, ImportAgain, NewPassword, RemoteEntry, RemoteState, RemoveBackpack, SetEportfolio,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -150,7 +150,7 @@ pub fn RemoteSection(remotes: Remotes) -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || remotes.get().map(|result| match result {
                     Ok(list) => view! {
-                        {list.iter().any(|r| r.running).then(|| view! { <leptos_meta::Meta http_equiv="refresh" content="3" /> })}
+                        {list.iter().any(|r| r.state == RemoteState::Running).then(|| view! { <leptos_meta::Meta http_equiv="refresh" content="3" /> })}
                         <ul class="platform-list">
                             {list.into_iter().map(|remote| view! { <RemoteItem remote /> }).collect_view()}
                         </ul>
@@ -178,8 +178,7 @@ fn RemoteItem(remote: RemoteEntry) -> impl IntoView {
         name,
         host,
         connected_on,
-        running,
-        failed,
+        state,
         imported_at,
         done,
         added,
@@ -187,12 +186,11 @@ fn RemoteItem(remote: RemoteEntry) -> impl IntoView {
         refused,
     } = remote;
     let label = name.clone();
-    let status = if running {
-        t_string!(i18n, site_access.remote_running, done = done).to_string()
-    } else if failed {
-        t_string!(i18n, site_access.remote_failed).to_string()
-    } else {
-        t_string!(
+    let running = state == RemoteState::Running;
+    let status = match state {
+        RemoteState::Running => t_string!(i18n, site_access.remote_running, done = done).to_string(),
+        RemoteState::Failed => t_string!(i18n, site_access.remote_failed).to_string(),
+        RemoteState::Done => t_string!(
             i18n,
             site_access.remote_summary,
             date = imported_at.clone().unwrap_or_default(),
@@ -200,7 +198,7 @@ fn RemoteItem(remote: RemoteEntry) -> impl IntoView {
             already = already,
             refused = refused
         )
-        .to_string()
+        .to_string(),
     };
     view! {
         <li class="platform">

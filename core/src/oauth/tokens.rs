@@ -108,7 +108,16 @@ pub async fn refresh(
             "this refresh token was issued to another client",
         ))?;
     if found.rotated_at.is_some() {
-        end_grant(&txn, grant.id).await?;
+        if passwords::is_password_client(client) {
+            // A platform password's grant is the password itself: the site signs in again
+            // with it, so only the tokens go.
+            token_entity::Entity::delete_many()
+                .filter(token_entity::Column::GrantId.eq(grant.id))
+                .exec(&txn)
+                .await?;
+        } else {
+            end_grant(&txn, grant.id).await?;
+        }
         txn.commit().await?;
         tracing::warn!(
             grant_id = grant.id,

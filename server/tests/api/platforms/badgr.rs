@@ -142,6 +142,24 @@ on_both_databases!(
             .await
             .unwrap();
         assert_eq!(response.status(), 403);
+        // A registered platform's refresh token needs the platform's own credentials.
+        let (status, refused) = status_of(
+            app.client
+                .post(app.url("/o/token"))
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", tokens.refresh.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (status, refused["error"].as_str()),
+            (400, Some("invalid_grant")),
+            "{refused}"
+        );
         // A registered platform cannot sign in with its client secret as a password, nor
         // a password client be used as a registered one.
         let (_, refused) = status_of(
@@ -252,6 +270,10 @@ on_both_databases!(
             .unwrap();
         let (status, body) = status_of(replay).await;
         assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+        // The replay ended the tokens, not the password: Moodle signs in again with it.
+        let (status, _) = moodle.get("/backpack/collections").await;
+        assert_eq!(status, 401);
+        connected(moodle.authenticate(LEARNER, &password).await);
     }
 );
 

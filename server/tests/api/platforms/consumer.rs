@@ -115,9 +115,15 @@ on_both_databases!(
         let (callback, _) = consent(&other, &location(&response), "deny").await;
         let response = app.get(callback.strip_prefix(&app.address).unwrap()).await;
         assert_eq!(location(&response), "/settings?remote=declined#remote");
-        // A code that comes back twice, or with another state, is refused.
+        // A code that comes back with another state than the request's is refused, and
+        // the request is spent; with no request waiting, the same.
+        app.post_page_form("/api/connect_backpack", &[("address", &other.address)])
+            .await;
         let response = app.get("/connect-backpack/callback?code=x&state=y").await;
         assert_eq!(location(&response), "/settings?remote=stale#remote");
+        let response = app.get("/connect-backpack/callback?code=x&state=y").await;
+        assert_eq!(location(&response), "/settings?remote=stale#remote");
+        assert!(form_ids(&app.get_html("/settings").await.1, "/api/remove_backpack").is_empty());
     }
 );
 

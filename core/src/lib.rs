@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod known_issuers;
 pub mod listings;
 pub mod mail;
+pub mod nodes;
 pub mod oauth;
 pub mod oauth_clients;
 pub mod password;
@@ -69,6 +70,7 @@ impl AppState {
         let cache = public_pages.clone();
         store.changes.subscribe(move |change| match change {
             changes::Change::PublicPages { user_id } => cache.forget_user(*user_id),
+            changes::Change::Anything => cache.forget_all(),
         });
         Self {
             db,

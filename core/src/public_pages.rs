@@ -153,6 +153,15 @@ impl PublicPages {
         self.pages.retain(|_, page| page.user_id != user_id);
     }
 
+    /// Forgets every page (this process may have missed changes made by another).
+    pub fn forget_all(&self) {
+        let now = self.clock.fetch_add(1, Ordering::SeqCst) + 1;
+        for stripe in self.changed_at.iter() {
+            stripe.fetch_max(now, Ordering::SeqCst);
+        }
+        self.pages.clear();
+    }
+
     /// `true` when nobody is checking this badge yet (the caller now is).
     pub fn start_recheck(&self, badge_id: i64) -> bool {
         self.rechecking.lock().expect("recheck lock").insert(badge_id)

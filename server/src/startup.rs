@@ -259,8 +259,24 @@ impl Application {
         tokio::select! {
             served = serve => served.context("the server stopped with an error"),
             never = forget_unconfirmed_forever(self.db.clone()) => match never {},
+            never = other_processes(self.state.clone()) => match never {},
             never = reverify_forever(self.state, self.reverify_every) => match never {},
         }
+    }
+}
+
+/// On PostgreSQL, this process tells the other processes of the database its changes and
+/// hears theirs (`core/src/nodes.rs`); on SQLite there are no others.
+async fn other_processes(state: AppState) -> std::convert::Infallible {
+    use besace_core::nodes;
+    let Some(pool) = nodes::postgres_pool(&state.db) else {
+        return std::future::pending().await;
+    };
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    state.store.changes.relay_to(sender);
+    tokio::select! {
+        () = nodes::relay(state.db.clone(), receiver) => std::future::pending().await,
+        never = nodes::listen(pool, state.store.changes.clone()) => never,
     }
 }
 

@@ -12,6 +12,7 @@ mod export;
 mod fresh_pages;
 mod hostile;
 mod issuers;
+mod nodes;
 mod operations;
 mod pages;
 mod platforms;

@@ -1,0 +1,110 @@
+//! Several `besace serve` processes on one PostgreSQL database behave as one: a session
+//! works on any of them, and a write on one is seen by every other's public-page cache
+//! within a second (PostgreSQL `NOTIFY`). SQLite stays one process: these run on
+//! PostgreSQL only.
+use crate::helpers::*;
+use std::time::{Duration, Instant};
+
+/// How long node B takes to answer `status` for `path`, polling every 20 ms for up to 1 s.
+async fn within_a_second(node: &TestClient, path: &str, status: u16) -> Duration {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(1) {
+        if node.get(path).await.status() == status {
+            return start.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{path} did not answer {status} on the other node within 1 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_on_one_node_is_seen_by_the_others_at_once() {
+    run(Backend::Postgres, |db: TestDb| async move {
+        let a = db.spawn_app().await;
+        let b = db.spawn_app().await;
+        a.learner_with_verified(LEARNER).await;
+        let badges = a.import_ids(&["baked-di.png"]).await;
+        let collection = a.create_collection("Atelier").await;
+        a.add_to(&collection, &badges[0]).await;
+        let link = path_of(a.publish(&collection, true).await["share_url"].as_str().unwrap());
+
+        // The session made on A works on B (same cookie jar, same host, other port).
+        let on_b = TestClient {
+            address: b.address.clone(),
+            client: a.client.clone(),
+            mail: a.mail.clone(),
+        };
+        assert_eq!(on_b.me().await["email"], LEARNER);
+
+        // B builds and caches the gallery; A unpublishes; B stops serving it at once.
+        assert_eq!(b.get(&link).await.status(), 200);
+        assert_eq!(b.get(&link).await.status(), 200);
+        a.publish(&collection, false).await;
+        let took = within_a_second(&b, &link, 404).await;
+        eprintln!("unpublished on A, 404 on B after {took:?}");
+
+        // And the other way round: published again on B, served on A (a new link).
+        let again = path_of(
+            on_b.publish(&collection, true).await["share_url"]
+                .as_str()
+                .unwrap(),
+        );
+        assert_eq!(a.get(&again).await.status(), 200);
+        a.call(
+            "update_collection",
+            &[("id", &collection), ("name", "Atelier bois"), ("description", "")],
+        )
+        .await;
+        let start = Instant::now();
+        loop {
+            let (_, page) = b.get_html(&again).await;
+            if page.contains("Atelier bois") {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(1),
+                "renamed on A, stale on B: {page}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_whose_listening_connection_was_lost_forgets_its_cached_pages() {
+    use sea_orm::{ConnectionTrait, Database};
+    run(Backend::Postgres, |db: TestDb| async move {
+        let a = db.spawn_app().await;
+        a.learner_with_verified(LEARNER).await;
+        let badges = a.import_ids(&["baked-di.png"]).await;
+        let collection = a.create_collection("Atelier").await;
+        a.add_to(&collection, &badges[0]).await;
+        let link = path_of(a.publish(&collection, true).await["share_url"].as_str().unwrap());
+        assert_eq!(a.get(&link).await.status(), 200);
+        // A change no notice tells of (made behind Besace's back): the cached page stays.
+        let sql = Database::connect(&db.url).await.unwrap();
+        sql.execute_unprepared(&format!(
+            "UPDATE collections SET share_token = NULL WHERE id = {collection}"
+        ))
+        .await
+        .unwrap();
+        assert_eq!(a.get(&link).await.status(), 200, "served from the cache");
+        // The listening connection goes: once it is back, nothing cached is trusted.
+        sql.execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .await
+        .unwrap();
+        let start = Instant::now();
+        while a.get(&link).await.status() != 404 {
+            assert!(
+                start.elapsed() < Duration::from_secs(3),
+                "still served after the reconnection"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+}

@@ -21,6 +21,8 @@ pub struct CachedPage {
     pub identity: Bytes,
     pub gzip: Bytes,
     pub brotli: Bytes,
+    /// When it was rendered (see `PublicPages::max_age`).
+    pub built: std::time::Instant,
 }
 
 impl CachedPage {
@@ -46,6 +48,7 @@ impl CachedPage {
                 Bytes::new()
             },
             identity: body.into(),
+            built: std::time::Instant::now(),
         }
     }
 }
@@ -94,6 +97,9 @@ pub struct PublicPages {
     changed_at: Box<[AtomicU64]>,
     /// Badges being checked again in the background (one check at a time per badge).
     rechecking: Mutex<HashSet<i64>>,
+    /// With several processes on one database, a page older than this is built again: the
+    /// bound on staleness should another process's notice be lost (`nodes.rs`).
+    max_age: Option<std::time::Duration>,
 }
 
 impl Default for PublicPages {
@@ -112,11 +118,23 @@ impl PublicPages {
             clock: AtomicU64::new(0),
             changed_at: (0..STRIPES).map(|_| AtomicU64::new(0)).collect(),
             rechecking: Mutex::new(HashSet::new()),
+            max_age: None,
         }
     }
 
+    /// Pages are built again once this old (set where other processes share the database).
+    pub fn with_max_age(mut self, max_age: std::time::Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        self.pages.get(key)
+        let page = self.pages.get(key)?;
+        if self.max_age.is_some_and(|max_age| page.built.elapsed() > max_age) {
+            self.pages.remove(key);
+            return None;
+        }
+        Some(page)
     }
 
     fn changed_at(&self, user_id: i64) -> &AtomicU64 {
@@ -182,6 +200,34 @@ impl PublicPages {
     /// The bytes the cache holds now.
     pub fn weight(&self) -> u64 {
         self.pages.weight()
+    }
+}
+
+#[cfg(test)]
+mod max_age_tests {
+    use super::*;
+
+    #[test]
+    fn pages_older_than_the_max_age_are_built_again() {
+        let cache = PublicPages::with_budget(1024 * 1024).with_max_age(std::time::Duration::from_millis(30));
+        let started = cache.clock();
+        cache.put(
+            "/g/x".into(),
+            Arc::new(CachedPage::new(1, "text/html", b"<p>x</p>".to_vec())),
+            started,
+        );
+        assert!(cache.get("/g/x").is_some());
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        assert!(cache.get("/g/x").is_none());
+        assert!(cache.is_empty());
+        let forever = PublicPages::with_budget(1024 * 1024);
+        forever.put(
+            "/g/y".into(),
+            Arc::new(CachedPage::new(1, "text/html", b"y".to_vec())),
+            forever.clock(),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        assert!(forever.get("/g/y").is_some());
     }
 }
 

@@ -135,7 +135,7 @@ impl Application {
             rate_limits,
             mailer,
             crate::demo::verifier(args.allow_private_network, args.demo),
-            besace_core::public_pages::PublicPages::with_budget(args.public_cache_bytes),
+            public_pages(&db, args.public_cache_bytes),
         );
         app_state.public_recheck_after = *args.public_recheck_after;
         app_state.max_import_items = args.max_import_items;
@@ -262,6 +262,16 @@ impl Application {
             never = other_processes(self.state.clone()) => match never {},
             never = reverify_forever(self.state, self.reverify_every) => match never {},
         }
+    }
+}
+
+/// The public-page cache. On PostgreSQL other processes may share the database: their
+/// notices keep it fresh, and a page is built again after 10 s in case one is lost.
+fn public_pages(db: &DatabaseConnection, bytes: u64) -> besace_core::public_pages::PublicPages {
+    let pages = besace_core::public_pages::PublicPages::with_budget(bytes);
+    match besace_core::nodes::postgres_pool(db) {
+        Some(_) => pages.with_max_age(Duration::from_secs(10)),
+        None => pages,
     }
 }
 

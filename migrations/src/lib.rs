@@ -16,6 +16,7 @@ mod m20261201_000012_confirmed_accounts;
 mod m20261201_000013_badge_issuer_ids;
 mod m20261201_000014_displayer_ids;
 mod m20261201_000015_remote_backpacks;
+mod m20261201_000016_recheck_claims;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_badge_issuer_ids::Migration),
             Box::new(m20261201_000014_displayer_ids::Migration),
             Box::new(m20261201_000015_remote_backpacks::Migration),
+            Box::new(m20261201_000016_recheck_claims::Migration),
         ]
     }
 }

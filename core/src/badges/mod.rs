@@ -57,6 +57,8 @@ pub mod entity {
         pub pushed_by_client_id: Option<i64>,
         /// The issuer's id, as the verification found it (`badge.issuer.id` of the report).
         pub issuer_id: Option<String>,
+        /// Until when a process holds the badge for its background re-verification.
+        pub recheck_claimed_until: Option<DateTime<Utc>>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -166,24 +166,74 @@ pub async fn reverify(store: &Store, fetcher: &Verifier, badge: &Badge) -> Resul
     Ok(updated)
 }
 
+/// How long a process holds the badges it claimed for re-verification: one killed
+/// mid-batch leaves them to another once this has passed.
+pub const RECHECK_LEASE: chrono::Duration = chrono::Duration::minutes(10);
+
 /// Re-verifies up to `batch` badges last checked before `checked_before`, oldest first;
-/// answers how many were checked (the background task calls it until none are due).
+/// answers their owners (the background task calls it until none are due). The badges are
+/// claimed first, so with several processes on one database each badge is checked by one.
 pub async fn reverify_due(
     store: &Store,
     fetcher: &Verifier,
     checked_before: DateTime<Utc>,
     batch: u64,
 ) -> Result<Vec<i64>, DbErr> {
+    let claimed = claim_due(&store.db, checked_before, batch).await?;
     let due = entity::Entity::find()
-        .filter(entity::Column::VerifiedAt.lt(checked_before))
+        .filter(entity::Column::Id.is_in(claimed.iter().copied()))
         .order_by_asc(entity::Column::VerifiedAt)
-        .limit(batch)
         .all(&store.db)
         .await?;
     for badge in &due {
         reverify(store, fetcher, badge).await?;
     }
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::RecheckClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(entity::Column::Id.is_in(claimed))
+        .exec(&store.db)
+        .await?;
     Ok(due.iter().map(|badge| badge.user_id).collect())
+}
+
+/// Claims up to `batch` due badges nobody holds, in one statement: on PostgreSQL rows
+/// another process is claiming are skipped (`FOR UPDATE SKIP LOCKED`); SQLite has one
+/// writer at a time, so the same statement needs no row locks there.
+async fn claim_due(
+    db: &DatabaseConnection,
+    checked_before: DateTime<Utc>,
+    batch: u64,
+) -> Result<Vec<i64>, DbErr> {
+    use sea_orm::{DatabaseBackend, Statement};
+    let now = Utc::now();
+    let backend = db.get_database_backend();
+    let (lock, placeholders) = match backend {
+        DatabaseBackend::Postgres => (" FOR UPDATE SKIP LOCKED", ["$1", "$2", "$3", "$4"]),
+        _ => ("", ["?", "?", "?", "?"]),
+    };
+    let [until, before, at, limit] = placeholders;
+    let sql = format!(
+        "UPDATE badges SET recheck_claimed_until = {until} WHERE id IN (\
+         SELECT id FROM badges WHERE verified_at < {before} \
+         AND (recheck_claimed_until IS NULL OR recheck_claimed_until < {at}) \
+         ORDER BY verified_at LIMIT {limit}{lock}) RETURNING id"
+    );
+    let rows = db
+        .query_all(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                (now + RECHECK_LEASE).into(),
+                checked_before.into(),
+                now.into(),
+                (batch as i64).into(),
+            ],
+        ))
+        .await?;
+    rows.iter().map(|row| row.try_get::<i64>("", "id")).collect()
 }
 
 /// The badge's verification history, newest first.

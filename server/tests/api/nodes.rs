@@ -108,3 +108,57 @@ async fn a_node_whose_listening_connection_was_lost_forgets_its_cached_pages() {
     })
     .await
 }
+
+/// With two nodes, each due badge is checked once per period, not once per node: a node
+/// claims what it checks, and the other leaves it alone (the issuer here is slow, so both
+/// nodes look for due badges while the first is still checking them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn background_checks_run_once_whatever_the_number_of_nodes() {
+    run(Backend::Postgres, |db: TestDb| async move {
+        let urls = slow_hosted_badges(4, Duration::from_millis(150)).await;
+        let period = |args: &mut besace_server::config::ServeArgs| {
+            args.allow_private_network = true;
+            args.reverify_every = Duration::from_secs(6).into();
+        };
+        let a = db.spawn_app_with(period).await;
+        let _b = db.spawn_app_with(period).await;
+        a.learner_with_verified(LEARNER).await;
+        let fields: Vec<(&str, String)> = urls.iter().map(|url| ("url", url.clone())).collect();
+        let (status, body) = a.import_fields(&fields).await;
+        assert_eq!(status, 200, "{body}");
+        let ids: Vec<String> = body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|result| {
+                assert_eq!(result["outcome"], "added", "{result}");
+                result["badge"]["id"].to_string()
+            })
+            .collect();
+        let checks = |id: String| {
+            let a = &a;
+            async move { a.badge(&id).await["history"].as_array().unwrap().len() }
+        };
+        // Wait until every badge was checked again once.
+        let start = Instant::now();
+        for id in &ids {
+            while checks(id.clone()).await < 2 {
+                assert!(
+                    start.elapsed() < Duration::from_secs(30),
+                    "badge {id} was not checked again"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        // Both nodes looked meanwhile: still one check each, not two.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        for id in &ids {
+            assert_eq!(
+                checks(id.clone()).await,
+                2,
+                "badge {id} was checked by both nodes"
+            );
+        }
+    })
+    .await
+}

@@ -34,6 +34,77 @@ impl StaticSite {
     }
 }
 
+impl StaticSite {
+    /// Like [`Self::serve`], each answer `delay` late: an issuer's site far away.
+    pub fn serve_slowly<P: AsRef<str>>(
+        self,
+        routes: impl IntoIterator<Item = (P, Vec<u8>)>,
+        delay: std::time::Duration,
+    ) -> String {
+        let mut router = axum::Router::new();
+        for (path, bytes) in routes {
+            router = router.route(
+                path.as_ref(),
+                axum::routing::get(move || async move {
+                    tokio::time::sleep(delay).await;
+                    bytes.clone()
+                }),
+            );
+        }
+        let listener = self.listener;
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        self.base
+    }
+}
+
+/// `count` hosted Open Badges 2.0 assertions for the learner on a site answering each
+/// request `delay` late; answers their URLs.
+pub async fn slow_hosted_badges(count: usize, delay: std::time::Duration) -> Vec<String> {
+    use besace_badges::issue::{disc_png, BadgeSpec, HostedIssuer};
+    let site = StaticSite::bind().await;
+    let base = site.base.clone();
+    let pem = String::from_utf8(library_fixture("keys/test-issuer.pem")).unwrap();
+    let issuer = HostedIssuer::new(&pem, &base).unwrap();
+    let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    let class_url = leak(format!("{base}/badges/ponctualite.json"));
+    let image_url = leak(format!("{base}/badges/ponctualite.png"));
+    let mut documents = Vec::new();
+    let mut urls = Vec::new();
+    for n in 0..count {
+        let spec = BadgeSpec {
+            id: leak(format!("{base}/assertions/{n}.json")),
+            issuer_name: "Centre lointain",
+            issuer_url: "https://lointain.example/",
+            achievement_id: class_url,
+            name: "Être ponctuel",
+            description: "Arrive à l'heure.",
+            criteria: "Observé un mois.",
+            image_url,
+            recipient_email: LEARNER,
+            valid_from: "2026-10-01T09:00:00Z",
+            ..Default::default()
+        };
+        if n == 0 {
+            documents.push((
+                "/issuer.json".to_owned(),
+                issuer.profile(&spec).to_string().into_bytes(),
+            ));
+            documents.push((
+                "/badges/ponctualite.json".to_owned(),
+                issuer.badge_class(&spec).to_string().into_bytes(),
+            ));
+            documents.push(("/badges/ponctualite.png".to_owned(), disc_png(32, [10, 120, 60])));
+        }
+        documents.push((
+            format!("/assertions/{n}.json"),
+            issuer.assertion(&spec, false).to_string().into_bytes(),
+        ));
+        urls.push(spec.id.to_owned());
+    }
+    site.serve_slowly(documents, delay);
+    urls
+}
+
 /// A site serving each path's bytes, anything else 404; answers its base URL.
 pub async fn static_site(routes: Vec<(&'static str, Vec<u8>)>) -> String {
     StaticSite::bind().await.serve(routes)

@@ -80,13 +80,13 @@ pub async fn signup(
     {
         users::SignUp::ToConfirm(user, address) => {
             tracing::info!(user_id = user.id, "account to confirm");
-            if check_mail_budget(&user).is_ok() {
+            if check_mail_budget(&user).await.is_ok() {
                 let _ = send_sign_up_link(&user, &address, next.as_deref()).await;
             }
         }
         users::SignUp::AlreadyThere(user) => {
             tracing::info!(user_id = user.id, "sign-up with an existing account's address");
-            if check_mail_budget(&user).is_ok() {
+            if check_mail_budget(&user).await.is_ok() {
                 let _ = send_account_exists(&user, language).await;
             }
         }
@@ -214,7 +214,7 @@ pub async fn login(
     };
     if user.confirmed_at.is_none() {
         // The password is right but the address was never confirmed: send the link again.
-        if check_mail_budget(&user).is_ok() {
+        if check_mail_budget(&user).await.is_ok() {
             if let Ok(address) = crate::server::emails::void_links(&state().db, user.id, &email).await {
                 let _ = crate::emails::ssr::send_sign_up_link(&user, &address, None).await;
             }

@@ -56,7 +56,7 @@ pub async fn get_badge(id: i64) -> Result<BadgeDetail, AppError> {
 pub async fn renew_badge(id: i64) -> Result<BadgeDetail, AppError> {
     use crate::server::{badges, request::*};
     let (state, badge) = ssr::owned_badge(id).await?;
-    ssr::recheck_budget(&state, &badge)?;
+    ssr::recheck_budget(&state, &badge).await?;
     match badges::renew(&state.store, state.fetcher.as_ref(), &badge)
         .await
         .map_err(internal)?
@@ -82,7 +82,7 @@ pub async fn renew_badge(id: i64) -> Result<BadgeDetail, AppError> {
 pub async fn verify_badge_again(id: i64) -> Result<BadgeDetail, AppError> {
     use crate::server::{badges, request::*};
     let (state, badge) = ssr::owned_badge(id).await?;
-    ssr::recheck_budget(&state, &badge)?;
+    ssr::recheck_budget(&state, &badge).await?;
     let badge = badges::reverify(&state.store, state.fetcher.as_ref(), &badge)
         .await
         .map_err(internal)?;
@@ -222,10 +222,11 @@ mod ssr {
 
     /// Each check (or renewal) fetches from the issuer's site: a learner's clicks are
     /// bounded too.
-    pub fn recheck_budget(state: &AppState, badge: &Badge) -> Result<(), AppError> {
+    pub async fn recheck_budget(state: &AppState, badge: &Badge) -> Result<(), AppError> {
         if state
             .rate_limits
             .allow_account(&format!("recheck:{}", badge.user_id))
+            .await
         {
             Ok(())
         } else {

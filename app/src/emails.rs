@@ -144,7 +144,7 @@ pub async fn add_email(email: String) -> Result<(), AppError> {
     use self::ssr::*;
     use crate::{domain::Email, server::emails, server::request::*};
     let user = require_user().await?;
-    check_mail_budget(&user)?;
+    check_mail_budget(&user).await?;
     let email = Email::parse(&email).or_else(fail)?;
     let address = match emails::add(&state().db, user.id, &email, false).await {
         Ok(address) => address,
@@ -159,7 +159,7 @@ pub async fn resend_verification(id: i64) -> Result<(), AppError> {
     use self::ssr::*;
     use crate::server::{emails, request::*};
     let user = require_user().await?;
-    check_mail_budget(&user)?;
+    check_mail_budget(&user).await?;
     let address = match emails::find_owned(&state().db, user.id, id).await {
         Ok(address) if address.verified_at.is_none() => address,
         Ok(_) => return fail(AppError::EmailAlreadyVerified),

@@ -131,7 +131,7 @@ pub async fn require_user() -> Result<users::User, AppError> {
 
 /// Sign-up, login and link attempts from one client IP.
 pub async fn check_ip_budget() -> Result<(), AppError> {
-    if state().rate_limits.allow_ip(client_ip().await) {
+    if state().rate_limits.allow_ip(client_ip().await).await {
         Ok(())
     } else {
         fail(AppError::RateLimited)
@@ -143,7 +143,7 @@ pub async fn check_ip_budget() -> Result<(), AppError> {
 pub async fn check_account_budget(email: &crate::domain::Email) -> Result<(), AppError> {
     let state = state();
     let key = format!("{}|{}", email.as_ref(), client_ip().await);
-    if state.rate_limits.allow_account(&key) {
+    if state.rate_limits.allow_account(&key).await {
         Ok(())
     } else {
         fail(AppError::RateLimited)
@@ -151,8 +151,12 @@ pub async fn check_account_budget(email: &crate::domain::Email) -> Result<(), Ap
 }
 
 /// Mails one learner may have sent (verification links), so nobody is mail-bombed.
-pub fn check_mail_budget(user: &users::User) -> Result<(), AppError> {
-    if state().rate_limits.allow_account(&format!("mail:{}", user.id)) {
+pub async fn check_mail_budget(user: &users::User) -> Result<(), AppError> {
+    if state()
+        .rate_limits
+        .allow_account(&format!("mail:{}", user.id))
+        .await
+    {
         Ok(())
     } else {
         fail(AppError::RateLimited)

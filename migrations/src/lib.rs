@@ -17,6 +17,7 @@ mod m20261201_000013_badge_issuer_ids;
 mod m20261201_000014_displayer_ids;
 mod m20261201_000015_remote_backpacks;
 mod m20261201_000016_recheck_claims;
+mod m20261201_000017_attempt_counts;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_displayer_ids::Migration),
             Box::new(m20261201_000015_remote_backpacks::Migration),
             Box::new(m20261201_000016_recheck_claims::Migration),
+            Box::new(m20261201_000017_attempt_counts::Migration),
         ]
     }
 }

@@ -107,7 +107,7 @@ pub async fn register(
     body: Result<Json<RegistrationRequest>, JsonRejection>,
 ) -> Response {
     let client = app::request::client_address(peer.ip(), &headers, &state.trusted_proxies);
-    if !state.rate_limits.allow_ip(client) {
+    if !state.rate_limits.allow_ip(client).await {
         return oauth_error(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",

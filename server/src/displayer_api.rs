@@ -63,7 +63,7 @@ async fn convert_email(
     form: Result<Form<ConvertEmail>, FormRejection>,
 ) -> Response {
     let ip = client_address(peer.ip(), &headers, &state.trusted_proxies);
-    if !state.rate_limits.allow_ip(ip) {
+    if !state.rate_limits.allow_ip(ip).await {
         return too_many();
     }
     let Some(email) = form
@@ -107,9 +107,9 @@ fn id_of(text: &str, suffix: &str) -> Option<i64> {
 }
 
 /// A read that found nothing spends the client's budget, so ids cannot be swept.
-fn miss(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Response {
+async fn miss(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Response {
     let ip = client_address(peer.ip(), headers, &state.trusted_proxies);
-    if state.rate_limits.allow_ip(ip) {
+    if state.rate_limits.allow_ip(ip).await {
         missing()
     } else {
         too_many()
@@ -124,7 +124,7 @@ async fn groups(
     Path((user, file)): Path<(String, String)>,
 ) -> Response {
     let (Some(user_id), "groups.json") = (id_of(&user, ""), file.as_str()) else {
-        return miss(&state, peer, &headers);
+        return miss(&state, peer, &headers).await;
     };
     match listings::displayer_groups(&state.db, user_id).await {
         Ok(Some(groups)) => answer(
@@ -139,7 +139,7 @@ async fn groups(
                 })).collect::<Vec<_>>(),
             }),
         ),
-        Ok(None) => miss(&state, peer, &headers),
+        Ok(None) => miss(&state, peer, &headers).await,
         Err(err) => internal(err),
     }
 }
@@ -154,11 +154,11 @@ async fn group(
     Path((user, file)): Path<(String, String)>,
 ) -> Response {
     let (Some(user_id), Some(group_id)) = (id_of(&user, ""), id_of(&file, ".json")) else {
-        return miss(&state, peer, &headers);
+        return miss(&state, peer, &headers).await;
     };
     let (collection, records) = match listings::displayer_group(&state.db, user_id, group_id).await {
         Ok(Some(found)) => found,
-        Ok(None) => return miss(&state, peer, &headers),
+        Ok(None) => return miss(&state, peer, &headers).await,
         Err(err) => return internal(err),
     };
     let base = &state.public_url;

@@ -169,7 +169,12 @@ async fn password_grant(
 ) -> Result<Response, OAuthError> {
     let username = required(&request.username, "username")?;
     let password = required(&request.password, "password")?;
-    if !state.rate_limits.allow_ip(ip) || !state.rate_limits.allow_account(&username.trim().to_lowercase()) {
+    if !state.rate_limits.allow_ip(ip).await
+        || !state
+            .rate_limits
+            .allow_account(&username.trim().to_lowercase())
+            .await
+    {
         return Err(OAuthError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",

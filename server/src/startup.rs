@@ -111,7 +111,8 @@ impl Application {
         let rate_limits = RateLimits::new(RateLimitConfig {
             per_ip_per_minute: args.rate_limit_per_ip,
             per_account_per_minute: args.rate_limit_per_account,
-        });
+        })
+        .shared_in(&db);
         let mailer = Mailer::new(
             args.smtp_url.as_deref(),
             &args.mail_from,
@@ -394,7 +395,7 @@ fn spawn_rate_limit_cleanup(limits: Arc<RateLimits>) {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
-            limits.retain_recent();
+            limits.retain_recent().await;
         }
     });
 }

@@ -162,3 +162,21 @@ async fn background_checks_run_once_whatever_the_number_of_nodes() {
     })
     .await
 }
+
+/// Attempt budgets are counted once for all nodes: three lookups allowed per minute and
+/// address, spent across A and B together.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attempt_budgets_hold_across_nodes() {
+    run(Backend::Postgres, |db: TestDb| async move {
+        let budget = |args: &mut besace_server::config::ServeArgs| args.rate_limit_per_ip = 3;
+        let a = db.spawn_app_with(budget).await;
+        let b = db.spawn_app_with(budget).await;
+        let mut codes = Vec::new();
+        for node in [&a, &b, &a, &b, &a, &b] {
+            let (status, _) = Mahara::new(&node.address).backpack_id("nobody@example.org").await;
+            codes.push(status.as_u16());
+        }
+        assert_eq!(codes, [404, 404, 404, 429, 429, 429], "{codes:?}");
+    })
+    .await
+}

@@ -72,10 +72,33 @@ pub async fn open_database(args: &DatabaseArgs) -> anyhow::Result<DatabaseConnec
             .await
             .context("could not configure SQLite")?;
     }
-    Migrator::up(&db, None)
+    migrate(&db)
         .await
         .context("could not apply the database migrations")?;
     Ok(db)
+}
+
+/// Applies the migrations. On PostgreSQL several processes may start at once on a new
+/// database: one migrates while the others wait on an advisory lock, then find nothing
+/// left to do.
+async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use sea_orm::sqlx;
+    const MIGRATING: i64 = 0x6265_7361_6365; // "besace"
+    let Some(pool) = besace_core::nodes::postgres_pool(db) else {
+        return Ok(Migrator::up(db, None).await?);
+    };
+    // The lock belongs to this connection's session: held on it while the pool migrates.
+    let mut holder = pool.acquire().await?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATING)
+        .execute(&mut *holder)
+        .await?;
+    let migrated = Migrator::up(db, None).await;
+    sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATING)
+        .execute(&mut *holder)
+        .await?;
+    Ok(migrated?)
 }
 
 /// Hides a password in a database URL before it is printed.

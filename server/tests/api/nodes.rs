@@ -180,3 +180,15 @@ async fn attempt_budgets_hold_across_nodes() {
     })
     .await
 }
+
+/// Processes started at once on a new database: one migrates, the others wait for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_started_at_once_on_a_new_database_all_start() {
+    run(Backend::Postgres, |db: TestDb| async move {
+        let (a, b, c) = tokio::join!(db.spawn_app(), db.spawn_app(), db.spawn_app());
+        for node in [&a, &b, &c] {
+            assert_eq!(node.get("/healthz").await.status(), 200);
+        }
+    })
+    .await
+}

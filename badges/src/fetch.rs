@@ -286,32 +286,14 @@ impl HttpFetcher {
         for (name, value) in &request.headers {
             call = call.header(name.as_str(), value.as_str());
         }
-        let mut resp = call.send().await.map_err(|e| {
+        let resp = call.send().await.map_err(|e| {
             if e.is_timeout() {
                 FetchError::Timeout
             } else {
                 FetchError::Http(e.to_string())
             }
         })?;
-        let cap = self.limits.max_json_bytes;
-        let content_type = resp
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| FetchError::Http(e.to_string()))? {
-            if body.len() + chunk.len() > cap {
-                return Err(FetchError::TooLarge(cap));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(FetchResponse {
-            status: resp.status().as_u16(),
-            url: url.to_string(),
-            content_type,
-            body,
-        })
+        read(resp, url.as_str(), self.limits.max_json_bytes).await
     }
 
     async fn fetch_inner(&self, url: &str, kind: FetchKind) -> Result<FetchResponse, FetchError> {
@@ -331,7 +313,7 @@ impl HttpFetcher {
             // Each hop takes a turn at its host (held until the body is read).
             let _turn = self.hosts.turn(current.host_str().unwrap_or_default()).await;
             let client = self.client_for(&current, addr)?;
-            let mut resp = client
+            let resp = client
                 .get(current.clone())
                 .header(reqwest::header::ACCEPT, accept)
                 .send()
@@ -355,30 +337,36 @@ impl HttpFetcher {
                     .map_err(|_| FetchError::BadUrl(loc.to_string()))?;
                 continue;
             }
-            if resp.content_length().is_some_and(|n| n > cap as u64) {
-                return Err(FetchError::TooLarge(cap));
-            }
-            let content_type = resp
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let mut body = Vec::new();
-            while let Some(chunk) = resp.chunk().await.map_err(|e| FetchError::Http(e.to_string()))? {
-                if body.len() + chunk.len() > cap {
-                    return Err(FetchError::TooLarge(cap));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            return Ok(FetchResponse {
-                status: status.as_u16(),
-                url: current.to_string(),
-                content_type,
-                body,
-            });
+            return read(resp, current.as_str(), cap).await;
         }
         Err(FetchError::TooManyRedirects(self.limits.max_redirects))
     }
+}
+
+/// A response's status, type and body, refusing a body over `cap` before and while it
+/// is read.
+async fn read(mut resp: reqwest::Response, url: &str, cap: usize) -> Result<FetchResponse, FetchError> {
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(FetchError::TooLarge(cap));
+    }
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| FetchError::Http(e.to_string()))? {
+        if body.len() + chunk.len() > cap {
+            return Err(FetchError::TooLarge(cap));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(FetchResponse {
+        status: resp.status().as_u16(),
+        url: url.to_owned(),
+        content_type,
+        body,
+    })
 }
 
 impl Fetcher for HttpFetcher {

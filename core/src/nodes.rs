@@ -14,6 +14,12 @@ use tokio::sync::mpsc::UnboundedReceiver;
 /// The channel the processes of one database talk on.
 pub const CHANNEL: &str = "besace_changes";
 
+/// How a server names itself in its notices: it hears its own, and has acted on them
+/// already. One per server, not per program (tests run several servers in one).
+pub fn new_sender_tag() -> String {
+    super::random_token(9)
+}
+
 /// The pool behind a PostgreSQL connection; `None` on SQLite.
 pub fn postgres_pool(db: &DatabaseConnection) -> Option<PgPool> {
     (db.get_database_backend() == DatabaseBackend::Postgres)
@@ -23,12 +29,12 @@ pub fn postgres_pool(db: &DatabaseConnection) -> Option<PgPool> {
 /// Sends each change of this process to the others, in order, for as long as it runs. A
 /// notice that cannot be sent is logged; the others' staleness is then bounded by their
 /// own reconnections.
-pub async fn relay(db: DatabaseConnection, mut changes: UnboundedReceiver<Change>) {
+pub async fn relay(db: DatabaseConnection, tag: &str, mut changes: UnboundedReceiver<Change>) {
     while let Some(change) = changes.recv().await {
         let notify = Statement::from_sql_and_values(
             DatabaseBackend::Postgres,
             "SELECT pg_notify($1, $2)",
-            [CHANNEL.into(), change.encode().into()],
+            [CHANNEL.into(), format!("{tag} {}", change.encode()).into()],
         );
         if let Err(err) = db.execute(notify).await {
             tracing::warn!(error = %err, ?change, "a change could not be told to the other processes");
@@ -38,7 +44,7 @@ pub async fn relay(db: DatabaseConnection, mut changes: UnboundedReceiver<Change
 
 /// Listens to the other processes' changes and hands them to this process's listeners.
 /// Never returns: a lost connection is opened again, and everything is forgotten then.
-pub async fn listen(pool: PgPool, changes: Arc<Changes>) -> std::convert::Infallible {
+pub async fn listen(pool: PgPool, tag: &str, changes: Arc<Changes>) -> std::convert::Infallible {
     loop {
         match PgListener::connect_with(&pool).await {
             Ok(mut listener) => {
@@ -49,7 +55,11 @@ pub async fn listen(pool: PgPool, changes: Arc<Changes>) -> std::convert::Infall
                     changes.emit_here(Change::Anything);
                     loop {
                         match listener.try_recv().await {
-                            Ok(Some(notice)) => changes.emit_here(Change::decode(notice.payload())),
+                            Ok(Some(notice)) => match notice.payload().split_once(' ') {
+                                Some((from, _)) if from == tag => {}
+                                Some((_, change)) => changes.emit_here(Change::decode(change)),
+                                None => changes.emit_here(Change::Anything),
+                            },
                             Ok(None) => {
                                 tracing::warn!("the connection listening to the other processes was lost");
                                 changes.emit_here(Change::Anything);

@@ -308,9 +308,10 @@ async fn other_processes(state: AppState) -> std::convert::Infallible {
     };
     let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
     state.store.changes.relay_to(sender);
+    let tag = nodes::new_sender_tag();
     tokio::select! {
-        () = nodes::relay(state.db.clone(), receiver) => std::future::pending().await,
-        never = nodes::listen(pool, state.store.changes.clone()) => never,
+        () = nodes::relay(state.db.clone(), &tag, receiver) => std::future::pending().await,
+        never = nodes::listen(pool, &tag, state.store.changes.clone()) => never,
     }
 }
 

@@ -2,7 +2,9 @@
 //! In one process they are counted in memory (`governor`: a smooth budget refilled evenly).
 //! With several processes on one PostgreSQL database they are counted in the database, so
 //! N processes do not give an attacker N budgets: one upsert per attempt into a counter per
-//! key and minute (a fixed window: at worst twice the budget across a minute's edge).
+//! key and minute, weighed with the previous minute's (a sliding window: the previous
+//! minute counts for the part of it still within the last sixty seconds, so a minute's
+//! edge neither doubles the budget nor forgets the attempts just made).
 use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use std::{net::IpAddr, num::NonZeroU32};
@@ -82,18 +84,24 @@ impl RateLimits {
     /// read (then this process's own budget decides: a database hiccup opens no door).
     async fn take_shared(&self, key: &str, budget: u32) -> Option<bool> {
         let db = self.shared.as_ref()?;
-        let minute = chrono::Utc::now().timestamp().div_euclid(60);
+        let now = chrono::Utc::now().timestamp_millis();
+        let minute = now.div_euclid(60_000);
+        let into_minute = now.rem_euclid(60_000) as f64 / 60_000.0;
         let upsert = Statement::from_sql_and_values(
             DatabaseBackend::Postgres,
-            "INSERT INTO attempt_counts (key, minute, count) VALUES ($1, $2, 1) \
-             ON CONFLICT (key, minute) DO UPDATE SET count = attempt_counts.count + 1 RETURNING count",
-            [key.into(), minute.into()],
+            "WITH up AS (INSERT INTO attempt_counts (key, minute, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (key, minute) DO UPDATE SET count = attempt_counts.count + 1 RETURNING count) \
+             SELECT (SELECT count FROM up) AS count, COALESCE((SELECT count FROM attempt_counts \
+             WHERE key = $1 AND minute = $3), 0) AS previous",
+            [key.into(), minute.into(), (minute - 1).into()],
         );
         match db.query_one(upsert).await {
-            Ok(Some(row)) => row
-                .try_get::<i32>("", "count")
-                .ok()
-                .map(|count| count <= budget as i32),
+            Ok(Some(row)) => {
+                let count = row.try_get::<i32>("", "count").ok()?;
+                let previous = row.try_get::<i32>("", "previous").ok()?;
+                let weighed = f64::from(count) + f64::from(previous) * (1.0 - into_minute);
+                Some(weighed <= f64::from(budget))
+            }
             Ok(None) => None,
             Err(err) => {
                 tracing::warn!(error = %err, "the shared attempt count could not be read");

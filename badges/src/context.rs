@@ -90,10 +90,16 @@ impl<'a> Ctx<'a> {
 
     /// Fetches a JSON document that must answer 2xx. The error is a technical detail.
     pub async fn get_json(&self, url: &str) -> Result<Value, String> {
-        let resp = self
-            .get(url, FetchKind::Json)
-            .await
-            .map_err(|e| format!("{url}: {e}"))?;
+        self.get_json_as(url, FetchKind::Json).await
+    }
+
+    /// Fetches a revocation or status list (see [`FetchKind::Status`]).
+    pub async fn get_status_list(&self, url: &str) -> Result<Value, String> {
+        self.get_json_as(url, FetchKind::Status).await
+    }
+
+    async fn get_json_as(&self, url: &str, kind: FetchKind) -> Result<Value, String> {
+        let resp = self.get(url, kind).await.map_err(|e| format!("{url}: {e}"))?;
         if !(200..300).contains(&resp.status) {
             return Err(format!("{url}: HTTP {}", resp.status));
         }

@@ -17,21 +17,42 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// What is being fetched: decides the `Accept` header and the body cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FetchKind {
-    /// A JSON(-LD) document: assertion, profile, key, list, DID document.
+    /// A JSON(-LD) document many badges share: issuer profile, BadgeClass, key, DID
+    /// document.
     Json,
+    /// The badge's own hosted assertion (JSON): it says whether this one badge still holds.
+    Assertion,
+    /// A revocation or status list (JSON): shared by many badges, but it says whether
+    /// each still holds.
+    Status,
     /// Anything a learner may import by URL: a baked image, JSON or a JWT.
     Badge,
 }
 
 /// An HTTP response (any status: a 410 matters for hosted badges).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FetchResponse {
     pub status: u16,
     /// The URL after redirects.
     pub url: String,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// The headers a cache reads (`CACHE_HEADERS`), lower-case names: what a shared
+    /// document cache needs to reuse or revalidate the answer.
+    pub headers: Vec<(String, String)>,
 }
+
+/// The response headers kept in [`FetchResponse::headers`] (RFC 9111's inputs).
+pub const CACHE_HEADERS: [&str; 8] = [
+    "cache-control",
+    "etag",
+    "last-modified",
+    "expires",
+    "date",
+    "age",
+    "vary",
+    "pragma",
+];
 
 /// Why a fetch failed. The messages (`Display`) land in reports that learners read, so
 /// they say what happened in the issuer's terms and never how Besace's network looks:
@@ -85,6 +106,18 @@ pub trait Fetcher: Send + Sync {
     fn fetch<'a>(&'a self, url: &'a str, kind: FetchKind)
         -> BoxFuture<'a, Result<FetchResponse, FetchError>>;
 
+    /// GETs `url` with extra request headers (a conditional request's `If-None-Match` or
+    /// `If-Modified-Since`); a `304 Not Modified` comes back as a response. Fetchers with
+    /// no such notion fetch the document afresh.
+    fn fetch_with<'a>(
+        &'a self,
+        url: &'a str,
+        kind: FetchKind,
+        _headers: &'a [(String, String)],
+    ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+        self.fetch(url, kind)
+    }
+
     /// Sends an API call. Fetchers that only serve documents refuse it.
     fn send<'a>(&'a self, request: &'a Outbound) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
         Box::pin(async move { Err(FetchError::NotFound(request.url.clone())) })
@@ -134,6 +167,18 @@ impl<F: Fetcher> Fetcher for Bundled<F> {
         match (self.documents)(url) {
             Some(response) => Box::pin(async move { Ok(response) }),
             None => self.inner.fetch(url, kind),
+        }
+    }
+
+    fn fetch_with<'a>(
+        &'a self,
+        url: &'a str,
+        kind: FetchKind,
+        headers: &'a [(String, String)],
+    ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+        match (self.documents)(url) {
+            Some(response) => Box::pin(async move { Ok(response) }),
+            None => self.inner.fetch_with(url, kind, headers),
         }
     }
 
@@ -222,7 +267,7 @@ impl HttpFetcher {
 
     fn cap(&self, kind: FetchKind) -> usize {
         match kind {
-            FetchKind::Json => self.limits.max_json_bytes,
+            FetchKind::Json | FetchKind::Assertion | FetchKind::Status => self.limits.max_json_bytes,
             FetchKind::Badge => self.limits.max_image_bytes.max(self.limits.max_json_bytes),
         }
     }
@@ -296,11 +341,18 @@ impl HttpFetcher {
         read(resp, url.as_str(), self.limits.max_json_bytes).await
     }
 
-    async fn fetch_inner(&self, url: &str, kind: FetchKind) -> Result<FetchResponse, FetchError> {
+    async fn fetch_inner(
+        &self,
+        url: &str,
+        kind: FetchKind,
+        headers: &[(String, String)],
+    ) -> Result<FetchResponse, FetchError> {
         let mut current = url::Url::parse(url).map_err(|_| FetchError::BadUrl(url.to_string()))?;
         let cap = self.cap(kind);
         let accept = match kind {
-            FetchKind::Json => "application/ld+json, application/json;q=0.9, */*;q=0.1",
+            FetchKind::Json | FetchKind::Assertion | FetchKind::Status => {
+                "application/ld+json, application/json;q=0.9, */*;q=0.1"
+            }
             FetchKind::Badge => {
                 "application/ld+json, application/json, application/vc+ld+json, image/png, image/svg+xml, */*;q=0.5"
             }
@@ -313,20 +365,21 @@ impl HttpFetcher {
             // Each hop takes a turn at its host (held until the body is read).
             let _turn = self.hosts.turn(current.host_str().unwrap_or_default()).await;
             let client = self.client_for(&current, addr)?;
-            let resp = client
+            let mut call = client
                 .get(current.clone())
-                .header(reqwest::header::ACCEPT, accept)
-                .send()
-                .await
-                .map_err(|e| {
-                    if e.is_timeout() {
-                        FetchError::Timeout
-                    } else {
-                        FetchError::Http(e.to_string())
-                    }
-                })?;
+                .header(reqwest::header::ACCEPT, accept);
+            for (name, value) in headers {
+                call = call.header(name.as_str(), value.as_str());
+            }
+            let resp = call.send().await.map_err(|e| {
+                if e.is_timeout() {
+                    FetchError::Timeout
+                } else {
+                    FetchError::Http(e.to_string())
+                }
+            })?;
             let status = resp.status();
-            if status.is_redirection() {
+            if status.is_redirection() && status != reqwest::StatusCode::NOT_MODIFIED {
                 let loc = resp
                     .headers()
                     .get(reqwest::header::LOCATION)
@@ -354,6 +407,16 @@ async fn read(mut resp: reqwest::Response, url: &str, cap: usize) -> Result<Fetc
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let headers = CACHE_HEADERS
+        .iter()
+        .flat_map(|name| {
+            resp.headers()
+                .get_all(*name)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .map(|value| ((*name).to_owned(), value.to_owned()))
+        })
+        .collect();
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| FetchError::Http(e.to_string()))? {
         if body.len() + chunk.len() > cap {
@@ -366,6 +429,7 @@ async fn read(mut resp: reqwest::Response, url: &str, cap: usize) -> Result<Fetc
         url: url.to_owned(),
         content_type,
         body,
+        headers,
     })
 }
 
@@ -375,12 +439,21 @@ impl Fetcher for HttpFetcher {
         url: &'a str,
         kind: FetchKind,
     ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
+        self.fetch_with(url, kind, &[])
+    }
+
+    fn fetch_with<'a>(
+        &'a self,
+        url: &'a str,
+        kind: FetchKind,
+        headers: &'a [(String, String)],
+    ) -> BoxFuture<'a, Result<FetchResponse, FetchError>> {
         Box::pin(async move {
-            let result =
-                match tokio::time::timeout(self.limits.fetch_timeout, self.fetch_inner(url, kind)).await {
-                    Ok(r) => r,
-                    Err(_) => Err(FetchError::Timeout),
-                };
+            let work = self.fetch_inner(url, kind, headers);
+            let result = match tokio::time::timeout(self.limits.fetch_timeout, work).await {
+                Ok(r) => r,
+                Err(_) => Err(FetchError::Timeout),
+            };
             if let Err(err) = &result {
                 tracing::warn!(url, error = ?err, "badge fetch failed");
             }

@@ -43,7 +43,7 @@ pub use context::VerifyOptions;
 pub use extract::{extract, Container, Extracted, Payload};
 pub use fetch::{
     BoxFuture, Bundled, CallMethod, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch,
-    Outbound,
+    Outbound, CACHE_HEADERS,
 };
 pub use limits::Limits;
 pub use report::{

@@ -68,7 +68,7 @@ pub(crate) async fn verify_json(ctx: &Ctx<'_>, r: &mut Report, v: Value, found_a
         return;
     };
     // Only the issuer's copy counts.
-    let resp = match ctx.get(&url, FetchKind::Json).await {
+    let resp = match ctx.get(&url, FetchKind::Assertion).await {
         Ok(resp) => resp,
         Err(e) => {
             r.fail(CheckId::HostedFetch, format!("{url}: {e}"));
@@ -158,7 +158,7 @@ fn v1_shape_holds(r: &mut Report, v: &Value) -> bool {
     errors.is_empty()
 }
 
-/// A document of the badge's (issuer, BadgeClass, revocation list), its terms normalised.
+/// A document of the badge's (issuer, BadgeClass), its terms normalised.
 async fn get_json(ctx: &Ctx<'_>, url: &str) -> Result<Value, String> {
     ctx.get_json(url).await.map(terms::normalize)
 }
@@ -440,7 +440,7 @@ async fn check_revocation_list(ctx: &Ctx<'_>, r: &mut Report, a: &Value, issuer:
         r.pass(CheckId::Revocation);
         return;
     };
-    let list = match get_json(ctx, list_url).await {
+    let list = match ctx.get_status_list(list_url).await.map(terms::normalize) {
         Ok(l) => l,
         Err(e) => {
             r.fail(CheckId::Revocation, format!("revocation list unavailable: {e}"));

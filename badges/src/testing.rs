@@ -112,12 +112,14 @@ impl Fetcher for MapFetcher {
                     url: url.to_string(),
                     content_type: Some(r.content_type.clone()),
                     body: r.body.clone(),
+                    headers: Vec::new(),
                 }),
                 None => Ok(FetchResponse {
                     status: 404,
                     url: url.to_string(),
                     content_type: None,
                     body: Vec::new(),
+                    headers: Vec::new(),
                 }),
             }
         })

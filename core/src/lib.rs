@@ -6,6 +6,7 @@ pub mod badges;
 pub mod blobs;
 pub mod changes;
 pub mod collections;
+pub mod documents;
 pub mod domain;
 pub mod emails;
 pub mod exports;
@@ -116,6 +117,15 @@ impl besace_badges::Fetcher for Verifier {
         kind: besace_badges::FetchKind,
     ) -> besace_badges::BoxFuture<'a, Result<besace_badges::FetchResponse, besace_badges::FetchError>> {
         self.fetcher.fetch(url, kind)
+    }
+
+    fn fetch_with<'a>(
+        &'a self,
+        url: &'a str,
+        kind: besace_badges::FetchKind,
+        headers: &'a [(String, String)],
+    ) -> besace_badges::BoxFuture<'a, Result<besace_badges::FetchResponse, besace_badges::FetchError>> {
+        self.fetcher.fetch_with(url, kind, headers)
     }
 
     fn send<'a>(

@@ -18,6 +18,7 @@ mod m20261201_000014_displayer_ids;
 mod m20261201_000015_remote_backpacks;
 mod m20261201_000016_recheck_claims;
 mod m20261201_000017_attempt_counts;
+mod m20261201_000018_shared_documents;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_remote_backpacks::Migration),
             Box::new(m20261201_000016_recheck_claims::Migration),
             Box::new(m20261201_000017_attempt_counts::Migration),
+            Box::new(m20261201_000018_shared_documents::Migration),
         ]
     }
 }

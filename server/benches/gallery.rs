@@ -3,8 +3,12 @@
 //! sending the very same bytes from a file, in the same run. Reports requests/s, p99 and
 //! the server's memory (idle, and peak under load).
 //!
+//! Then, on PostgreSQL, the same gallery behind nginx as a load balancer: one process,
+//! then two on one database (README, "Several processes").
+//!
 //! `scripts/bench-gallery` installs wrk and nginx (Debian) and runs it; directly:
-//! `cargo bench -p server --bench gallery` (BESACE_BENCH_SECONDS=10 by default).
+//! `cargo bench -p server --bench gallery` (BESACE_BENCH_SECONDS=10 by default; PostgreSQL
+//! on 127.0.0.1:5432 or BESACE_BENCH_POSTGRES_URL, else the balanced runs are skipped).
 use besace_server::startup::open_database;
 use std::net::TcpListener;
 use std::path::Path;
@@ -104,6 +108,136 @@ http {{ access_log off; default_type text/html;
         .ok()
 }
 
+/// nginx on `port` balancing over the processes on `upstreams`, as deploy/nginx does.
+fn balancer(root: &Path, port: u16, upstreams: &[u16]) -> Option<Child> {
+    let servers: String = upstreams
+        .iter()
+        .map(|upstream| format!("server 127.0.0.1:{upstream}; "))
+        .collect();
+    let config = root.join(format!("balancer-{port}.conf"));
+    std::fs::write(
+        &config,
+        format!(
+            "daemon off; worker_processes 2; pid {root}/balancer-{port}.pid; error_log {root}/error.log;
+events {{ worker_connections 1024; }}
+http {{ access_log off;
+  client_body_temp_path {root}/tmp; proxy_temp_path {root}/tmp; fastcgi_temp_path {root}/tmp;
+  uwsgi_temp_path {root}/tmp; scgi_temp_path {root}/tmp;
+  upstream besace {{ {servers}keepalive 16; }}
+  server {{ listen 127.0.0.1:{port};
+    location / {{ proxy_pass http://besace; proxy_http_version 1.1; proxy_set_header Connection \"\";
+      proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }} }} }}",
+            root = root.display()
+        ),
+    )
+    .ok()?;
+    std::fs::create_dir_all(root.join("tmp")).ok()?;
+    Command::new("nginx")
+        .args(["-c", &config.to_string_lossy(), "-p", &root.to_string_lossy()])
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()
+}
+
+fn stop_nginx(mut nginx: Child) {
+    // SIGQUIT lets the master stop its workers (a killed master would leave them running).
+    let _ = Command::new("kill")
+        .args(["-QUIT", &nginx.id().to_string()])
+        .status();
+    let _ = nginx.wait();
+}
+
+/// The gallery on PostgreSQL behind nginx: one `besace serve`, then two on one database.
+fn balanced(dir: &Path, seconds: u32) {
+    let admin_url = std::env::var("BESACE_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("besace_gallery_bench_{}", std::process::id());
+    let database_url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let admin = runtime.block_on(async {
+        use sea_orm::ConnectionTrait;
+        let admin = sea_orm::Database::connect(&admin_url).await.ok()?;
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .ok()?;
+        Some(admin)
+    });
+    let Some(admin) = admin else {
+        println!("  PostgreSQL is not reachable: no balanced runs");
+        return;
+    };
+    let ports = [free_port(), free_port()];
+    let front = free_port();
+    let public = format!("http://127.0.0.1:{front}");
+    let gallery = runtime.block_on(async {
+        let database = besace_server::config::DatabaseArgs {
+            database_url: Some(database_url.clone()),
+            data_dir: dir.to_path_buf(),
+        };
+        let db = open_database(&database).await.expect("the bench database opens");
+        besace_server::demo::large_gallery(&db, &public, BADGES)
+            .await
+            .expect("the bench gallery is made")
+    });
+    let mut nodes: Vec<Child> = ports
+        .iter()
+        .map(|port| {
+            Command::new(env!("CARGO_BIN_EXE_besace"))
+                .arg("serve")
+                .env("DATABASE_URL", &database_url)
+                .env("BESACE_ADDR", format!("127.0.0.1:{port}"))
+                .env("BESACE_PUBLIC_URL", &public)
+                .env("BESACE_TRUSTED_PROXIES", "127.0.0.1")
+                .env("BESACE_DATA_DIR", dir)
+                .env("BESACE_REVERIFY_EVERY", "0s")
+                .env("RUST_LOG", "warn")
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("besace starts")
+        })
+        .collect();
+    for port in ports {
+        wait_until_up(&format!("http://127.0.0.1:{port}/healthz"));
+    }
+    println!("On PostgreSQL, behind nginx (wrk -t2 -c64 -d{seconds}s, uncompressed):");
+    for count in [1, 2] {
+        let Some(nginx) = balancer(dir, front, &ports[..count]) else {
+            println!("  nginx is not installed: no balanced runs");
+            break;
+        };
+        wait_until_up(&format!("{public}/healthz"));
+        let load = wrk(&gallery, seconds, &[]);
+        let peaks: Vec<String> = nodes[..count]
+            .iter()
+            .map(|node| format!("{:.1}", memory_kib(node.id()).1 as f64 / 1024.0))
+            .collect();
+        println!(
+            "  {count} process{:<3}  {:>10.0} req/s   p99 {:>9}   peak memory {} MiB{}",
+            if count > 1 { "es" } else { "" },
+            load.requests_per_second,
+            load.p99,
+            peaks.join(" + "),
+            if load.errors.is_empty() {
+                String::new()
+            } else {
+                format!("   non-2xx: {}", load.errors)
+            }
+        );
+        stop_nginx(nginx);
+    }
+    for node in &mut nodes {
+        let _ = node.kill();
+        let _ = node.wait();
+    }
+    runtime.block_on(async {
+        use sea_orm::ConnectionTrait;
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+    });
+}
+
 fn main() {
     let seconds: u32 = std::env::var("BESACE_BENCH_SECONDS")
         .ok()
@@ -198,12 +332,9 @@ fn main() {
 
     let _ = server.kill();
     let _ = server.wait();
-    if let Some(mut nginx) = reference.take() {
-        // SIGQUIT lets the master stop its workers (a killed master would leave them running).
-        let _ = Command::new("kill")
-            .args(["-QUIT", &nginx.id().to_string()])
-            .status();
-        let _ = nginx.wait();
+    if let Some(nginx) = reference.take() {
+        stop_nginx(nginx);
     }
+    balanced(&dir, seconds);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -120,6 +120,7 @@ async fn run(count: usize) {
         mail_from: "Besace <besace@localhost>".into(),
         allow_private_network: false,
         reverify_every: Duration::ZERO.into(),
+        recheck_lease: Duration::from_secs(600).into(),
         public_recheck_after: Duration::from_secs(3600).into(),
         demo: false,
         max_import_items: 50,

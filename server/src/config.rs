@@ -104,6 +104,10 @@ pub struct ServeArgs {
     /// `0s` turns the background check off).
     #[arg(long, env = "BESACE_REVERIFY_EVERY", default_value = "24h")]
     pub reverify_every: humantime::Duration,
+    /// How long a process holds the badges it took for a background check: if it dies
+    /// mid-batch, another process takes them over once this has passed.
+    #[arg(long, env = "BESACE_RECHECK_LEASE", default_value = "10m")]
+    pub recheck_lease: humantime::Duration,
     /// A badge shown on a public gallery whose last check is older than this is checked
     /// again in the background when someone views it.
     #[arg(long, env = "BESACE_PUBLIC_RECHECK_AFTER", default_value = "1h")]

@@ -449,6 +449,7 @@ pub fn issuer_document(url: &str) -> Option<FetchResponse> {
         url: url.to_owned(),
         content_type: Some(content_type.to_owned()),
         body,
+        headers: Vec::new(),
     })
 }
 

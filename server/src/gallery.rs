@@ -509,14 +509,10 @@ fn recheck_stale(state: &AppState, user_id: i64, list: &[BadgeSummary]) {
         let state = state.clone();
         let id = summary.id;
         tokio::spawn(async move {
-            let result = async {
-                if let Some(badge) = badges::find_owned(&state.db, user_id, id).await? {
-                    badges::reverify(&state.store, state.fetcher.as_ref(), &badge).await?;
-                }
-                Ok::<_, sea_orm::DbErr>(())
-            }
-            .await;
-            if let Err(err) = result {
+            // Claimed in the database: one check however many processes serve the page.
+            let checked =
+                badges::reverify_if_stale(&state.store, state.fetcher.as_ref(), user_id, id, max_age).await;
+            if let Err(err) = checked {
                 tracing::warn!(badge_id = id, error = ?err, "public re-check failed");
             }
             state.public_pages.finish_recheck(id);

@@ -49,6 +49,7 @@ pub struct Application {
     pub db: DatabaseConnection,
     state: AppState,
     reverify_every: Duration,
+    recheck_lease: Duration,
 }
 
 /// Opens the database (creating the SQLite file and its folder if needed) and migrates it.
@@ -256,6 +257,7 @@ impl Application {
             db,
             state: app_state,
             reverify_every: *args.reverify_every,
+            recheck_lease: *args.recheck_lease,
         })
     }
 
@@ -265,13 +267,6 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let addr = self.listener.local_addr()?;
-        // One process per database (see the README): an import still marked running was
-        // cut short when the server last stopped.
-        match besace_core::remote_backpacks::interrupted(&self.db).await {
-            Ok(0) => {}
-            Ok(count) => tracing::warn!(count, "imports from other backpacks were interrupted"),
-            Err(err) => tracing::error!(error = %err, "interrupted imports could not be marked"),
-        }
         tracing::info!(%addr, "Besace is listening on http://{addr}");
         let serve = axum::serve(
             self.listener,
@@ -282,9 +277,9 @@ impl Application {
         // leaves nothing running against its dropped database).
         tokio::select! {
             served = serve => served.context("the server stopped with an error"),
-            never = forget_unconfirmed_forever(self.db.clone()) => match never {},
+            never = housekeeping_forever(self.db.clone()) => match never {},
             never = other_processes(self.state.clone()) => match never {},
-            never = reverify_forever(self.state, self.reverify_every) => match never {},
+            never = reverify_forever(self.state, self.reverify_every, self.recheck_lease) => match never {},
         }
     }
 }
@@ -358,11 +353,12 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 
 /// Checks stored badges again once they are `every` old: revocation and expiry change
 /// after import. Wakes often enough that no badge waits much longer than `every`.
-async fn reverify_forever(state: AppState, every: Duration) -> std::convert::Infallible {
-    const BATCH: u64 = 50;
+async fn reverify_forever(state: AppState, every: Duration, lease: Duration) -> std::convert::Infallible {
+    const BATCH: u64 = 200;
     if every.is_zero() {
         return std::future::pending().await;
     }
+    let lease = chrono::Duration::from_std(lease).unwrap_or(besace_core::badges::RECHECK_LEASE);
     let mut tick =
         tokio::time::interval((every / 24).clamp(Duration::from_secs(1), Duration::from_secs(3600)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -378,15 +374,16 @@ async fn reverify_forever(state: AppState, every: Duration) -> std::convert::Inf
                 state.fetcher.as_ref(),
                 checked_before,
                 BATCH,
+                lease,
             )
             .await
             {
-                Ok(owners) => {
-                    if owners.len() as u64 == BATCH {
+                Ok(checked) => {
+                    if checked as u64 == BATCH {
                         continue;
                     }
-                    if !owners.is_empty() {
-                        tracing::info!(checked = owners.len(), "badges checked again");
+                    if checked > 0 {
+                        tracing::info!(checked, "badges checked again");
                     }
                     break;
                 }
@@ -399,19 +396,34 @@ async fn reverify_forever(state: AppState, every: Duration) -> std::convert::Inf
     }
 }
 
-/// Removes, every hour, the accounts whose sign-up link died unused: an address someone
-/// typed and never confirmed is nobody's.
-async fn forget_unconfirmed_forever(db: DatabaseConnection) -> std::convert::Infallible {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
-    loop {
+/// Every minute, marks stopped the imports from other backpacks whose process stopped
+/// (their lease ran out); every hour, removes the accounts whose sign-up link died unused
+/// (an address someone typed and never confirmed is nobody's) and the issuers' documents
+/// no badge asked for in a month. Each is one statement, harmless on several processes.
+async fn housekeeping_forever(db: DatabaseConnection) -> std::convert::Infallible {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    for minute in 0u64.. {
         tick.tick().await;
-        let before = chrono::Utc::now() - besace_core::emails::LINK_LIFETIME;
-        match besace_core::users::forget_unconfirmed(&db, before).await {
+        match besace_core::remote_backpacks::interrupted(&db).await {
+            Ok(0) => {}
+            Ok(count) => tracing::warn!(count, "imports from other backpacks were interrupted"),
+            Err(err) => tracing::warn!(error = %err, "interrupted imports not marked; retrying later"),
+        }
+        if minute % 60 != 0 {
+            continue;
+        }
+        let now = chrono::Utc::now();
+        match besace_core::users::forget_unconfirmed(&db, now - besace_core::emails::LINK_LIFETIME).await {
             Ok(0) => {}
             Ok(forgotten) => tracing::info!(forgotten, "unconfirmed accounts removed"),
             Err(err) => tracing::warn!(error = %err, "unconfirmed accounts not removed; retrying later"),
         }
+        let unused = now - besace_core::documents::KEPT_UNUSED;
+        if let Err(err) = besace_core::documents::forget_unused(&db, unused).await {
+            tracing::warn!(error = %err, "unused issuers' documents not removed; retrying later");
+        }
     }
+    std::future::pending().await
 }
 
 fn spawn_rate_limit_cleanup(limits: Arc<RateLimits>) {

@@ -90,6 +90,7 @@ fn served(documents: Vec<(String, Value)>) -> crate::Bundled<NoFetch> {
                 url: u.clone(),
                 content_type: Some("application/ld+json".into()),
                 body: doc.to_string().into_bytes(),
+                headers: Vec::new(),
             })
     })
 }

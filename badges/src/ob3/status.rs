@@ -42,7 +42,7 @@ pub(super) async fn check_status(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, is
                     r.fail(CheckId::Revocation, "credentialStatus has no id");
                     return;
                 };
-                let list = match ctx.get_json(url).await {
+                let list = match ctx.get_status_list(url).await {
                     Ok(l) => l,
                     Err(e) => {
                         r.fail(CheckId::Revocation, format!("revocation list unavailable: {e}"));
@@ -71,7 +71,7 @@ pub(super) async fn check_status(ctx: &Ctx<'_>, r: &mut Report, cred: &Value, is
                     r.fail(CheckId::Revocation, "credentialStatus is incomplete");
                     return;
                 };
-                let list = match ctx.get_json(url).await {
+                let list = match ctx.get_status_list(url).await {
                     Ok(l) => l,
                     Err(e) => {
                         r.fail(CheckId::Revocation, format!("status list unavailable: {e}"));

@@ -73,7 +73,7 @@ pub async fn verify_import(
     if let Some(id) = find_duplicate(db, user_id, &sha256, None).await? {
         return Ok(Err(ImportOutcome::AlreadyThere(id)));
     }
-    let report = verify_for(db, fetcher, user_id, bytes).await?;
+    let report = verify_for(db, fetcher, Freshness::Live, user_id, bytes).await?;
     let (Some(status), Some(spec)) = (keepable_status(&report), report.spec) else {
         return Ok(Err(ImportOutcome::Refused(Box::new(report))));
     };

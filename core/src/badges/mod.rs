@@ -1,6 +1,8 @@
 //! Badges in a learner's backpack and how they get there: every import is verified against
 //! the learner's verified addresses, kept with its original bytes, and stored in one insert.
-use super::{blobs, changes::Store, emails, is_unique_violation, sha256_hex, Verifier};
+use super::{
+    blobs, changes::Store, documents, documents::Freshness, emails, is_unique_violation, sha256_hex, Verifier,
+};
 use base64::Engine;
 use besace_badges::{
     verify_bytes, CheckId, Container, FetchError, FetchKind, Fetcher, Lang, Report, VerifyOptions,
@@ -149,6 +151,7 @@ fn parse_date(raw: Option<&str>) -> Option<DateTime<Utc>> {
 async fn verify_for(
     db: &DatabaseConnection,
     fetcher: &Verifier,
+    freshness: Freshness,
     user_id: i64,
     bytes: &[u8],
 ) -> Result<Report, DbErr> {
@@ -158,7 +161,9 @@ async fn verify_for(
         limits: Default::default(),
         distrusted_issuers: fetcher.distrusted_issuers().to_vec(),
     };
-    let mut report = verify_bytes(bytes, fetcher, &options).await;
+    // Issuers' documents come from the shared copies where they may (see `documents`).
+    let shared = documents::Shared::new(db, fetcher, freshness);
+    let mut report = verify_bytes(bytes, &shared, &options).await;
     // With no verified address the library skips the recipient check; for a backpack that
     // means "not shown to be yours", so it fails.
     if options.recipients.is_empty() && report.spec.is_some() && report.get(CheckId::Recipient).is_none() {

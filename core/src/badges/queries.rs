@@ -322,6 +322,7 @@ mod tests {
                         url: url.to_owned(),
                         content_type: Some("text/html".into()),
                         body: self.1.clone(),
+                        headers: Vec::new(),
                     })
                 } else {
                     Err(FetchError::NotFound(url.to_owned()))

@@ -149,7 +149,16 @@ pub async fn pushed_by(
 /// Checks a stored badge again (revocation, expiry, keys) and records the result in its
 /// history. Never deletes: a badge that no longer checks out is marked, not dropped.
 pub async fn reverify(store: &Store, fetcher: &Verifier, badge: &Badge) -> Result<Badge, DbErr> {
-    let report = verify_for(&store.db, fetcher, badge.user_id, &badge.original).await?;
+    reverify_as(store, fetcher, Freshness::Live, badge).await
+}
+
+async fn reverify_as(
+    store: &Store,
+    fetcher: &Verifier,
+    freshness: Freshness,
+    badge: &Badge,
+) -> Result<Badge, DbErr> {
+    let report = verify_for(&store.db, fetcher, freshness, badge.user_id, &badge.original).await?;
     let status = keepable_status(&report).unwrap_or(BadgeStatus::Unchecked);
     let now = Utc::now();
     let report_json = StoredReport::write(&report);
@@ -157,6 +166,8 @@ pub async fn reverify(store: &Store, fetcher: &Verifier, badge: &Badge) -> Resul
     row.status = Set(status);
     row.report = Set(report_json.clone());
     row.verified_at = Set(now);
+    // Checked: whoever held it for a background check may let it go.
+    row.recheck_claimed_until = Set(None);
     let txn = store.db.begin().await?;
     let updated = row.update(&txn).await?;
     record_check(&txn, badge.id, now, status, report_json).await?;
@@ -166,37 +177,87 @@ pub async fn reverify(store: &Store, fetcher: &Verifier, badge: &Badge) -> Resul
     Ok(updated)
 }
 
-/// How long a process holds the badges it claimed for re-verification: one killed
-/// mid-batch leaves them to another once this has passed.
+/// How long a process holds the badges it claimed for re-verification, unless the
+/// operator says otherwise (`BESACE_RECHECK_LEASE`): one killed mid-batch leaves them to
+/// another once this has passed.
 pub const RECHECK_LEASE: chrono::Duration = chrono::Duration::minutes(10);
 
-/// Re-verifies up to `batch` badges last checked before `checked_before`, oldest first;
-/// answers their owners (the background task calls it until none are due). The badges are
-/// claimed first, so with several processes on one database each badge is checked by one.
+/// Badges one process checks at once in the background. Each issuer's site also gets at
+/// most a few requests at a time (the fetcher's per-host budget), so one slow issuer holds
+/// only its own badges' turns.
+pub const CHECKS_IN_FLIGHT: usize = 16;
+
+/// Re-verifies up to `batch` badges last checked before `checked_before`, oldest first,
+/// [`CHECKS_IN_FLIGHT`] at a time; answers how many were checked (the background task
+/// calls it until none are due). The badges are claimed first, so with several processes
+/// on one database each badge is checked by one; each claim ends with its badge's check,
+/// and a claim whose process died ends with its lease.
 pub async fn reverify_due(
     store: &Store,
     fetcher: &Verifier,
     checked_before: DateTime<Utc>,
     batch: u64,
-) -> Result<Vec<i64>, DbErr> {
-    let claimed = claim_due(&store.db, checked_before, batch).await?;
+    lease: chrono::Duration,
+) -> Result<usize, DbErr> {
+    use futures_util::StreamExt;
+    let claimed = claim_due(&store.db, checked_before, batch, lease).await?;
     let due = entity::Entity::find()
-        .filter(entity::Column::Id.is_in(claimed.iter().copied()))
+        .filter(entity::Column::Id.is_in(claimed))
         .order_by_asc(entity::Column::VerifiedAt)
         .all(&store.db)
         .await?;
-    for badge in &due {
-        reverify(store, fetcher, badge).await?;
+    let count = due.len();
+    // Each check owns its badge: a stream of borrowed ones would not be `Send` for every
+    // lifetime, which the spawned background task needs.
+    let mut checks = futures_util::stream::iter(due)
+        .map(|badge| async move { reverify_as(store, fetcher, Freshness::Background, &badge).await })
+        .buffer_unordered(CHECKS_IN_FLIGHT);
+    let mut failed = None;
+    while let Some(result) = checks.next().await {
+        if let Err(err) = result {
+            failed = Some(err);
+        }
     }
-    entity::Entity::update_many()
+    match failed {
+        Some(err) => Err(err),
+        None => Ok(count),
+    }
+}
+
+/// Checks one of the learner's badges again if its last check is older than `older_than`
+/// and no process holds it already (a recruiter's view of a stale badge, on any node);
+/// answers whether this call checked it.
+pub async fn reverify_if_stale(
+    store: &Store,
+    fetcher: &Verifier,
+    user_id: i64,
+    id: i64,
+    older_than: chrono::Duration,
+) -> Result<bool, DbErr> {
+    let now = Utc::now();
+    let claimed = entity::Entity::update_many()
         .col_expr(
             entity::Column::RecheckClaimedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
+            Expr::value(Some(now + RECHECK_LEASE)),
         )
-        .filter(entity::Column::Id.is_in(claimed))
+        .filter(entity::Column::Id.eq(id))
+        .filter(entity::Column::UserId.eq(user_id))
+        .filter(entity::Column::VerifiedAt.lt(now - older_than))
+        .filter(
+            Condition::any()
+                .add(entity::Column::RecheckClaimedUntil.is_null())
+                .add(entity::Column::RecheckClaimedUntil.lt(now)),
+        )
         .exec(&store.db)
         .await?;
-    Ok(due.iter().map(|badge| badge.user_id).collect())
+    if claimed.rows_affected != 1 {
+        return Ok(false);
+    }
+    let Some(badge) = entity::Entity::find_by_id(id).one(&store.db).await? else {
+        return Ok(false);
+    };
+    reverify(store, fetcher, &badge).await?;
+    Ok(true)
 }
 
 /// Claims up to `batch` due badges nobody holds, in one statement: on PostgreSQL rows
@@ -206,6 +267,7 @@ async fn claim_due(
     db: &DatabaseConnection,
     checked_before: DateTime<Utc>,
     batch: u64,
+    lease: chrono::Duration,
 ) -> Result<Vec<i64>, DbErr> {
     use sea_orm::{DatabaseBackend, Statement};
     let now = Utc::now();
@@ -226,7 +288,7 @@ async fn claim_due(
             backend,
             sql,
             [
-                (now + RECHECK_LEASE).into(),
+                (now + lease).into(),
                 checked_before.into(),
                 now.into(),
                 (batch as i64).into(),

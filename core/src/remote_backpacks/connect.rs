@@ -302,6 +302,7 @@ pub async fn finish(
         expires_at: Set(issued.expires_at),
         created_at: Set(now),
         import_state: Set(ImportState::Running),
+        import_lease_until: Set(Some(now + IMPORT_LEASE)),
         ..Default::default()
     }
     .insert(&store.db)

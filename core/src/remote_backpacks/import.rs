@@ -3,11 +3,14 @@
 use super::*;
 use crate::badges::{self, ImportOutcome};
 use besace_badges::{CallMethod, Fetcher, Outbound};
-use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveValue::Set, Condition};
 
 /// Credentials asked for per page, and the most one import reads.
 const PAGE: usize = 50;
 const MOST: usize = 2000;
+/// How long a running import is held by its process without news: renewed with each
+/// credential, so an import whose process stopped is marked stopped once this has passed.
+pub const IMPORT_LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
 /// Imports again from a connection the learner holds; `false` when it is not theirs or an
 /// import is already running (one statement decides, so a double submit starts one).
@@ -24,6 +27,10 @@ pub async fn import_again(
         .col_expr(connection::Column::Already, Expr::value(0))
         .col_expr(connection::Column::Refused, Expr::value(0))
         .col_expr(connection::Column::Failure, Expr::value(Option::<String>::None))
+        .col_expr(
+            connection::Column::ImportLeaseUntil,
+            Expr::value(Some(Utc::now() + IMPORT_LEASE)),
+        )
         .filter(connection::Column::Id.eq(id))
         .filter(connection::Column::UserId.eq(user_id))
         .filter(connection::Column::ImportState.ne(ImportState::Running))
@@ -36,8 +43,9 @@ pub async fn import_again(
     Ok(true)
 }
 
-/// Imports that a stopped server left running are marked stopped, at start-up, so the
-/// learner can start them again.
+/// Imports whose process stopped (left running, their lease out) are marked stopped, so
+/// the learner can start them again. Any process may call it: a running import's own
+/// process keeps renewing its lease.
 pub async fn interrupted(db: &DatabaseConnection) -> Result<u64, DbErr> {
     let result = connection::Entity::update_many()
         .col_expr(connection::Column::ImportState, Expr::value(ImportState::Failed))
@@ -48,6 +56,11 @@ pub async fn interrupted(db: &DatabaseConnection) -> Result<u64, DbErr> {
             )),
         )
         .filter(connection::Column::ImportState.eq(ImportState::Running))
+        .filter(
+            Condition::any()
+                .add(connection::Column::ImportLeaseUntil.is_null())
+                .add(connection::Column::ImportLeaseUntil.lt(Utc::now())),
+        )
         .exec(db)
         .await?;
     Ok(result.rows_affected)
@@ -184,6 +197,7 @@ async fn import(store: &Store, fetcher: &Verifier, id: i64) -> Result<(), Remote
                 added: Set(added),
                 already: Set(already),
                 refused: Set(refused),
+                import_lease_until: Set(Some(Utc::now() + IMPORT_LEASE)),
                 ..Default::default()
             };
             progress.update(db).await?;

@@ -71,6 +71,8 @@ pub mod connection {
         /// Why the last import stopped, in English (the operator's words; the page says it
         /// in the learner's).
         pub failure: Option<String>,
+        /// Until when the process running the import holds it (renewed as it goes).
+        pub import_lease_until: Option<DateTime<Utc>>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -192,3 +192,108 @@ async fn nodes_started_at_once_on_a_new_database_all_start() {
     })
     .await
 }
+
+/// A `besace serve` process killed (SIGKILL) in the middle of a background batch leaves its
+/// claims behind; once their lease is out another node checks those badges, each once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_left_by_a_killed_node_is_finished_by_another() {
+    run(Backend::Postgres, |db: TestDb| async move {
+        // Each answer takes a second: a background check (its assertion asked again, the
+        // issuer's other documents kept) lasts one.
+        let urls = slow_hosted_badges(3, Duration::from_secs(1)).await;
+        let importer = db.spawn_app_with(|args| args.allow_private_network = true).await;
+        importer.learner_with_verified(LEARNER).await;
+        let fields: Vec<(&str, String)> = urls.iter().map(|url| ("url", url.clone())).collect();
+        let (status, body) = importer.import_fields(&fields).await;
+        assert_eq!(status, 200, "{body}");
+        let ids: Vec<String> = body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|result| {
+                assert_eq!(result["outcome"], "added", "{result}");
+                result["badge"]["id"].to_string()
+            })
+            .collect();
+        let checks = |id: String| {
+            let importer = &importer;
+            async move { importer.badge(&id).await["history"].as_array().unwrap().len() }
+        };
+
+        // The imports took seconds apart: all due at once, so one batch takes them all.
+        let database = sea_orm::Database::connect(&db.url).await.unwrap();
+        {
+            use sea_orm::ConnectionTrait;
+            database
+                .execute_unprepared("UPDATE badges SET verified_at = verified_at - interval '1 hour'")
+                .await
+                .unwrap();
+        }
+        // A real process, which takes the due badges and is killed while checking them.
+        let mut doomed = std::process::Command::new(env!("CARGO_BIN_EXE_besace"))
+            .arg("serve")
+            .env("DATABASE_URL", &db.url)
+            .env("BESACE_ADDR", "127.0.0.1:0")
+            .env("BESACE_ALLOW_PRIVATE_NETWORK", "1")
+            .env("BESACE_REVERIFY_EVERY", "1s")
+            .env("BESACE_RECHECK_LEASE", "4s")
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("besace serve starts");
+        let claimed = || async {
+            use sea_orm::{ConnectionTrait, Statement};
+            let row = database
+                .query_one(Statement::from_string(
+                    sea_orm::DatabaseBackend::Postgres,
+                    "SELECT count(*) AS n FROM badges WHERE recheck_claimed_until IS NOT NULL",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get::<i64>("", "n").unwrap()
+        };
+        let start = Instant::now();
+        while claimed().await < ids.len() as i64 {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the process took no badge ({:?})",
+                doomed.try_wait()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        doomed.kill().expect("SIGKILL");
+        doomed.wait().unwrap();
+        let killed_at = Instant::now();
+        for id in &ids {
+            assert_eq!(
+                checks(id.clone()).await,
+                1,
+                "the killed process finished badge {id}"
+            );
+        }
+
+        // The survivor leaves the claims alone while their lease lasts, then checks each.
+        let _survivor = db
+            .spawn_app_with(|args| {
+                args.allow_private_network = true;
+                args.reverify_every = Duration::from_secs(1).into();
+            })
+            .await;
+        for id in &ids {
+            while checks(id.clone()).await < 2 {
+                assert!(
+                    killed_at.elapsed() < Duration::from_secs(30),
+                    "badge {id} was left unchecked"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        // The lease (4 s) ran out before the survivor began: it cannot have checked sooner.
+        assert!(
+            killed_at.elapsed() > Duration::from_secs(4),
+            "the survivor took badges another process held"
+        );
+    })
+    .await
+}

@@ -11,6 +11,8 @@ mod detail;
 mod import;
 /// A badge issued to another of the learner's addresses.
 mod recipients;
+/// Issuers' documents kept across badges, and what is still asked each time.
+mod shared_documents;
 
 /// The outcome of each item of an import answer.
 fn outcomes(results: &Value) -> Vec<&str> {

@@ -45,6 +45,7 @@ fn serve_args_in(database_url: Option<String>, data_dir: PathBuf, site_root: Pat
         mail_from: "Besace <besace@besace.test>".into(),
         allow_private_network: false,
         reverify_every: std::time::Duration::from_secs(24 * 3600).into(),
+        recheck_lease: std::time::Duration::from_secs(600).into(),
         public_recheck_after: std::time::Duration::from_secs(3600).into(),
         demo: false,
         max_import_items: 50,

@@ -9,6 +9,7 @@
 //! - [`answers`]: readers of what the server answers (redirects, cookies, JSON, hidden inputs);
 //! - [`fixtures`]: the badge fixtures on disk and badges minted with the library's issuer kit;
 //! - [`sites`]: web servers on 127.0.0.1 standing in for an issuer's site;
+//! - [`issuer_site`]: an issuer's site with caching headers and `304`s, counting requests;
 //! - [`platform`]: an issuer platform (Moodle-like OAuth client) pushing badges in;
 //! - [`peers`]: Moodle's Badgr-API backpack client and Mahara's badge block, as they call;
 //! - [`smtp`]: the SMTP sink that receives the server's mail.
@@ -17,6 +18,7 @@ mod app;
 mod calls;
 mod client;
 mod fixtures;
+mod issuer_site;
 mod peers;
 mod platform;
 mod sites;
@@ -26,6 +28,7 @@ pub use answers::*;
 pub use app::*;
 pub use client::*;
 pub use fixtures::*;
+pub use issuer_site::*;
 pub use peers::*;
 pub use platform::*;
 pub use sites::*;

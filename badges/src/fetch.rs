@@ -324,20 +324,11 @@ impl HttpFetcher {
         let addr = self.resolve(&url).await?;
         let _turn = self.hosts.turn(url.host_str().unwrap_or_default()).await;
         let client = self.client_for(&url, addr)?;
-        let mut call = match request.method {
+        let call = match request.method {
             CallMethod::Get => client.get(url.clone()),
             CallMethod::Post => client.post(url.clone()).body(request.body.clone()),
         };
-        for (name, value) in &request.headers {
-            call = call.header(name.as_str(), value.as_str());
-        }
-        let resp = call.send().await.map_err(|e| {
-            if e.is_timeout() {
-                FetchError::Timeout
-            } else {
-                FetchError::Http(e.to_string())
-            }
-        })?;
+        let resp = send(call, &request.headers).await?;
         read(resp, url.as_str(), self.limits.max_json_bytes).await
     }
 
@@ -365,19 +356,10 @@ impl HttpFetcher {
             // Each hop takes a turn at its host (held until the body is read).
             let _turn = self.hosts.turn(current.host_str().unwrap_or_default()).await;
             let client = self.client_for(&current, addr)?;
-            let mut call = client
+            let call = client
                 .get(current.clone())
                 .header(reqwest::header::ACCEPT, accept);
-            for (name, value) in headers {
-                call = call.header(name.as_str(), value.as_str());
-            }
-            let resp = call.send().await.map_err(|e| {
-                if e.is_timeout() {
-                    FetchError::Timeout
-                } else {
-                    FetchError::Http(e.to_string())
-                }
-            })?;
+            let resp = send(call, headers).await?;
             let status = resp.status();
             if status.is_redirection() && status != reqwest::StatusCode::NOT_MODIFIED {
                 let loc = resp
@@ -394,6 +376,23 @@ impl HttpFetcher {
         }
         Err(FetchError::TooManyRedirects(self.limits.max_redirects))
     }
+}
+
+/// Sends a request with extra headers; a timeout is told apart from other failures.
+async fn send(
+    mut call: reqwest::RequestBuilder,
+    headers: &[(String, String)],
+) -> Result<reqwest::Response, FetchError> {
+    for (name, value) in headers {
+        call = call.header(name.as_str(), value.as_str());
+    }
+    call.send().await.map_err(|e| {
+        if e.is_timeout() {
+            FetchError::Timeout
+        } else {
+            FetchError::Http(e.to_string())
+        }
+    })
 }
 
 /// A response's status, type and body, refusing a body over `cap` before and while it

@@ -3,15 +3,14 @@
 //! badges per second and the server-side time per import, with and without verification.
 //!
 //! `cargo bench -p server --bench import` (BESACE_BENCH_BADGES=200 for a shorter run).
+mod common;
 use besace_badges::issue::{bake_png, disc_png, ob3_credential, BadgeSpec, DidKeyIssuer};
 use besace_badges::{verify_bytes, NoFetch, VerifyOptions};
 use besace_server::config::{DatabaseArgs, LogFormat, ServeArgs};
 use besace_server::startup::Application;
+use common::LEARNER;
 use reqwest::multipart::{Form, Part};
 use std::time::{Duration, Instant};
-
-const LEARNER: &str = "bench.learner@example.org";
-const PASSWORD: &str = "Mon vélo rouge a trois roues";
 
 fn badges(count: usize) -> Vec<Vec<u8>> {
     let issuer = DidKeyIssuer::from_seed([42; 32]);
@@ -50,22 +49,6 @@ fn median(mut values: Vec<Duration>) -> Duration {
 fn percentile(mut values: Vec<Duration>, p: f64) -> Duration {
     values.sort();
     values[((values.len() as f64 - 1.0) * p).round() as usize]
-}
-
-/// The verification link of the sign-up mail, read from the outbox (no SMTP configured).
-fn link_from_outbox(outbox: &std::path::Path) -> String {
-    for entry in std::fs::read_dir(outbox).expect("the outbox exists") {
-        let raw = std::fs::read(entry.unwrap().path()).unwrap();
-        let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
-        let text = message.body_text(0).unwrap_or_default().to_string();
-        if let Some(start) = text.find("http") {
-            let link: String = text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
-            if link.contains("/verify-email?token=") {
-                return link;
-            }
-        }
-    }
-    panic!("no verification link in {}", outbox.display());
 }
 
 fn main() {
@@ -132,20 +115,7 @@ async fn run(count: usize) {
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
 
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let signup = client
-        .post(format!("{base}/api/signup"))
-        .form(&[
-            ("email", LEARNER),
-            ("display_name", "Bench"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(signup.status().is_success() || signup.status().is_redirection());
-    let link = link_from_outbox(&dir.join("outbox"));
-    assert!(client.get(link).send().await.unwrap().status().is_success());
+    let client = common::learner_session(&base, &dir).await;
 
     // One badge per request, one after the other: the learner's import page does the same.
     let mut import_times = Vec::with_capacity(count);

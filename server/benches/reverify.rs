@@ -10,7 +10,9 @@
 //!
 //! `cargo bench -p server --bench reverify` (PostgreSQL on 127.0.0.1:5432, or
 //! BESACE_BENCH_POSTGRES_URL; a database of its own is created and dropped).
+mod common;
 use besace_badges::issue::{bake_png, disc_png, ob3_credential, BadgeSpec, DidKeyIssuer, HostedIssuer};
+use common::LEARNER;
 use reqwest::multipart::{Form, Part};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{json, Value};
@@ -21,8 +23,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const ISSUERS: usize = 20;
-const LEARNER: &str = "bench.learner@example.org";
-const PASSWORD: &str = "Mon vélo rouge a trois roues";
 const FRESH: &str = "public, max-age=3600";
 
 /// What the issuers were asked, by the kind of badge the document serves.
@@ -247,22 +247,6 @@ fn peak_rss_mib(child: &Child) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// The verification link of the sign-up mail, read from the outbox (no SMTP configured).
-fn link_from_outbox(outbox: &std::path::Path) -> String {
-    for entry in std::fs::read_dir(outbox).expect("the outbox exists") {
-        let raw = std::fs::read(entry.unwrap().path()).unwrap();
-        let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
-        let text = message.body_text(0).unwrap_or_default().to_string();
-        if let Some(start) = text.find("http") {
-            let link: String = text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
-            if link.contains("/verify-email?token=") {
-                return link;
-            }
-        }
-    }
-    panic!("no verification link in {}", outbox.display());
-}
-
 async fn count_of(db: &DatabaseConnection, sql: &str) -> i64 {
     let row = db
         .query_one(sea_orm::Statement::from_string(db.get_database_backend(), sql))
@@ -387,20 +371,7 @@ async fn run(count: usize) {
     let mut importer = node(&database_url, &dir, port);
     let base = format!("http://127.0.0.1:{port}");
     until_up(&base).await;
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let signup = client
-        .post(format!("{base}/api/signup"))
-        .form(&[
-            ("email", LEARNER),
-            ("display_name", "Bench"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(signup.status().is_success() || signup.status().is_redirection());
-    let link = link_from_outbox(&dir.join("outbox"));
-    assert!(client.get(link).send().await.unwrap().status().is_success());
+    let client = common::learner_session(&base, &dir).await;
     let started = Instant::now();
     import(&base, &client, &badges).await;
     let imported = started.elapsed();

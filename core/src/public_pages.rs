@@ -100,6 +100,18 @@ pub struct PublicPages {
     /// With several processes on one database, a page older than this is built again: the
     /// bound on staleness should another process's notice be lost (`nodes.rs`).
     max_age: Option<std::time::Duration>,
+    /// One build at a time per stripe of keys (see `build_turn`).
+    builders: Box<[tokio::sync::Mutex<()>]>,
+}
+
+/// Stripes of page keys built one at a time: pages of different stripes build at once.
+const BUILD_STRIPES: usize = 64;
+
+fn build_stripe(key: &str) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish() as usize % BUILD_STRIPES
 }
 
 impl Default for PublicPages {
@@ -119,6 +131,7 @@ impl PublicPages {
             changed_at: (0..STRIPES).map(|_| AtomicU64::new(0)).collect(),
             rechecking: Mutex::new(HashSet::new()),
             max_age: None,
+            builders: (0..BUILD_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
         }
     }
 
@@ -135,6 +148,14 @@ impl PublicPages {
             return None;
         }
         Some(page)
+    }
+
+    /// Waits for the turn to build `key`'s page; look the page up again once it is yours
+    /// (the request before may have built it). When a popular page is missing (forgotten
+    /// or past its max age) under load, one request builds it and the others wait for it,
+    /// instead of every request building it at once.
+    pub async fn build_turn(&self, key: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        self.builders[build_stripe(key)].lock().await
     }
 
     fn changed_at(&self, user_id: i64) -> &AtomicU64 {
@@ -234,6 +255,43 @@ mod max_age_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_missing_page_wanted_by_many_is_built_once() {
+        let cache = Arc::new(PublicPages::default());
+        let builds = Arc::new(AtomicU64::new(0));
+        let requests: Vec<_> = (0..32)
+            .map(|_| {
+                let (cache, builds) = (cache.clone(), builds.clone());
+                tokio::spawn(async move {
+                    if cache.get("/g/popular").is_some() {
+                        return;
+                    }
+                    let _turn = cache.build_turn("/g/popular").await;
+                    if cache.get("/g/popular").is_some() {
+                        return;
+                    }
+                    let started = cache.clock();
+                    builds.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    let page = CachedPage::new(1, "text/html", b"<p>g</p>".to_vec());
+                    cache.put("/g/popular".into(), Arc::new(page), started);
+                })
+            })
+            .collect();
+        for request in requests {
+            request.await.unwrap();
+        }
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+        // Another page is not held up by this one's builds.
+        let _held = cache.build_turn("/g/popular").await;
+        let other = (0..1000)
+            .map(|n| format!("/g/other-{n}"))
+            .find(|key| build_stripe(key) != build_stripe("/g/popular"))
+            .unwrap();
+        let turn = tokio::time::timeout(std::time::Duration::from_secs(1), cache.build_turn(&other)).await;
+        assert!(turn.is_ok());
+    }
 
     #[test]
     fn pages_are_compressed_once_and_forgotten_per_learner() {

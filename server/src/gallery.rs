@@ -363,6 +363,10 @@ async fn cached_or(
     if let Some(page) = state.public_pages.get(&key) {
         return send(&page, headers);
     }
+    let _turn = state.public_pages.build_turn(&key).await;
+    if let Some(page) = state.public_pages.get(&key) {
+        return send(&page, headers);
+    }
     let started = state.public_pages.clock();
     match build.await {
         Ok(Some(page)) => {

@@ -95,6 +95,42 @@ pub async fn signup(
     Ok(())
 }
 
+/// Sends the sign-up link again (the "check your mail" page's form). Answers the same
+/// whatever the address: only an account still waiting for its link gets a new one, and
+/// the earlier links die with it.
+#[server(prefix = "/api", endpoint = "resend_sign_up_link")]
+pub async fn resend_sign_up_link(email: String) -> Result<(), AppError> {
+    use self::ssr::*;
+    use crate::emails::ssr::send_sign_up_link;
+    const PAGE: &str = "/check-your-mail";
+    let state = state();
+    if let Err(err) = check_ip_budget().await {
+        back_to(PAGE, &[], None, &err);
+        return Ok(());
+    }
+    let Ok(email) = Email::parse(&email) else {
+        back_to(PAGE, &[], None, &AppError::InvalidEmail);
+        return Ok(());
+    };
+    if let Err(err) = check_account_budget(&email).await {
+        back_to(PAGE, &[], None, &err);
+        return Ok(());
+    }
+    let waiting = users::find_by_email(&state.db, &email)
+        .await
+        .map_err(internal)?
+        .filter(|user| user.confirmed_at.is_none());
+    if let Some(user) = waiting {
+        if check_mail_budget(&user).await.is_ok() {
+            if let Ok(address) = crate::server::emails::void_links(&state.db, user.id, &email).await {
+                let _ = send_sign_up_link(&user, &address, None).await;
+            }
+        }
+    }
+    leptos_axum::redirect(&format!("{PAGE}?resent"));
+    Ok(())
+}
+
 /// Where to go once logged in: the page that asked, if it is on this site, else the
 /// backpack (see `local_path`).
 #[cfg(feature = "ssr")]
@@ -274,6 +310,25 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
     log_out(&session().await?).await?;
     tracing::info!(user_id = user.id, "logged out everywhere");
     leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Changes the name recruiters see on every public page (a plain form of the settings
+/// page: it answers with a redirect back to it, saying what happened).
+#[server(prefix = "/api", endpoint = "set_display_name")]
+pub async fn set_display_name(display_name: String) -> Result<(), AppError> {
+    use self::ssr::*;
+    let state = state();
+    let user = require_user().await?;
+    let Ok(name) = DisplayName::parse(&display_name) else {
+        back_to("/settings", &[], Some("name"), &AppError::InvalidDisplayName);
+        return Ok(());
+    };
+    users::set_display_name(&state.store, user.id, &name)
+        .await
+        .map_err(internal)?;
+    tracing::info!(user_id = user.id, "display name changed");
+    leptos_axum::redirect("/settings?name=saved#name");
     Ok(())
 }
 

@@ -48,6 +48,8 @@ pub enum AppError {
     PrimaryEmailCannotBeRemoved,
     #[error("the link is unknown, already used or expired")]
     InvalidLink,
+    #[error("the password reset link is unknown, already used or expired")]
+    InvalidResetLink,
     #[error("the mail could not be sent")]
     MailNotSent,
     #[error("a collection needs a name (at most 100 characters; description at most 2000)")]
@@ -137,13 +139,21 @@ impl AppError {
                 409
             }
             Self::NotFound => 404,
-            Self::InvalidLink => 410,
+            Self::InvalidLink | Self::InvalidResetLink => 410,
             Self::MailNotSent => 502,
             Self::Internal => 500,
             Self::Transport(_) | Self::BadRequest => 400,
             Self::TooLarge => 413,
             _ => 422,
         }
+    }
+}
+
+impl AppError {
+    /// The error a page's `?error=` names (see `request::back_to`), if it is one of ours
+    /// with no data: anything else a link carries is ignored, only our messages show.
+    pub fn from_code(code: Option<String>) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(code?)).ok()
     }
 }
 
@@ -171,6 +181,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::EmailNotVerified => t_string!(i18n, errors.email_not_verified).to_string(),
         AppError::PrimaryEmailCannotBeRemoved => t_string!(i18n, errors.primary_email).to_string(),
         AppError::InvalidLink => t_string!(i18n, errors.invalid_link).to_string(),
+        AppError::InvalidResetLink => t_string!(i18n, errors.invalid_reset_link).to_string(),
         AppError::MailNotSent => t_string!(i18n, errors.mail_not_sent).to_string(),
         AppError::InvalidCollectionName => t_string!(i18n, errors.invalid_collection_name).to_string(),
         AppError::InvalidHandle => t_string!(i18n, errors.invalid_handle).to_string(),

@@ -14,6 +14,7 @@ pub mod collections;
 pub use besace_core::domain;
 pub mod emails;
 pub mod error;
+pub mod password_reset;
 pub mod platforms;
 pub mod profile;
 pub mod site_access;
@@ -116,6 +117,8 @@ pub fn App() -> impl IntoView {
                         // Async too: the answer's status (410 for a dead link) is known first.
                         <Route path=path!("/verify-email") view=pages::VerifyEmail />
                         <Route path=path!("/check-your-mail") view=pages::CheckYourMail />
+                        <Route path=path!("/forgot-password") view=pages::ForgotPassword />
+                        <Route path=path!("/reset-password") view=pages::ResetPassword />
                     </Routes>
                 </layout::Layout>
             </Router>

@@ -196,6 +196,22 @@ pub fn lang_of_request(headers: &http::HeaderMap, account: Option<&str>) -> besa
         .unwrap_or_default()
 }
 
+/// Answers a plain form's post with a redirect back to its page, carrying `error` as
+/// `?error=Variant` (the page shows it with `ErrorMessage`) next to `params`, and then
+/// `#fragment`, so the learner lands where they were.
+pub fn back_to(path: &str, params: &[(&str, &str)], fragment: Option<&str>, error: &AppError) {
+    let code = serde_json::to_value(error)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "Internal".to_owned());
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params.iter().copied())
+        .append_pair("error", &code)
+        .finish();
+    let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+    leptos_axum::redirect(&format!("{path}?{query}{fragment}"));
+}
+
 #[cfg(test)]
 mod tests {
     use super::client_address;

@@ -18,6 +18,7 @@ pub mod nodes;
 pub mod oauth;
 pub mod oauth_clients;
 pub mod password;
+pub mod password_resets;
 pub mod profiles;
 pub mod public_pages;
 pub mod rate_limit;

@@ -176,6 +176,17 @@ pub async fn find(db: &DatabaseConnection, id: i64) -> Result<Option<User>, DbEr
 /// now is, to log the changing session in again under the new epoch.
 pub async fn set_password(db: &DatabaseConnection, id: i64, password_hash: String) -> Result<User, DbErr> {
     let txn = db.begin().await?;
+    let user = replace_password(&txn, id, password_hash).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// `set_password` inside a caller's transaction (a reset link is used in the same one).
+pub(crate) async fn replace_password(
+    txn: &impl ConnectionTrait,
+    id: i64,
+    password_hash: String,
+) -> Result<User, DbErr> {
     entity::Entity::update_many()
         .col_expr(entity::Column::PasswordHash, Expr::value(password_hash))
         .col_expr(entity::Column::PasswordChangedAt, Expr::value(Utc::now()))
@@ -184,14 +195,12 @@ pub async fn set_password(db: &DatabaseConnection, id: i64, password_hash: Strin
             Expr::col(entity::Column::SessionEpoch).add(1),
         )
         .filter(entity::Column::Id.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let user = entity::Entity::find_by_id(id)
-        .one(&txn)
+    entity::Entity::find_by_id(id)
+        .one(txn)
         .await?
-        .ok_or(DbErr::RecordNotFound("user".into()))?;
-    txn.commit().await?;
-    Ok(user)
+        .ok_or(DbErr::RecordNotFound("user".into()))
 }
 
 /// Ends every session of the account, on every device ("log out everywhere").

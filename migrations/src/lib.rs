@@ -19,6 +19,7 @@ mod m20261201_000015_remote_backpacks;
 mod m20261201_000016_recheck_claims;
 mod m20261201_000017_attempt_counts;
 mod m20261201_000018_shared_documents;
+mod m20261202_000019_password_resets;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_recheck_claims::Migration),
             Box::new(m20261201_000017_attempt_counts::Migration),
             Box::new(m20261201_000018_shared_documents::Migration),
+            Box::new(m20261202_000019_password_resets::Migration),
         ]
     }
 }

@@ -398,8 +398,9 @@ async fn reverify_forever(state: AppState, every: Duration, lease: Duration) -> 
 
 /// Every minute, marks stopped the imports from other backpacks whose process stopped
 /// (their lease ran out); every hour, removes the accounts whose sign-up link died unused
-/// (an address someone typed and never confirmed is nobody's) and the issuers' documents
-/// no badge asked for in a month. Each is one statement, harmless on several processes.
+/// (an address someone typed and never confirmed is nobody's), the issuers' documents
+/// no badge asked for in a month and the password reset links that expired. Each is one
+/// statement, harmless on several processes.
 async fn housekeeping_forever(db: DatabaseConnection) -> std::convert::Infallible {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     for minute in 0u64.. {
@@ -421,6 +422,9 @@ async fn housekeeping_forever(db: DatabaseConnection) -> std::convert::Infallibl
         let unused = now - besace_core::documents::KEPT_UNUSED;
         if let Err(err) = besace_core::documents::forget_unused(&db, unused).await {
             tracing::warn!(error = %err, "unused issuers' documents not removed; retrying later");
+        }
+        if let Err(err) = besace_core::password_resets::forget_expired(&db, now).await {
+            tracing::warn!(error = %err, "expired password reset links not removed; retrying later");
         }
     }
     std::future::pending().await

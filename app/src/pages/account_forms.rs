@@ -85,6 +85,7 @@ pub fn Login() -> impl IntoView {
         <section class="panel form-panel">
             <h1>{t!(i18n, login.title)}</h1>
             <LoginForm next />
+            <p class="aside"><a href="/forgot-password">{t!(i18n, login.forgot)}</a></p>
             <p class="aside">{t!(i18n, login.no_account)} " " <a href=signup>{t!(i18n, nav.signup)}</a></p>
         </section>
     }

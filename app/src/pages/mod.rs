@@ -8,6 +8,7 @@ mod import;
 mod inbox;
 mod landing;
 mod not_found;
+mod password_reset;
 mod settings;
 mod site_access;
 mod verify_email;
@@ -21,6 +22,7 @@ pub use import::Import;
 pub use inbox::Inbox;
 pub use landing::Landing;
 pub use not_found::NotFound;
+pub use password_reset::{ForgotPassword, ResetPassword};
 pub use settings::Settings;
 pub use verify_email::{CheckYourMail, VerifyEmail};
 

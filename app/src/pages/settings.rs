@@ -38,6 +38,7 @@ pub fn Settings() -> impl IntoView {
                         })}
                     </Transition>
                 </section>
+                <NameForm current=user.display_name.clone() />
                 <PasswordForm />
                 <section class="panel" aria-labelledby="sessions-title">
                     <h2 id="sessions-title">{t!(i18n, settings.sessions_title)}</h2>
@@ -83,6 +84,29 @@ pub fn Settings() -> impl IntoView {
                 <DeleteForm />
             }
         } />
+    }
+}
+
+/// A plain form (no wasm needed): the server answers with a redirect back here.
+#[component]
+fn NameForm(current: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let saved = super::query_param("name").is_some_and(|value| value == "saved");
+    let error = crate::AppError::from_code(super::query_param("error"));
+    view! {
+        <section class="panel" id="name" aria-labelledby="name-title">
+            <h2 id="name-title">{t!(i18n, settings.name_title)}</h2>
+            <form method="post" action=crate::account::SetDisplayName::url()>
+                <div class="field">
+                    <label for="display_name">{t!(i18n, form.display_name)}</label>
+                    <input id="display_name" name="display_name" type="text" autocomplete="name" maxlength="100" required value=current aria-describedby="display_name_hint" />
+                    <p class="hint" id="display_name_hint">{t!(i18n, settings.name_hint)}</p>
+                </div>
+                {error.map(|error| view! { <ErrorMessage error /> })}
+                {saved.then(|| view! { <p class="alert alert-success" role="status">{t!(i18n, settings.name_done)}</p> })}
+                <button type="submit" class="button">{t!(i18n, settings.name_submit)}</button>
+            </form>
+        </section>
     }
 }
 

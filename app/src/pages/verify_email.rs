@@ -2,20 +2,39 @@
 //! verification link opens. Opening the link uses nothing (mail scanners open links too):
 //! the learner's button posts it, and the server answers with where to go next.
 use crate::emails::ConfirmEmail;
+use crate::error::ErrorMessage;
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 /// Where sign-up leads, whether or not the address had an account.
+/// It offers to send the link again: a plain form (no wasm), answered with a redirect
+/// back here.
 #[component]
 pub fn CheckYourMail() -> impl IntoView {
     let i18n = use_i18n();
+    let resent = super::query_param("resent").is_some();
+    let error = crate::AppError::from_code(super::query_param("error"));
     view! {
         <Title text=move || t_string!(i18n, check_mail.title).to_string() />
         <section class="panel form-panel">
             <h1>{t!(i18n, check_mail.title)}</h1>
-            <p class="alert alert-success" role="status">{t!(i18n, check_mail.text)}</p>
+            {if resent {
+                view! { <p class="alert alert-success" role="status">{t!(i18n, check_mail.resent)}</p> }.into_any()
+            } else {
+                view! { <p class="alert alert-success" role="status">{t!(i18n, check_mail.text)}</p> }.into_any()
+            }}
             <p>{t!(i18n, check_mail.spam)}</p>
+            <h2 id="resend-title">{t!(i18n, check_mail.resend_title)}</h2>
+            <form method="post" action=crate::account::ResendSignUpLink::url() aria-labelledby="resend-title">
+                <div class="field">
+                    <label for="email">{t!(i18n, form.email)}</label>
+                    <input id="email" name="email" type="email" autocomplete="email" required />
+                </div>
+                {error.map(|error| view! { <ErrorMessage error /> })}
+                <button type="submit" class="button button-secondary">{t!(i18n, check_mail.resend_submit)}</button>
+            </form>
         </section>
     }
 }

@@ -62,6 +62,22 @@ pub async fn signup(
     language: Option<String>,
     next: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::server::request::{or_back, plain_form};
+    let plain = plain_form();
+    let params: Vec<(&str, &str)> = next.as_deref().map(|next| ("next", next)).into_iter().collect();
+    let page = "/signup";
+    let answer = signed_up(email, display_name, password, language, next.clone()).await;
+    or_back(plain, page, &params, answer)
+}
+
+#[cfg(feature = "ssr")]
+async fn signed_up(
+    email: String,
+    display_name: String,
+    password: String,
+    language: Option<String>,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use self::ssr::*;
     use crate::emails::ssr::{send_account_exists, send_sign_up_link};
     check_ip_budget().await?;
@@ -226,6 +242,19 @@ mod tests {
 /// Logs in; answers the account's language, so the page can switch to it at once.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<Option<String>, AppError> {
+    use crate::server::request::{or_back, plain_form};
+    let plain = plain_form();
+    let params: Vec<(&str, &str)> = next.as_deref().map(|next| ("next", next)).into_iter().collect();
+    let answer = logged_in(email, password, next.clone()).await;
+    or_back(plain, "/login", &params, answer)
+}
+
+#[cfg(feature = "ssr")]
+async fn logged_in(
     email: String,
     password: String,
     next: Option<String>,

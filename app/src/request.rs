@@ -196,6 +196,32 @@ pub fn lang_of_request(headers: &http::HeaderMap, account: Option<&str>) -> besa
         .unwrap_or_default()
 }
 
+/// The form was posted by the browser itself, without the wasm: it asks for a page, not
+/// for JSON (leptos_axum's own test for a plain form in `redirect`).
+pub fn plain_form() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
+        .and_then(|accept| accept.to_str().ok().map(|accept| accept.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// A server function's answer for a form that also works without the wasm: an error of a
+/// plain post goes back to `page` (with `params`) and shows there, instead of a raw body.
+pub fn or_back<T: Default>(
+    plain: bool,
+    page: &str,
+    params: &[(&str, &str)],
+    answer: Result<T, AppError>,
+) -> Result<T, AppError> {
+    match answer {
+        Err(err) if plain && err != AppError::Internal => {
+            back_to(page, params, None, &err);
+            Ok(T::default())
+        }
+        answer => answer,
+    }
+}
+
 /// Answers a plain form's post with a redirect back to its page, carrying `error` as
 /// `?error=Variant` (the page shows it with `ErrorMessage`) next to `params`, and then
 /// `#fragment`, so the learner lands where they were.

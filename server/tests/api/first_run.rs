@@ -1,5 +1,6 @@
 //! The first run: after sign-up the "check your mail" page can send the link again, with a
-//! plain form, and answers the same whatever the address.
+//! plain form, and answers the same whatever the address; without the wasm, a refused
+//! login or sign-up comes back to its form with the message in place.
 use crate::helpers::*;
 use crate::on_both_databases;
 use reqwest::header;
@@ -42,5 +43,77 @@ on_both_databases!(
         );
         let (_, page) = app.get_html("/check-your-mail?error=InvalidEmail").await;
         assert!(page.contains(r#"role="alert""#), "{page}");
+    }
+);
+
+on_both_databases!(
+    without_the_wasm_a_refused_login_or_sign_up_comes_back_to_its_form,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.signup("marie@ecole.fr", "Marie Dupont", PASSWORD).await;
+        app.logout().await;
+        let wrong = submit(
+            &app,
+            "/api/login",
+            &[
+                ("email", "marie@ecole.fr"),
+                ("password", "pas le bon mot de passe"),
+            ],
+        )
+        .await;
+        assert_eq!(wrong.status(), 302);
+        let back = wrong.headers()[header::LOCATION].to_str().unwrap().to_owned();
+        assert_eq!(back, "/login?error=WrongCredentials");
+        let (status, page) = app.get_html(&back).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(r#"role="alert""#), "{page}");
+        assert!(
+            page.contains("The e-mail address or the password is not right"),
+            "{page}"
+        );
+        assert!(!page.contains(r#"{"WrongCredentials"#), "{page}");
+
+        // The page that asked for the login is kept.
+        let with_next = submit(
+            &app,
+            "/api/login",
+            &[
+                ("email", "x@ecole.fr"),
+                ("password", "whatever"),
+                ("next", "/connect?a=1"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            with_next.headers()[header::LOCATION],
+            "/login?next=%2Fconnect%3Fa%3D1&error=WrongCredentials"
+        );
+        let weak = submit(
+            &app,
+            "/api/signup",
+            &[
+                ("email", "paul@ecole.fr"),
+                ("display_name", "Paul"),
+                ("password", "court"),
+            ],
+        )
+        .await;
+        assert_eq!(weak.headers()[header::LOCATION], "/signup?error=PasswordTooShort");
+        let (_, page) = app.get_html("/signup?error=PasswordTooShort").await;
+        assert!(page.contains(r#"role="alert""#), "{page}");
+        // The wasm's calls still get the error itself.
+        assert_error(
+            app.login("marie@ecole.fr", "pas le bon mot de passe").await,
+            401,
+            "WrongCredentials",
+        )
+        .await;
+        let right = submit(
+            &app,
+            "/api/login",
+            &[("email", "marie@ecole.fr"), ("password", PASSWORD)],
+        )
+        .await;
+        assert_eq!(right.headers()[header::LOCATION], "/backpack");
     }
 );

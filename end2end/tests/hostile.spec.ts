@@ -49,7 +49,7 @@ function watch(page: Page): { dialogs: string[]; blocked: string[] } {
     await dialog.dismiss();
   });
   page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) seen.blocked.push(message.text());
+    if (message.text().includes('Content Security Policy')) seen.blocked.push(`${page.url()}: ${message.text()}`);
   });
   return seen;
 }

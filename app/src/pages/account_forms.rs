@@ -29,21 +29,12 @@ fn urlencoding(text: &str) -> String {
         .collect()
 }
 
-/// The error a plain post of this form came back with (no wasm), until the form is sent
-/// again through the wasm.
-fn posted_error<I>(action: ServerAction<I>, error: Option<crate::AppError>) -> impl IntoView
-where
-    I: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
-    I::Output: Clone + Send + Sync + 'static,
-    I::Error: Clone + Send + Sync + 'static,
-{
-    move || {
-        action.value().get().is_none().then(|| {
-            error
-                .clone()
-                .map(|error| view! { <crate::error::ErrorMessage error /> })
-        })
-    }
+/// The error a plain post of the form came back with (no wasm: `request::or_back`). It
+/// stays outside the islands, so the wasm carries nothing for it.
+#[component]
+fn PostedError() -> impl IntoView {
+    crate::AppError::from_code(super::query_param("error"))
+        .map(|error| view! { <crate::error::ErrorMessage error /> })
 }
 
 #[component]
@@ -55,17 +46,17 @@ pub fn Signup() -> impl IntoView {
         <Title text=move || t_string!(i18n, signup.title).to_string() />
         <section class="panel form-panel">
             <h1>{t!(i18n, signup.title)}</h1>
-            <SignupForm next error=crate::AppError::from_code(super::query_param("error")) />
+            <PostedError />
+            <SignupForm next />
             <p class="aside">{t!(i18n, signup.have_account)} " " <a href=login>{t!(i18n, nav.login)}</a></p>
         </section>
     }
 }
 
 #[island]
-fn SignupForm(next: Option<String>, error: Option<crate::AppError>) -> impl IntoView {
+fn SignupForm(next: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignupFn>::new();
-    let posted = posted_error(action, error);
     let pending = action.pending();
     view! {
             <ActionForm action>
@@ -85,7 +76,6 @@ fn SignupForm(next: Option<String>, error: Option<crate::AppError>) -> impl Into
                     <input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required aria-describedby="password_hint" />
                     <p class="hint" id="password_hint">{t!(i18n, form.password_hint)}</p>
                 </div>
-                {posted}
                 {action_error(action)}
                 <button type="submit" class="button" disabled=pending>
                     {move || if pending.get() { t_string!(i18n, form.working) } else { t_string!(i18n, signup.submit) }}
@@ -103,7 +93,8 @@ pub fn Login() -> impl IntoView {
         <Title text=move || t_string!(i18n, login.title).to_string() />
         <section class="panel form-panel">
             <h1>{t!(i18n, login.title)}</h1>
-            <LoginForm next error=crate::AppError::from_code(super::query_param("error")) />
+            <PostedError />
+            <LoginForm next />
             <p class="aside"><a href="/forgot-password">{t!(i18n, login.forgot)}</a></p>
             <p class="aside">{t!(i18n, login.no_account)} " " <a href=signup>{t!(i18n, nav.signup)}</a></p>
         </section>
@@ -113,10 +104,9 @@ pub fn Login() -> impl IntoView {
 /// The login answers the account's language and sets its cookie, then redirects: the next
 /// page is a full load from the server, in that language.
 #[island]
-fn LoginForm(next: Option<String>, error: Option<crate::AppError>) -> impl IntoView {
+fn LoginForm(next: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<LoginFn>::new();
-    let posted = posted_error(action, error);
     let pending = action.pending();
     view! {
             <ActionForm action>
@@ -129,7 +119,6 @@ fn LoginForm(next: Option<String>, error: Option<crate::AppError>) -> impl IntoV
                     <label for="password">{t!(i18n, form.password)}</label>
                     <input id="password" name="password" type="password" autocomplete="current-password" required />
                 </div>
-                {posted}
                 {action_error(action)}
                 <button type="submit" class="button" disabled=pending>
                     {move || if pending.get() { t_string!(i18n, form.working) } else { t_string!(i18n, login.submit) }}

@@ -120,18 +120,9 @@ pub async fn resend_sign_up_link(email: String) -> Result<(), AppError> {
     use crate::emails::ssr::send_sign_up_link;
     const PAGE: &str = "/check-your-mail";
     let state = state();
-    if let Err(err) = check_ip_budget().await {
-        back_to(PAGE, &[], None, &err);
-        return Ok(());
-    }
-    let Ok(email) = Email::parse(&email) else {
-        back_to(PAGE, &[], None, &AppError::InvalidEmail);
+    let Some(email) = address_within_budget(PAGE, &email).await else {
         return Ok(());
     };
-    if let Err(err) = check_account_budget(&email).await {
-        back_to(PAGE, &[], None, &err);
-        return Ok(());
-    }
     let waiting = users::find_by_email(&state.db, &email)
         .await
         .map_err(internal)?

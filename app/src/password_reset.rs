@@ -9,22 +9,12 @@ use leptos::prelude::*;
 /// the link is made and mailed afterwards (so the time taken tells nothing either).
 #[server(prefix = "/api", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    use crate::domain::Email;
     use crate::server::{password_resets, request::*};
     const PAGE: &str = "/forgot-password";
     let state = state();
-    if let Err(err) = check_ip_budget().await {
-        back_to(PAGE, &[], None, &err);
-        return Ok(());
-    }
-    let Ok(email) = Email::parse(&email) else {
-        back_to(PAGE, &[], None, &AppError::InvalidEmail);
+    let Some(email) = address_within_budget(PAGE, &email).await else {
         return Ok(());
     };
-    if let Err(err) = check_account_budget(&email).await {
-        back_to(PAGE, &[], None, &err);
-        return Ok(());
-    }
     tokio::spawn(async move {
         match password_resets::start(&state.db, &email, chrono::Utc::now()).await {
             Ok(Some((user, token))) => {

@@ -196,6 +196,25 @@ pub fn lang_of_request(headers: &http::HeaderMap, account: Option<&str>) -> besa
         .unwrap_or_default()
 }
 
+/// The address a plain form about an address posted (a link to mail again, a password to
+/// reset), once it is one and within the per-IP and per-address budgets; else the answer
+/// is a redirect back to `page` with the error, and `None`.
+pub async fn address_within_budget(page: &str, email: &str) -> Option<crate::domain::Email> {
+    let checked = async {
+        check_ip_budget().await?;
+        let email = crate::domain::Email::parse(email).map_err(|_| AppError::InvalidEmail)?;
+        check_account_budget(&email).await?;
+        Ok::<_, AppError>(email)
+    };
+    match checked.await {
+        Ok(email) => Some(email),
+        Err(err) => {
+            back_to(page, &[], None, &err);
+            None
+        }
+    }
+}
+
 /// The form was posted by the browser itself, without the wasm: it asks for a page, not
 /// for JSON (leptos_axum's own test for a plain form in `redirect`).
 pub fn plain_form() -> bool {

@@ -44,7 +44,7 @@ pub mod ssr {
         fail(AppError::from(err))
     }
 
-    fn locale_of(user: &User) -> Locale {
+    pub(crate) fn locale_of(user: &User) -> Locale {
         match user.locale.as_deref().and_then(|l| Language::parse(l).ok()) {
             Some(Language::Fr) => Locale::fr,
             _ => Locale::en,

@@ -74,17 +74,13 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::domain::Language;
-    use crate::i18n::Locale;
+    use crate::emails::ssr::locale_of;
     use crate::server::{mail::Mail, users::User};
     use leptos_i18n::td_string;
 
     /// The reset mail, in the account's language.
     pub fn reset_mail(user: &User, link: &str) -> Mail {
-        let locale = match user.locale.as_deref().and_then(|l| Language::parse(l).ok()) {
-            Some(Language::Fr) => Locale::fr,
-            _ => Locale::en,
-        };
+        let locale = locale_of(user);
         let name = user.display_name.as_str();
         Mail {
             to: user.email.clone(),

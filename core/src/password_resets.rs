@@ -75,11 +75,6 @@ pub async fn start(
     Ok(Some((user, token)))
 }
 
-/// Whether `token` is a link that still works (the page then offers the form).
-pub async fn is_valid(db: &DatabaseConnection, token: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    Ok(find(db, token, now).await?.is_some())
-}
-
 async fn find(
     db: &DatabaseConnection,
     token: &str,

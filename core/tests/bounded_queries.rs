@@ -37,6 +37,8 @@ mod tempdir {
 /// collection, and a public profile showing the whole backpack.
 async fn backpack(size: usize) -> Backpack {
     let dir = std::env::temp_dir().join(format!("besace-queries-{}-{size}", std::process::id()));
+    // A process of an earlier run may have had this id and left its database behind.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let db = Database::connect(format!("sqlite://{}?mode=rwc", dir.join("q.db").display()))
         .await

@@ -20,6 +20,8 @@ mod m20261201_000016_recheck_claims;
 mod m20261201_000017_attempt_counts;
 mod m20261201_000018_shared_documents;
 mod m20261202_000019_password_resets;
+mod m20261202_000020_search_keys;
+mod m20261202_000021_inbox_notices;
 
 pub struct Migrator;
 

@@ -76,6 +76,12 @@ pub async fn open_database(args: &DatabaseArgs) -> anyhow::Result<DatabaseConnec
     migrate(&db)
         .await
         .context("could not apply the database migrations")?;
+    let filled = besace_core::badges::search_keys::fill_missing(&db)
+        .await
+        .context("could not fill the badges' search keys")?;
+    if filled > 0 {
+        tracing::info!(badges = filled, "search keys filled");
+    }
     Ok(db)
 }
 

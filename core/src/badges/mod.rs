@@ -10,7 +10,7 @@ use besace_badges::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     entity::prelude::*,
-    sea_query::{Expr, Func, LikeExpr},
+    sea_query::{Expr, LikeExpr},
     ActiveValue::Set,
     Condition, ConnectionTrait, DatabaseConnection, DerivePartialModel, FromQueryResult, QueryOrder,
     QuerySelect, TransactionError, TransactionTrait,
@@ -19,6 +19,7 @@ use sea_orm::{
 mod import;
 mod kinds;
 mod queries;
+pub mod search_keys;
 mod stored_report;
 mod versions;
 pub use import::*;
@@ -61,6 +62,9 @@ pub mod entity {
         pub issuer_id: Option<String>,
         /// Until when a process holds the badge for its background re-verification.
         pub recheck_claimed_until: Option<DateTime<Utc>>,
+        /// `name` and `issuer_name` folded for search and sort (`search_keys::fold`).
+        pub name_key: Option<String>,
+        pub issuer_key: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -180,8 +184,11 @@ fn set_verification(row: &mut entity::ActiveModel, verified: &Verified) {
     row.original_media_type = Set(verified.media_type.to_owned());
     row.spec = Set(verified.spec);
     row.method = Set(report.method.map(BadgeMethod::from));
-    row.name = Set(report.badge.name.clone().unwrap_or_default());
-    row.issuer_name = Set(report.badge.issuer.name.clone().unwrap_or_default());
+    let name = report.badge.name.clone().unwrap_or_default();
+    let issuer_name = report.badge.issuer.name.clone().unwrap_or_default();
+    search_keys::set_keys(row, &name, &issuer_name);
+    row.name = Set(name);
+    row.issuer_name = Set(issuer_name);
     row.issuer_id = Set(report.badge.issuer.id.clone());
     row.issued_on = Set(parse_date(report.badge.issued_on.as_deref()));
     row.expires_at = Set(parse_date(report.badge.expires.as_deref()));

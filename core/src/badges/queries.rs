@@ -207,7 +207,7 @@ impl SortBy {
 /// One page of the backpack: what to show, filtered and sorted.
 #[derive(Clone, Debug, Default)]
 pub struct ListQuery {
-    /// Words looked for in the badge and issuer names (case-insensitive).
+    /// Words looked for in the badge and issuer names (case- and accent-insensitive).
     pub text: Option<String>,
     pub status: Option<BadgeStatus>,
     pub sort: SortBy,
@@ -234,12 +234,11 @@ pub async fn list_page(
         .split_whitespace()
         .take(8)
     {
-        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-        let lower = |column: Column| Expr::expr(Func::lower(Expr::col(column)));
+        let pattern = format!("%{}%", escape_like(&search_keys::fold(word)));
         select = select.filter(
             Condition::any()
-                .add(lower(Column::Name).like(LikeExpr::new(pattern.clone()).escape('\\')))
-                .add(lower(Column::IssuerName).like(LikeExpr::new(pattern).escape('\\'))),
+                .add(Column::NameKey.like(LikeExpr::new(pattern.clone()).escape('\\')))
+                .add(Column::IssuerKey.like(LikeExpr::new(pattern).escape('\\'))),
         );
     }
     let total = select.clone().count(db).await?;
@@ -248,8 +247,12 @@ pub async fn list_page(
         SortBy::Issued => select
             .order_by(Expr::col(Column::IssuedOn).is_null(), sea_orm::Order::Asc)
             .order_by_desc(Column::IssuedOn),
-        SortBy::Name => select.order_by_asc(Column::Name),
-        SortBy::Issuer => select.order_by_asc(Column::IssuerName).order_by_asc(Column::Name),
+        // The folded name first (French order), then the name itself between equal keys.
+        SortBy::Name => select.order_by_asc(Column::NameKey).order_by_asc(Column::Name),
+        SortBy::Issuer => select
+            .order_by_asc(Column::IssuerKey)
+            .order_by_asc(Column::NameKey)
+            .order_by_asc(Column::Name),
     };
     let per_page = query.per_page.clamp(1, 200);
     let rows = select

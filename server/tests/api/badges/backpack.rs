@@ -79,3 +79,62 @@ on_both_databases!(
         );
     }
 );
+
+// Search ignores accents and case ("etre", "être", "ÊTRE" find "Être ponctuel"), and sort
+// by name is in French order (É and Œ among the E's and O's, not after Z), on both
+// databases; badges stored before the keys existed get them at the next start.
+on_both_databases!(search_and_sort_speak_french, |db: TestDb| async move {
+    let names = [
+        "Parler en public",
+        "Être ponctuel",
+        "Œuvre collective",
+        "accueillir",
+        "Écouter un client",
+    ];
+    let urls = hosted_badges(&names, std::time::Duration::ZERO).await;
+    let app = db.spawn_app_with(|args| args.allow_private_network = true).await;
+    app.learner_with_verified(LEARNER).await;
+    let fields: Vec<(&str, String)> = urls.iter().map(|url| ("url", url.clone())).collect();
+    let (status, body) = app.import_fields(&fields).await;
+    assert_eq!(status, 200, "{body}");
+    let sorted = |body: Value| -> Vec<String> {
+        let badges = body["badges"].as_array().unwrap().iter();
+        badges.map(|b| b["name"].as_str().unwrap().to_owned()).collect()
+    };
+    let french_order = [
+        "accueillir",
+        "Écouter un client",
+        "Être ponctuel",
+        "Œuvre collective",
+        "Parler en public",
+    ];
+    assert_eq!(sorted(app.badges_query("sort=name").await), french_order);
+    for spelling in ["etre", "%C3%AAtre", "%C3%8ATRE", "PONCTU%C3%89L"] {
+        let body = app.badges_query(&format!("q={spelling}")).await;
+        assert_eq!(sorted(body), ["Être ponctuel"], "q={spelling}");
+    }
+    for spelling in ["oeuvre", "%C5%93uvre", "%C5%92UVRE"] {
+        assert_eq!(
+            app.badges_query(&format!("q={spelling}")).await["total"],
+            1,
+            "q={spelling}"
+        );
+    }
+    // The issuer's name is searched the same way, and `%` stays a plain character.
+    assert_eq!(app.badges_query("q=LOINTAIN").await["total"], 5);
+    assert_eq!(app.badges_query("q=%25").await["total"], 0);
+    let (_, html) = app.get_html("/backpack?q=%C3%A9couter").await;
+    assert_eq!(html.matches(r#"<li class="badge-card">"#).count(), 1, "{html}");
+
+    // Badges stored before the keys existed (keys NULL) get them when a process starts.
+    {
+        use sea_orm::ConnectionTrait;
+        let sql = sea_orm::Database::connect(&db.url).await.unwrap();
+        sql.execute_unprepared("UPDATE badges SET name_key = NULL, issuer_key = NULL")
+            .await
+            .unwrap();
+    }
+    let _restarted = db.spawn_app().await;
+    assert_eq!(app.badges_query("q=etre").await["total"], 1);
+    assert_eq!(sorted(app.badges_query("sort=name").await), french_order);
+});

@@ -60,23 +60,29 @@ impl StaticSite {
 /// `count` hosted Open Badges 2.0 assertions for the learner on a site answering each
 /// request `delay` late; answers their URLs.
 pub async fn slow_hosted_badges(count: usize, delay: std::time::Duration) -> Vec<String> {
+    hosted_badges(&vec!["Être ponctuel"; count], delay).await
+}
+
+/// One hosted Open Badges 2.0 assertion for the learner per name, each of its own badge
+/// class, from one issuer ("Centre lointain") answering each request `delay` late; answers
+/// their URLs in the same order.
+pub async fn hosted_badges(names: &[&str], delay: std::time::Duration) -> Vec<String> {
     use besace_badges::issue::{disc_png, BadgeSpec, HostedIssuer};
     let site = StaticSite::bind().await;
     let base = site.base.clone();
     let pem = String::from_utf8(library_fixture("keys/test-issuer.pem")).unwrap();
     let issuer = HostedIssuer::new(&pem, &base).unwrap();
     let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
-    let class_url = leak(format!("{base}/badges/ponctualite.json"));
-    let image_url = leak(format!("{base}/badges/ponctualite.png"));
-    let mut documents = Vec::new();
+    let image_url = leak(format!("{base}/badges/picture.png"));
+    let mut documents = vec![("/badges/picture.png".to_owned(), disc_png(32, [10, 120, 60]))];
     let mut urls = Vec::new();
-    for n in 0..count {
+    for (n, name) in names.iter().enumerate() {
         let spec = BadgeSpec {
             id: leak(format!("{base}/assertions/{n}.json")),
             issuer_name: "Centre lointain",
             issuer_url: "https://lointain.example/",
-            achievement_id: class_url,
-            name: "Être ponctuel",
+            achievement_id: leak(format!("{base}/badges/{n}.json")),
+            name: leak(name.to_string()),
             description: "Arrive à l'heure.",
             criteria: "Observé un mois.",
             image_url,
@@ -89,12 +95,11 @@ pub async fn slow_hosted_badges(count: usize, delay: std::time::Duration) -> Vec
                 "/issuer.json".to_owned(),
                 issuer.profile(&spec).to_string().into_bytes(),
             ));
-            documents.push((
-                "/badges/ponctualite.json".to_owned(),
-                issuer.badge_class(&spec).to_string().into_bytes(),
-            ));
-            documents.push(("/badges/ponctualite.png".to_owned(), disc_png(32, [10, 120, 60])));
         }
+        documents.push((
+            format!("/badges/{n}.json"),
+            issuer.badge_class(&spec).to_string().into_bytes(),
+        ));
         documents.push((
             format!("/assertions/{n}.json"),
             issuer.assertion(&spec, false).to_string().into_bytes(),

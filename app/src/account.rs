@@ -10,6 +10,8 @@ pub struct CurrentUser {
     pub display_name: String,
     pub email: String,
     pub locale: Option<String>,
+    /// Badges platforms sent that wait in the inbox (the menu shows how many).
+    pub inbox: u64,
 }
 
 /// The name of the cookie that remembers the chosen language (leptos_i18n's).
@@ -42,13 +44,20 @@ pub async fn me() -> Result<Option<CurrentUser>, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn request_user_view() -> Result<Option<CurrentUser>, AppError> {
-    Ok(crate::server::request::current_user()
-        .await?
-        .map(|user| CurrentUser {
-            display_name: user.display_name,
-            email: user.email,
-            locale: user.locale,
-        }))
+    use crate::server::request::{current_user, internal, state};
+    let state = state();
+    let Some(user) = current_user().await? else {
+        return Ok(None);
+    };
+    let inbox = crate::server::inbox::count(&state.db, user.id)
+        .await
+        .map_err(internal)?;
+    Ok(Some(CurrentUser {
+        display_name: user.display_name,
+        email: user.email,
+        locale: user.locale,
+        inbox,
+    }))
 }
 
 /// Signs up. The answer is the same whether or not the address has an account (the

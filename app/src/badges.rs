@@ -20,6 +20,7 @@ pub async fn my_badges(query: BackpackQuery) -> Result<BadgePage, AppError> {
     let (rows, total) = badges::list_page(&state.db, user.id, &list)
         .await
         .map_err(internal)?;
+    let reader = crate::dates::reader().await;
     let backpack_total =
         if list.text.as_deref().is_some_and(|t| !t.trim().is_empty()) || list.status.is_some() {
             badges::count(&state.db, user.id).await.map_err(internal)?
@@ -34,7 +35,7 @@ pub async fn my_badges(query: BackpackQuery) -> Result<BadgePage, AppError> {
                 id: badge.id,
                 name: badge.name,
                 issuer: badge.issuer_name,
-                issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
+                issued_on: badge.issued_on.map(|at| reader.day(at)),
                 status: badge.status.into(),
             })
             .collect(),
@@ -150,9 +151,11 @@ pub use ssr::public_detail;
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
+    use crate::dates::Reader;
     use crate::server::badges::{self, Badge, BadgeRecord, BadgeSummary};
     use crate::server::badges::{BadgeStatus, StoredReport};
     use crate::server::{known_issuers::KnownIssuers, request::*, AppState};
+    use crate::wire::When;
     use besace_badges::{Alignment, Endorsement, Lang};
 
     /// The issuer's words, trimmed; nothing when blank.
@@ -164,8 +167,8 @@ mod ssr {
             .map(str::to_owned)
     }
 
-    fn date(value: &Option<String>) -> Option<String> {
-        text(value).map(|d| d.chars().take(10).collect())
+    fn date(value: &Option<String>, reader: &Reader) -> Option<When> {
+        text(value).map(|d| reader.day_of(&d))
     }
 
     fn strings(values: &[String]) -> Vec<String> {
@@ -190,7 +193,7 @@ mod ssr {
 
     /// The badge page's data, with its history and the checks in the page's language.
     pub async fn detail_now(state: &AppState, badge: &Badge) -> Result<BadgeDetail, AppError> {
-        let lang = request_lang().await;
+        let reader = crate::dates::reader().await;
         let mut history = Vec::new();
         for check in badges::history(&state.db, badge.id).await.map_err(internal)? {
             // Replacements are rare: one platform look-up each.
@@ -205,7 +208,7 @@ mod ssr {
                 None => None,
             };
             history.push(HistoryLine {
-                checked_at: check.checked_at.to_rfc3339(),
+                checked_at: reader.when(check.checked_at),
                 status: check.status.into(),
                 renewed: replaced_by.is_none() && check.previous_name.is_some(),
                 replaced_by,
@@ -215,7 +218,7 @@ mod ssr {
         Ok(detail(
             &BadgeRecord::from(badge),
             history,
-            lang,
+            reader,
             &state.known_issuers,
         ))
     }
@@ -235,13 +238,14 @@ mod ssr {
     }
 
     /// What anyone may see of the badge: no recipient, no issuer address, no history, no
-    /// link to the original file.
+    /// link to the original file. Public pages are cached for every reader: their times
+    /// are in Besace's default zone.
     pub fn public_detail(badge: &BadgeRecord, lang: Lang, known: &KnownIssuers) -> BadgeDetail {
         BadgeDetail {
             recipient: None,
             issuer_email: None,
             original_url: String::new(),
-            ..detail(badge, Vec::new(), lang, known)
+            ..detail(badge, Vec::new(), Reader::new(lang, None), known)
         }
     }
 
@@ -284,9 +288,10 @@ mod ssr {
     fn detail(
         badge: &BadgeRecord,
         history: Vec<HistoryLine>,
-        lang: Lang,
+        reader: Reader,
         known: &KnownIssuers,
     ) -> BadgeDetail {
+        let lang = reader.lang;
         let report = StoredReport::read(&badge.report);
         let info = &report.badge;
         let checks = report
@@ -311,8 +316,8 @@ mod ssr {
             issuer_email: text(&info.issuer.email),
             // Every stored badge passed the checks that bind it to its issuer's id.
             issuer_standing: known.standing_of(text(&info.issuer.id).as_deref()).into(),
-            issued_on: date(&info.issued_on),
-            expires: date(&info.expires),
+            issued_on: date(&info.issued_on, &reader),
+            expires: date(&info.expires, &reader),
             evidence: strings(&info.evidence),
             tags: strings(&info.tags),
             alignments: alignments(&info.alignments),
@@ -324,8 +329,8 @@ mod ssr {
             method: badge.method.map(Into::into),
             recipient: text(&report.recipient.identity),
             checks,
-            verified_at: badge.verified_at.to_rfc3339(),
-            received_at: badge.created_at.to_rfc3339(),
+            verified_at: reader.when(badge.verified_at),
+            received_at: reader.when(badge.created_at),
             history,
             original_url: format!("/api/badges/{}/original", badge.id),
             original_sha256: badge.original_sha256.clone(),

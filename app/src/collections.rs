@@ -12,7 +12,7 @@ pub struct CollectionCard {
     pub name: String,
     pub description: String,
     pub badge_count: u64,
-    /// RFC 3339, while published.
+    /// The day it was published, in the reader's words, while published.
     pub published_at: Option<String>,
 }
 
@@ -22,6 +22,7 @@ pub struct CollectionDetail {
     pub id: i64,
     pub name: String,
     pub description: String,
+    /// The day it was published, in the reader's words, while published.
     pub published_at: Option<String>,
     /// The public link, while published.
     pub share_url: Option<String>,
@@ -68,13 +69,13 @@ mod ssr {
     use crate::server::{request::*, users::User, AppState};
     use leptos_i18n::td_string;
 
-    pub fn card(badge: BadgeSummary) -> BadgeCard {
+    pub fn card(badge: BadgeSummary, reader: &crate::dates::Reader) -> BadgeCard {
         BadgeCard {
             image: badge.image_url(),
             id: badge.id,
             name: badge.name,
             issuer: badge.issuer_name,
-            issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
+            issued_on: badge.issued_on.map(|at| reader.day(at)),
             status: badge.status.into(),
         }
     }
@@ -104,7 +105,8 @@ mod ssr {
         user: &User,
         collection: Collection,
     ) -> Result<CollectionDetail, AppError> {
-        let locale = match request_lang().await {
+        let reader = crate::dates::reader().await;
+        let locale = match reader.lang {
             besace_badges::Lang::Fr => Locale::fr,
             _ => Locale::en,
         };
@@ -123,9 +125,9 @@ mod ssr {
                 .map(|token| format!("{}/g/{token}", state.public_url)),
             name: collection.name,
             description: collection.description,
-            published_at: collection.published_at.map(|at| at.to_rfc3339()),
+            published_at: collection.published_at.map(|at| reader.day(at)),
             allow_indexing: collection.allow_indexing,
-            badges: badges.into_iter().map(card).collect(),
+            badges: badges.into_iter().map(|badge| card(badge, &reader)).collect(),
             share,
         })
     }
@@ -236,6 +238,7 @@ pub async fn my_collections() -> Result<Vec<CollectionCard>, AppError> {
     let state = state();
     let user = require_user().await?;
     let list = collections::list(&state.db, user.id).await.map_err(internal)?;
+    let reader = crate::dates::reader().await;
     Ok(list
         .into_iter()
         .map(|summary| CollectionCard {
@@ -243,7 +246,7 @@ pub async fn my_collections() -> Result<Vec<CollectionCard>, AppError> {
             name: summary.collection.name,
             description: summary.collection.description,
             badge_count: summary.badge_count,
-            published_at: summary.collection.published_at.map(|at| at.to_rfc3339()),
+            published_at: summary.collection.published_at.map(|at| reader.day(at)),
         })
         .collect())
 }

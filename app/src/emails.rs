@@ -20,8 +20,10 @@ pub mod ssr {
     use crate::server::{
         emails::{self, EmailError, UserEmail},
         mail::Mail,
+        notices::Notice,
         request::*,
         users::User,
+        AppState,
     };
     use leptos_i18n::td_string;
 
@@ -100,6 +102,40 @@ pub mod ssr {
             body: td_string!(locale, mail.signup_body, name, link = link.as_str()).to_string(),
         };
         send(mail, user).await
+    }
+
+    /// How this process sends the learners' notices (`core::notices`): each in its own
+    /// task, in the learner's language, with a link to the page it is about.
+    pub fn notice_sender(state: &AppState) -> impl Fn(Notice) + Send + Sync + 'static {
+        let (db, mailer, base) = (state.db.clone(), state.mailer.clone(), state.public_url.clone());
+        move |notice| {
+            let (db, mailer, base) = (db.clone(), mailer.clone(), base.clone());
+            tokio::spawn(async move {
+                let Notice::InboxReceived { user_id, client_id } = notice;
+                let found = async {
+                    let user = crate::server::users::find(&db, user_id).await?;
+                    let client = crate::server::oauth_clients::find_by_id(&db, client_id).await?;
+                    Ok::<_, sea_orm::DbErr>(user.zip(client))
+                };
+                let (user, client) = match found.await {
+                    Ok(Some(found)) => found,
+                    Ok(None) => return,
+                    Err(err) => return tracing::error!(error = %err, user_id, "inbox notice not sent"),
+                };
+                let locale = locale_of(&user);
+                let link = format!("{base}/inbox");
+                let (name, platform) = (user.display_name.as_str(), client.name.as_str());
+                let mail = Mail {
+                    to: user.email.clone(),
+                    subject: td_string!(locale, mail.inbox_subject).to_string(),
+                    body: td_string!(locale, mail.inbox_body, name, platform, link = link.as_str())
+                        .to_string(),
+                };
+                if let Err(err) = mailer.send(mail).await {
+                    tracing::error!(error = ?err, user_id, "inbox notice not sent");
+                }
+            });
+        }
     }
 
     /// Tells an account's owner that someone signed up with their address (the sign-up

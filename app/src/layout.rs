@@ -30,7 +30,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <p>{t!(i18n, footer.text)}</p>
         </footer>
-        <HydrationMarker />
+        {crate::has_islands().then(|| view! { <HydrationMarker /> })}
     }
 }
 
@@ -48,14 +48,30 @@ fn HydrationMarker() -> impl IntoView {
 #[component]
 fn NavLinks(user: Option<CurrentUser>) -> impl IntoView {
     let i18n = use_i18n();
+    // The menu says which page this is (every navigation is a page load: read once).
+    let path = leptos_router::hooks::use_location().pathname.get_untracked();
+    let current = move |href: &str| {
+        let here = path == href || path.starts_with(&format!("{href}/"));
+        here.then_some("page")
+    };
     match user {
-        Some(_) => view! {
-            <a href="/backpack">{t!(i18n, nav.backpack)}</a>
-            <a href="/collections">{t!(i18n, nav.collections)}</a>
-            <a href="/settings">{t!(i18n, nav.settings)}</a>
-            <LogoutButton />
+        Some(user) => {
+            let waiting = user.inbox;
+            view! {
+                <a href="/backpack" aria-current=current("/backpack")>{t!(i18n, nav.backpack)}</a>
+                <a href="/collections" aria-current=current("/collections")>{t!(i18n, nav.collections)}</a>
+                // Shown while platforms' badges wait: the learner sees at once that some came.
+                {(waiting > 0).then(|| view! {
+                    <a href="/inbox" aria-current=current("/inbox")>
+                        {t!(i18n, nav.inbox)} " " <span class="count">{waiting}</span>
+                        <span class="visually-hidden">" " {t!(i18n, nav.inbox_waiting)}</span>
+                    </a>
+                })}
+                <a href="/settings" aria-current=current("/settings")>{t!(i18n, nav.settings)}</a>
+                <LogoutButton />
+            }
+            .into_any()
         }
-        .into_any(),
         None => view! {
             <a href="/login">{t!(i18n, nav.login)}</a>
             <a href="/signup" class="button button-small">{t!(i18n, nav.signup)}</a>

@@ -9,6 +9,8 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod account;
 pub mod badges;
 pub mod collections;
+#[cfg(feature = "ssr")]
+pub mod dates;
 /// The values parsed once at the edge (core's).
 #[cfg(feature = "ssr")]
 pub use besace_core::domain;
@@ -66,8 +68,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="besace" href="/pkg/besace.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <meta name="theme-color" content="#2f5d50" />
+                <script src="/time-zone.js" defer></script>
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                {hydration_scripts(options)}
                 <MetaTags />
             </head>
             <body>
@@ -75,6 +78,49 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The pages whose every form is a plain one: they have no island, so they load no wasm
+/// at all (a phone on a slow line shows them at once). Every other page hydrates its
+/// islands.
+const WITHOUT_ISLANDS: [&str; 6] = [
+    "/",
+    "/inbox",
+    "/connect",
+    "/check-your-mail",
+    "/forgot-password",
+    "/reset-password",
+];
+
+/// Whether this request's page has islands (rendered on the server only; the browser's
+/// wasm never asks).
+pub fn has_islands() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        let Some(url) = use_context::<leptos_router::location::RequestUrl>() else {
+            return true;
+        };
+        // leptos_axum writes it as `http://leptos.dev{path}?{query}`.
+        let full = url.as_ref();
+        let path = full.strip_prefix("http://leptos.dev").unwrap_or(full);
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        !WITHOUT_ISLANDS.contains(&path)
+    }
+    #[cfg(not(feature = "ssr"))]
+    true
+}
+
+/// The islands' hydration scripts, on a page that has islands. On one that has none,
+/// nothing: and, as the islands' script would, the page is told it is not hydrated, so no
+/// resource's data is written into it for a wasm that never comes.
+fn hydration_scripts(options: LeptosOptions) -> impl IntoView {
+    if has_islands() {
+        return Some(view! { <HydrationScripts options islands=true /> });
+    }
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    None
 }
 
 /// The document's `<title>`. leptos_meta writes the formatted title into the server's HTML

@@ -94,10 +94,6 @@ pub struct PlatformEntry {
 mod ssr {
     pub use crate::server::{inbox, oauth, oauth_clients, request::*};
 
-    pub fn day(date: chrono::DateTime<chrono::Utc>) -> String {
-        date.format("%Y-%m-%d").to_string()
-    }
-
     pub fn host(uri: &str) -> String {
         url::Url::parse(uri)
             .ok()
@@ -183,7 +179,8 @@ pub async fn my_inbox() -> Result<Vec<InboxEntry>, AppError> {
     use self::ssr::*;
     let state = state();
     let user = require_user().await?;
-    let lang = request_lang().await;
+    let reader = crate::dates::reader().await;
+    let lang = reader.lang;
     let items = inbox::list(&state.db, user.id).await.map_err(internal)?;
     // Most items come from the same few platforms: read each name once.
     let mut names = std::collections::HashMap::new();
@@ -202,7 +199,7 @@ pub async fn my_inbox() -> Result<Vec<InboxEntry>, AppError> {
             name: item.name,
             issuer: item.issuer_name,
             platform,
-            received_on: day(item.received_at),
+            received_on: reader.day(item.received_at),
             problems: report.problems(lang),
             description: report.badge.description,
         });
@@ -251,6 +248,7 @@ pub async fn my_platforms() -> Result<Vec<PlatformEntry>, AppError> {
     use crate::server::badges;
     let state = state();
     let user = require_user().await?;
+    let reader = crate::dates::reader().await;
     let grants = oauth::grants_of_user(&state.db, user.id)
         .await
         .map_err(internal)?;
@@ -276,8 +274,8 @@ pub async fn my_platforms() -> Result<Vec<PlatformEntry>, AppError> {
             id: grant.id,
             name: client.name,
             site: client.client_uri,
-            connected_on: day(grant.created_at),
-            last_used_on: grant.last_used_at.map(day),
+            connected_on: reader.day(grant.created_at),
+            last_used_on: grant.last_used_at.map(|at| reader.day(at)),
             permissions: Permission::of_scopes(grant.scope.split_whitespace()),
             with_password,
             pushed,

@@ -14,9 +14,11 @@ pub struct GalleryBadge {
     pub image: Option<String>,
     pub name: String,
     pub issuer: String,
-    pub issued_on: Option<String>,
+    pub issued_on: Option<chrono::DateTime<chrono::Utc>>,
     pub status: Status,
     pub issuer_standing: crate::badges::IssuerStanding,
+    /// When Besace last checked it.
+    pub verified_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// What a public gallery shows.
@@ -68,6 +70,8 @@ pub struct PublicBadge {
     pub preview_image: Option<String>,
     pub allow_indexing: bool,
     pub detail: BadgeDetail,
+    /// The issuer's own public copy (a hosted Open Badges 2.0 assertion), if it keeps one.
+    pub assertion_url: Option<String>,
 }
 
 /// Head tags shared by the public pages.
@@ -203,13 +207,19 @@ fn picture(src: Option<String>, size: u32, lazy: bool) -> impl IntoView {
     view! { <img class="badge-image" src=src alt="" width=size height=size loading=loading decoding="async" /> }
 }
 
-/// `2026-11-27T15:32:10+00:00` → `2026-11-27 15:32 UTC`.
-fn moment(rfc3339: &str) -> String {
-    format!(
-        "{} {} UTC",
-        rfc3339.get(..10).unwrap_or(rfc3339),
-        rfc3339.get(11..16).unwrap_or("")
-    )
+/// How a public page gives dates: in its language, in Besace's default zone (the page is
+/// cached for every reader, wherever they are).
+fn reader(locale: Locale) -> crate::dates::Reader {
+    let lang = match locale {
+        Locale::fr => besace_badges::Lang::Fr,
+        Locale::en => besace_badges::Lang::En,
+    };
+    crate::dates::Reader::new(lang, None)
+}
+
+/// A date or moment the server wrote in the reader's words, for machines too.
+fn time(when: crate::wire::When) -> impl IntoView {
+    view! { <time datetime=when.iso>{when.text}</time> }
 }
 
 /// An outside link: no referrer, no follow.
@@ -235,12 +245,14 @@ pub fn render_gallery(locale: Locale, gallery: Gallery) -> String {
         ],
     };
     let empty = gallery.badges.is_empty();
+    let summary = summary(locale, &gallery.badges);
     let cards = badge_cards(locale, gallery.badges);
     let body = view! {
         <section class="gallery-intro">
             <p class="gallery-owner">{td_string!(locale, gallery.title, name = owner.as_str()).to_string()}</p>
             <h1>{gallery.title}</h1>
             {(!gallery.description.is_empty()).then(|| view! { <p class="prose">{gallery.description}</p> })}
+            {summary.map(|line| view! { <p class="gallery-summary">{line}</p> })}
         </section>
         {if empty {
             view! { <p class="panel">{td_string!(locale, gallery.empty)}</p> }.into_any()
@@ -251,18 +263,35 @@ pub fn render_gallery(locale: Locale, gallery: Gallery) -> String {
     document(locale, head, body)
 }
 
+/// "Badges authentiques : 6 sur 6 · vérifiés par Besace le 1er décembre 2026": how many of
+/// the page's badges are genuine, and the day of the oldest check among them.
+fn summary(locale: Locale, badges: &[GalleryBadge]) -> Option<String> {
+    let oldest = badges.iter().map(|badge| badge.verified_at).min()?;
+    let genuine = badges
+        .iter()
+        .filter(|badge| badge.status == Status::Verified)
+        .count();
+    let total = badges.len();
+    let when = reader(locale).day(oldest);
+    Some(td_string!(locale, gallery.summary, genuine, total, when).to_string())
+}
+
 fn badge_cards(locale: Locale, badges: Vec<GalleryBadge>) -> impl IntoView {
     let cards = badges
         .into_iter()
         .enumerate()
         .map(|(index, badge)| {
+            let issued = badge.issued_on.map(|at| {
+                let reader = reader(locale);
+                crate::wire::When { iso: at.date_naive().to_string(), text: reader.day(at) }
+            });
             view! {
                 <li class="badge-card">
                     {picture(badge.image, 96, index >= 6)}
                     <h2 class="badge-name"><a href=badge.href>{badge.name}</a></h2>
                     <p class="badge-issuer">{badge.issuer}</p>
                     <p class=badge.issuer_standing.class()><small>{badge.issuer_standing.short(locale)}</small></p>
-                    {badge.issued_on.map(|date| view! { <p class="badge-date"><time datetime=date.clone()>{date.clone()}</time></p> })}
+                    {issued.map(|when| view! { <p class="badge-date">{time(when)}</p> })}
                     {chip(locale, badge.status)}
                 </li>
             }
@@ -338,7 +367,27 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
         Some(url) => outside_link(url, detail.issuer_name.clone()).into_any(),
         None => view! { <strong>{detail.issuer_name.clone()}</strong> }.into_any(),
     };
-    let checked = td_string!(locale, gallery.checked_at, when = moment(&detail.verified_at)).to_string();
+    let checked_on = chrono::DateTime::parse_from_rfc3339(&detail.verified_at.iso)
+        .map(|at| reader(locale).day(at.to_utc()))
+        .unwrap_or_else(|_| detail.verified_at.text.clone());
+    let verdict = detail.status.verdict(locale, &checked_on);
+    let owner = page.owner.clone();
+    let check_yourself = view! {
+        <section class="panel" aria-labelledby="check-yourself">
+            <h2 id="check-yourself">{td_string!(locale, gallery.check_title)}</h2>
+            <p>{td_string!(locale, gallery.check_text)}</p>
+            {match page.assertion_url.clone() {
+                Some(url) => view! {
+                    <p>{td_string!(locale, gallery.check_hosted)}</p>
+                    <p class="hash">{outside_link(url.clone(), url)}</p>
+                }.into_any(),
+                None => view! {
+                    <p>{td_string!(locale, gallery.check_file, name = owner.as_str()).to_string()}</p>
+                }.into_any(),
+            }}
+            <p class="hint">{td_string!(locale, gallery.check_tools)}</p>
+        </section>
+    };
     let body = view! {
         <p class="breadcrumb"><a href=page.gallery_href>{td_string!(locale, gallery.back)}</a>" · "{page.gallery_title}</p>
         <article class="panel badge-detail">
@@ -346,19 +395,21 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
                 {picture(page.image, 160, false)}
                 <div>
                     <h1>{detail.name.clone()}</h1>
+                    <p class="badge-recipient">{td_string!(locale, gallery.awarded_to, name = page.owner.as_str()).to_string()}</p>
                     <p class="badge-issuer">{td_string!(locale, badge.issued_by)} " " {issuer}</p>
                     <p class=detail.issuer_standing.class()>{detail.issuer_standing.explained(locale)}</p>
                     {chip(locale, detail.status)}
                 </div>
             </div>
-            <p class="verification-note">{detail.status.explained(locale)} " " <small>{checked}</small></p>
+            <p class=format!("verdict verdict-{}", detail.status.as_str())>{verdict}</p>
+            <p class="verification-note">{detail.status.explained(locale)}</p>
             {detail.description.clone().map(|text| view! { <p class="prose">{text}</p> })}
             <dl class="facts">
-                {detail.issued_on.clone().map(|date| view! {
-                    <dt>{td_string!(locale, badge.issued_on)}</dt><dd><time datetime=date.clone()>{date.clone()}</time></dd>
+                {detail.issued_on.clone().map(|when| view! {
+                    <dt>{td_string!(locale, badge.issued_on)}</dt><dd>{time(when)}</dd>
                 })}
-                {detail.expires.clone().map(|date| view! {
-                    <dt>{td_string!(locale, badge.expires)}</dt><dd><time datetime=date.clone()>{date.clone()}</time></dd>
+                {detail.expires.clone().map(|when| view! {
+                    <dt>{td_string!(locale, badge.expires)}</dt><dd>{time(when)}</dd>
                 })}
             </dl>
             {criteria(locale, detail.criteria_url.clone(), detail.criteria_narrative.clone())}
@@ -373,6 +424,7 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
                 <ul class="tags">{detail.tags.iter().cloned().map(|tag| view! { <li>{tag}</li> }).collect_view()}</ul>
             })}
         </article>
+        {check_yourself}
     };
     document(locale, head, body)
 }

@@ -175,14 +175,7 @@ pub async fn request_lang() -> besace_badges::Lang {
 /// Accept-Language: the order the pages themselves follow.
 pub fn lang_of_request(headers: &http::HeaderMap, account: Option<&str>) -> besace_badges::Lang {
     use besace_badges::Lang;
-    let cookie = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == crate::account::LANGUAGE_COOKIE)
-        .map(|(_, value)| value.to_owned());
+    let cookie = cookie(headers, crate::account::LANGUAGE_COOKIE);
     let browser = || {
         headers
             .get(http::header::ACCEPT_LANGUAGE)
@@ -194,6 +187,18 @@ pub fn lang_of_request(headers: &http::HeaderMap, account: Option<&str>) -> besa
         .or_else(browser)
         .map(|tag| Lang::parse(&tag))
         .unwrap_or_default()
+}
+
+/// The value of the request's cookie `name`, if it sent one.
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
 }
 
 /// The address a plain form about an address posted (a link to mail again, a password to

@@ -159,6 +159,7 @@ pub async fn my_remote_backpacks() -> Result<Vec<RemoteEntry>, AppError> {
     use besace_core::remote_backpacks::{self, ImportState};
     let state = state();
     let user = require_user().await?;
+    let reader = crate::dates::reader().await;
     let found = remote_backpacks::list(&state.db, user.id)
         .await
         .map_err(internal)?;
@@ -171,15 +172,13 @@ pub async fn my_remote_backpacks() -> Result<Vec<RemoteEntry>, AppError> {
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_owned))
                 .unwrap_or_default(),
-            connected_on: connection.created_at.format("%Y-%m-%d").to_string(),
+            connected_on: reader.day(connection.created_at),
             state: match connection.import_state {
                 ImportState::Running => RemoteState::Running,
                 ImportState::Done => RemoteState::Done,
                 ImportState::Failed => RemoteState::Failed,
             },
-            imported_at: connection
-                .imported_at
-                .map(|at| at.format("%Y-%m-%d %H:%M").to_string()),
+            imported_at: connection.imported_at.map(|at| reader.moment(at)),
             done: connection.done,
             added: connection.added,
             already: connection.already,

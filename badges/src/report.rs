@@ -184,7 +184,7 @@ impl CheckId {
             }
             (Lang::Fr, Signature, true) => "La signature numérique de l'émetteur est valide.",
             (Lang::Fr, Signature, false) => {
-                "La signature numérique n'est pas valide : le badge a peut-être été modifié après son émission."
+                "La signature numérique n'est pas valide\u{a0}: le badge a peut-être été modifié après son émission."
             }
             (Lang::En, KeyIssuer, true) => "The signing key belongs to the issuer.",
             (Lang::En, KeyIssuer, false) => {
@@ -204,8 +204,8 @@ impl CheckId {
             }
             (Lang::En, Revocation, true) => "The issuer has not revoked the badge.",
             (Lang::En, Revocation, false) => "The issuer has revoked this badge.",
-            (Lang::Fr, Revocation, true) => "L'émetteur n'a pas révoqué le badge.",
-            (Lang::Fr, Revocation, false) => "L'émetteur a révoqué ce badge.",
+            (Lang::Fr, Revocation, true) => "L'émetteur n'a pas retiré le badge.",
+            (Lang::Fr, Revocation, false) => "L'émetteur a retiré ce badge.",
             (Lang::En, IssuedOn, true) => "The issue date is valid.",
             (Lang::En, IssuedOn, false) => "The issue date is missing, invalid or in the future.",
             (Lang::Fr, IssuedOn, true) => "La date d'émission est valide.",
@@ -220,7 +220,7 @@ impl CheckId {
             }
             (Lang::Fr, Recipient, true) => "Le badge vous a bien été attribué.",
             (Lang::Fr, Recipient, false) => {
-                "Le badge a été attribué à quelqu'un d'autre : aucune de vos adresses vérifiées ne correspond."
+                "Le badge a été attribué à quelqu'un d'autre\u{a0}: aucune de vos adresses vérifiées ne correspond."
             }
             (Lang::En, Criteria, true) => "The badge says how it was earned.",
             (Lang::En, Criteria, false) => "The badge does not say how it was earned (criteria missing).",

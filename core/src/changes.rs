@@ -84,19 +84,22 @@ impl Changes {
     }
 }
 
-/// The database and the change feed: what every writing use case is given.
+/// The database, the change feed and the learners' notices: what every writing use case
+/// is given.
 #[derive(Clone)]
 pub struct Store {
     pub db: DatabaseConnection,
     pub changes: Arc<Changes>,
+    pub notices: Arc<crate::notices::Notices>,
 }
 
 impl Store {
-    /// A store whose changes nobody listens to yet.
+    /// A store whose changes nobody listens to yet, and whose notices go nowhere yet.
     pub fn new(db: DatabaseConnection) -> Self {
         Self {
             db,
             changes: Arc::default(),
+            notices: Arc::default(),
         }
     }
 }

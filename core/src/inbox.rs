@@ -2,7 +2,7 @@
 //! A push goes through the very checks of a manual import (verification, recipient among
 //! the learner's verified addresses) before it is even kept.
 use super::badges::{self, ImportOutcome, Verified};
-use super::{changes::Store, is_unique_violation, Verifier};
+use super::{changes::Store, is_unique_violation, notices::Notice, Verifier};
 use besace_badges::Report;
 use chrono::{DateTime, Utc};
 use sea_orm::{entity::prelude::*, ActiveValue::Set, DatabaseConnection, QueryOrder};
@@ -133,9 +133,22 @@ pub async fn push(
     };
     set_badge(&mut row, bytes, &verified);
     match row.insert(db).await {
-        Ok(item) => Ok(PushOutcome::Received(Box::new(item))),
+        Ok(item) => {
+            tell_learner(store, user_id, client_id).await;
+            Ok(PushOutcome::Received(Box::new(item)))
+        }
         Err(err) if is_unique_violation(&err) => Ok(PushOutcome::AlreadyThere),
         Err(err) => Err(err),
+    }
+}
+
+/// After a new item is stored: the learner's mail of the day about their inbox, unless one
+/// went out in the last 24 hours. The badge is kept whatever happens here.
+async fn tell_learner(store: &Store, user_id: i64, client_id: i64) {
+    match crate::notices::claim_inbox_notice(&store.db, user_id).await {
+        Ok(true) => store.notices.send(Notice::InboxReceived { user_id, client_id }),
+        Ok(false) => {}
+        Err(err) => tracing::warn!(error = %err, user_id, "inbox notice not claimed"),
     }
 }
 

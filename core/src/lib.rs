@@ -15,6 +15,7 @@ pub mod known_issuers;
 pub mod listings;
 pub mod mail;
 pub mod nodes;
+pub mod notices;
 pub mod oauth;
 pub mod oauth_clients;
 pub mod password;

@@ -36,6 +36,8 @@ pub mod entity {
         /// a random id, never the database one (see `listings::set_displayer`).
         #[sea_orm(unique)]
         pub displayer_id: Option<i64>,
+        /// When the learner was last mailed that a platform sent a badge (`notices`).
+        pub inbox_noticed_at: Option<DateTime<Utc>>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

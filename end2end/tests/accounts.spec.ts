@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { confirmSignUp, hydrated, linkMailedTo } from './helpers';
+import { bundleRequests, confirmSignUp, hydrated, linkMailedTo } from './helpers';
 
 const password = 'Mon vélo rouge a trois roues';
 
@@ -24,14 +24,18 @@ test('a learner signs up, logs out, logs in, switches language and deletes the a
   const email = uniqueEmail('marie');
   const consoleErrors = watchConsoleErrors(page);
 
+  // The landing has no island: it loads no wasm at all (the sign-up page after it does).
+  const bundle = bundleRequests(page);
   await page.goto('/');
-  await hydrated(page);
+  await page.waitForLoadState('load');
+  expect(bundle, 'the landing page loads no wasm').toEqual([]);
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Keep all your badges');
 
   await page.getByRole('link', { name: 'Create my backpack' }).click();
   await expect(page).toHaveURL(/\/signup$/);
   await hydrated(page);
+  expect(bundle.filter((path) => path.endsWith('.wasm')), 'the sign-up page has islands').toHaveLength(1);
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Your name').fill('Marie Dupont');
   await page.getByLabel('Password').fill('court');
@@ -104,7 +108,7 @@ test('forms work without JavaScript', async ({ browser }) => {
 
 test('pages are usable from the keyboard', async ({ page }) => {
   await page.goto('/');
-  await hydrated(page);
+  await page.waitForLoadState('load');
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to content' });
   await expect(skip).toBeFocused();

@@ -99,6 +99,9 @@ test('a learner imports badges by picker, drop and link, checks one again and de
   await page.getByRole('link', { name: 'See my backpack' }).click();
   await expect(page.locator('.badge-card')).toHaveCount(3);
   await screenshots(page, 'backpack-badges');
+  // The filters wait folded under one button, so the badges come first on a phone.
+  await expect(page.getByLabel('Status')).toBeHidden();
+  await page.getByText('Search, filter, sort').click();
   await page.getByLabel('Status').selectOption('expired');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/status=expired/);
@@ -108,15 +111,18 @@ test('a learner imports badges by picker, drop and link, checks one again and de
   await page.locator('.badge-card a', { hasText: 'Parler en public' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Parler en public');
   await expect(page.getByText('Centre de formation Démo').first()).toBeVisible();
-  await expect(page.getByText('The badge was issued to you.')).toBeVisible();
+  // One line for people first; the checks, format and fingerprint wait in a disclosure.
+  await expect(page.locator('.verdict')).toHaveText(/^✓ Genuine — checked by Besace on \d{1,2}\u00a0\w+ \d{4} at \d\d:\d\d$/);
+  await expect(page.getByText('The badge was issued to you.')).toBeHidden();
   await screenshots(page, 'badge-page');
   await hydrated(page);
   // Checked again, the page loads again with a second line in the history.
   await page.getByRole('button', { name: 'Check again now' }).click();
-  await expect(page.locator('details li')).toHaveCount(2);
+  await expect(page.locator('.history li')).toHaveCount(2);
   await hydrated(page);
-  await page.getByText('History of checks').click();
-  await expect(page.locator('details li').last()).toBeVisible();
+  await page.getByText('Technical details').click();
+  await expect(page.getByText('The badge was issued to you.')).toBeVisible();
+  await expect(page.locator('.history li').last()).toBeVisible();
   await page.getByRole('button', { name: 'Delete this badge' }).click();
   await page.getByRole('button', { name: 'Yes, delete it' }).click();
   await expect(page).toHaveURL(/\/backpack$/);

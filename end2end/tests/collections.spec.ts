@@ -96,7 +96,7 @@ test('a learner ticks badges in the backpack and adds them to a collection at on
 
   await page.getByLabel('Sélectionner Précision').check();
   await page.getByLabel('Sélectionner Discrétion').check();
-  await expect(page.getByText('Badges sélectionnés : 2')).toBeVisible();
+  await expect(page.getByText('Badges sélectionnés\u00a0: 2')).toBeVisible();
   await page.getByLabel('Les ajouter à').selectOption({ label: 'Communication' });
   await page.getByRole('button', { name: 'Ajouter à la collection' }).click();
   await expect(page.getByText('Ajoutés à la collection.')).toBeVisible();

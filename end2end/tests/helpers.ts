@@ -11,6 +11,17 @@ export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
 }
 
+/// What the page fetches of the wasm bundle (`/pkg/…` scripts and wasm) from now on: a page
+/// with no island fetches none.
+export function bundleRequests(page: Page): string[] {
+  const fetched: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/pkg/') && /\.(js|wasm)$/.test(path)) fetched.push(path);
+  });
+  return fetched;
+}
+
 /// The verification link of the latest mail delivered to `address`.
 export async function linkMailedTo(address: string): Promise<string> {
   let link = '';

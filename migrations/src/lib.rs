@@ -59,6 +59,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_attempt_counts::Migration),
             Box::new(m20261201_000018_shared_documents::Migration),
             Box::new(m20261202_000019_password_resets::Migration),
+            Box::new(m20261202_000020_search_keys::Migration),
+            Box::new(m20261202_000021_inbox_notices::Migration),
         ]
     }
 }

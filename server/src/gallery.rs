@@ -66,7 +66,8 @@ fn cards(state: &AppState, base: &str, list: &[BadgeSummary]) -> Vec<GalleryBadg
             image: image_path(base, badge),
             name: badge.name.clone(),
             issuer: badge.issuer_name.clone(),
-            issued_on: badge.issued_on.map(|date| date.format("%Y-%m-%d").to_string()),
+            issued_on: badge.issued_on,
+            verified_at: badge.verified_at,
             status: badge.status.into(),
             issuer_standing: state.known_issuers.standing_of(badge.issuer_id.as_deref()).into(),
         })
@@ -257,6 +258,7 @@ async fn badge_view(
                 image,
                 allow_indexing: showcase.allow_indexing,
                 detail: app::badges::public_detail(&(&badge).into(), lang, &state.known_issuers),
+                assertion_url: hosted_copy(&badge),
             },
         );
         Ok(Some(html_page(showcase.user_id, showcase.allow_indexing, html)))
@@ -386,6 +388,14 @@ async fn member(state: &AppState, showcase: &Showcase, id: i64) -> Found<badges:
         }
     }
     badges::find_owned(&state.db, showcase.user_id, id).await
+}
+
+/// The issuer's own public copy of a badge: a hosted Open Badges 2.0 assertion's URL.
+fn hosted_copy(badge: &badges::Badge) -> Option<String> {
+    let hosted = badge.method == Some(badges::BadgeMethod::Hosted);
+    hosted
+        .then(|| badge.credential_id.as_deref().and_then(app::badges::http_link))
+        .flatten()
 }
 
 /// The picture of a badge as `base` (`/g/{token}`, `/u/{handle}`) shows it.

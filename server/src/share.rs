@@ -80,8 +80,8 @@ fn badge_json(state: &AppState, token: &str, base: &str, badge: &badges::BadgeRe
         "image": image,
         "url": format!("{base}/badges/{}", badge.id),
         "issuer": { "name": detail.issuer_name, "url": detail.issuer_url },
-        "issued_on": detail.issued_on,
-        "expires": detail.expires,
+        "issued_on": detail.issued_on.map(|when| when.iso),
+        "expires": detail.expires.map(|when| when.iso),
         "criteria": { "url": detail.criteria_url, "narrative": detail.criteria_narrative },
         "evidence": detail.evidence.iter().filter_map(|e| http_link(e)).collect::<Vec<_>>(),
         "tags": detail.tags,
@@ -93,7 +93,7 @@ fn badge_json(state: &AppState, token: &str, base: &str, badge: &badges::BadgeRe
         "verification": {
             "status": detail.status,
             "method": detail.method,
-            "checked_at": detail.verified_at,
+            "checked_at": detail.verified_at.iso,
         },
     })
 }

@@ -180,6 +180,10 @@ impl Application {
             app_state.known_issuers = Arc::new(known);
         }
         spawn_rate_limit_cleanup(app_state.rate_limits.clone());
+        app_state
+            .store
+            .notices
+            .handle_with(app::emails::ssr::notice_sender(&app_state));
 
         let sessions = SessionManagerLayer::new(store)
             .with_name("besace_session")

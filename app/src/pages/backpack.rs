@@ -148,6 +148,8 @@ fn FilterForm(query: BackpackQuery) -> impl IntoView {
     let i18n = use_i18n();
     let status = query.status;
     let sort = query.sort.clone();
+    // Folded, so the badges come first on a phone; open while a filter is in use.
+    let active = !query.q.trim().is_empty() || status.is_some() || !matches!(sort.as_str(), "" | "received");
     let status_option = move |value: Status| {
         let label = move || value.label(i18n.get_locale());
         view! { <option value=value.as_str() selected=status == Some(value)>{label}</option> }
@@ -156,7 +158,9 @@ fn FilterForm(query: BackpackQuery) -> impl IntoView {
         view! { <option value=value selected=sort == value>{label}</option> }
     };
     view! {
-        <form method="GET" action="/backpack" class="panel filters" role="search">
+        <details class="panel filter-box" open=active>
+        <summary>{t!(i18n, backpack.filters)}</summary>
+        <form method="GET" action="/backpack" class="filters" role="search">
             <div class="field">
                 <label for="q">{t!(i18n, backpack.search)}</label>
                 <input id="q" name="q" type="search" value=query.q.clone() />
@@ -179,6 +183,7 @@ fn FilterForm(query: BackpackQuery) -> impl IntoView {
             </div>
             <button type="submit" class="button button-secondary">{t!(i18n, backpack.apply)}</button>
         </form>
+        </details>
     }
 }
 
@@ -232,7 +237,7 @@ fn BadgeCardView(card: BadgeCard, selected: RwSignal<Vec<i64>>) -> impl IntoView
             <BadgeImage src=card.image />
             <h2 class="badge-name"><a href=href>{card.name}</a></h2>
             <p class="badge-issuer">{card.issuer}</p>
-            {card.issued_on.map(|date| view! { <p class="badge-date"><time datetime=date.clone()>{date.clone()}</time></p> })}
+            {card.issued_on.map(|date| view! { <p class="badge-date">{date}</p> })}
             <StatusChip status=card.status />
         </li>
     }

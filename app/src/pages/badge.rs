@@ -41,13 +41,10 @@ pub fn BadgePage() -> impl IntoView {
     }
 }
 
-/// `2026-11-27T15:32:10+00:00` → `2026-11-27 15:32 UTC`.
-fn moment(rfc3339: &str) -> String {
-    format!(
-        "{} {} UTC",
-        rfc3339.get(..10).unwrap_or(rfc3339),
-        rfc3339.get(11..16).unwrap_or("")
-    )
+/// A date or moment the server wrote in the reader's words, for machines too.
+#[component]
+fn Time(when: crate::wire::When) -> impl IntoView {
+    view! { <time datetime=when.iso>{when.text}</time> }
 }
 
 #[component]
@@ -55,8 +52,8 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
     let i18n = use_i18n();
     let name = detail.name.clone();
     let id = detail.id;
-    let verified_at = moment(&detail.verified_at);
-    let received_at = moment(&detail.received_at);
+    let verified_at = detail.verified_at.text.clone();
+    let verdict = detail.status.verdict(i18n.get_locale_untracked(), &verified_at);
     view! {
         <Title text=name.clone() />
         <p class="breadcrumb"><a href="/backpack">{t!(i18n, badge.back)}</a></p>
@@ -80,19 +77,19 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                     <StatusChip status=detail.status />
                 </div>
             </div>
+            // For people first: what the last check found, in one line; the details wait below.
+            <p class=format!("verdict verdict-{}", detail.status.as_str())>{verdict}</p>
             {detail.description.clone().map(|text| view! { <p class="prose">{text}</p> })}
             <dl class="facts">
-                {detail.issued_on.clone().map(|date| view! {
-                    <dt>{t!(i18n, badge.issued_on)}</dt><dd><time datetime=date.clone()>{date.clone()}</time></dd>
+                {detail.issued_on.clone().map(|when| view! {
+                    <dt>{t!(i18n, badge.issued_on)}</dt><dd><Time when /></dd>
                 })}
-                {detail.expires.clone().map(|date| view! {
-                    <dt>{t!(i18n, badge.expires)}</dt><dd><time datetime=date.clone()>{date.clone()}</time></dd>
+                {detail.expires.clone().map(|when| view! {
+                    <dt>{t!(i18n, badge.expires)}</dt><dd><Time when /></dd>
                 })}
                 {detail.recipient.clone().map(|to| view! { <dt>{t!(i18n, badge.issued_to)}</dt><dd>{to}</dd> })}
                 {detail.issuer_email.clone().map(|email| view! { <dt>{t!(i18n, badge.issuer_email)}</dt><dd>{email}</dd> })}
-                <dt>{t!(i18n, badge.received)}</dt><dd>{received_at}</dd>
-                <dt>{t!(i18n, badge.format)}</dt>
-                <dd>{format_name(detail.spec, detail.method)}</dd>
+                <dt>{t!(i18n, badge.received)}</dt><dd><Time when=detail.received_at.clone() /></dd>
             </dl>
             <Criteria url=detail.criteria_url.clone() narrative=detail.criteria_narrative.clone() />
             {(!detail.evidence.is_empty()).then(|| view! {
@@ -109,28 +106,35 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
         <section class="panel" aria-labelledby="checks-title">
             <h2 id="checks-title">{t!(i18n, badge.checks_title)}</h2>
             <p>{t!(i18n, badge.checked_at, when = move || verified_at.clone())}</p>
-            <ul class="checks">
-                {detail.checks.iter().cloned().map(|check| view! {
-                    <li class=if check.ok { "check-ok" } else { "check-bad" }>
-                        <span aria-hidden="true">{if check.ok { "✓" } else { "✗" }}</span>
-                        " "
-                        <span class="visually-hidden">{if check.ok { t_string!(i18n, badge.check_passed) } else { t_string!(i18n, badge.check_failed) }}</span>
-                        {check.message}
-                    </li>
-                }).collect_view()}
-            </ul>
             <VerifyAgain id />
             {detail.renewable.then(|| view! {
                 <h3>{t!(i18n, badge.renew_title)}</h3>
                 <p>{t!(i18n, badge.renew_text)}</p>
                 <RenewBadgeForm id />
             })}
-            <details>
-                <summary>{t!(i18n, badge.history)}</summary>
-                <ul>
+            <details class="technical">
+                <summary>{t!(i18n, badge.technical)}</summary>
+                <ul class="checks">
+                    {detail.checks.iter().cloned().map(|check| view! {
+                        <li class=if check.ok { "check-ok" } else { "check-bad" }>
+                            <span aria-hidden="true">{if check.ok { "✓" } else { "✗" }}</span>
+                            " "
+                            <span class="visually-hidden">{if check.ok { t_string!(i18n, badge.check_passed) } else { t_string!(i18n, badge.check_failed) }}</span>
+                            {check.message}
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <dl class="facts">
+                    <dt>{t!(i18n, badge.format)}</dt>
+                    <dd>{format_name(detail.spec, detail.method)}</dd>
+                    <dt>{t!(i18n, badge.sha256)}</dt>
+                    <dd><code class="hash">{detail.original_sha256.clone()}</code></dd>
+                </dl>
+                <h3>{t!(i18n, badge.history)}</h3>
+                <ul class="history">
                     {detail.history.iter().cloned().map(|line| view! {
                         <li>
-                            {moment(&line.checked_at)} " — " <StatusChip status=line.status />
+                            <Time when=line.checked_at /> " — " <StatusChip status=line.status />
                             {line.replaced_by.map(|platform| view! {
                                 <br />{t!(i18n, badge.replaced_by)} " " <strong>{platform}</strong>
                             })}
@@ -160,7 +164,10 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                     {t!(i18n, badge.download)}
                 </a>
             </p>
-            <p class="hint">{t!(i18n, badge.sha256)} " " <code class="hash">{detail.original_sha256.clone()}</code></p>
+        </section>
+        <section class="panel danger-zone" aria-labelledby="delete-title">
+            <h2 id="delete-title">{t!(i18n, badge.delete_title)}</h2>
+            <p>{t!(i18n, badge.delete_text)}</p>
             <DeleteBadgeForm id />
         </section>
     }

@@ -10,10 +10,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `2026-11-27T15:32:10+00:00` → `2026-11-27`.
-fn day(rfc3339: &str) -> String {
-    rfc3339.chars().take(10).collect()
-}
-
 #[component]
 pub fn Collections() -> impl IntoView {
     let i18n = use_i18n();
@@ -70,8 +66,7 @@ fn CollectionCardView(card: CollectionCard) -> impl IntoView {
             <p class="hint">
                 {t!(i18n, collections.badge_count, count = move || count)} " · "
                 {match card.published_at {
-                    Some(at) => {
-                        let when = day(&at);
+                    Some(when) => {
                         view! { <span class="chip chip-ok">{t!(i18n, collections.public_since, when = move || when.clone())}</span> }.into_any()
                     }
                     None => view! { <span class="chip chip-wait">{t!(i18n, collections.private)}</span> }.into_any(),
@@ -279,8 +274,7 @@ fn Sharing(detail: CollectionDetail) -> impl IntoView {
         <section class="panel sharing" aria-labelledby="sharing">
             <h2 id="sharing">{t!(i18n, collections.sharing_title)}</h2>
             {match (detail.share_url.clone(), detail.published_at.clone()) {
-                (Some(url), Some(at)) => {
-                    let when = day(&at);
+                (Some(url), Some(when)) => {
                     view! {
                         <p><span class="chip chip-ok">{t!(i18n, collections.public_since, when = move || when.clone())}</span></p>
                         <p>{t!(i18n, collections.public_text)}</p>

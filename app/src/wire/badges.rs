@@ -41,6 +41,19 @@ impl Status {
         }
     }
 
+    /// The one line that comes first about a badge: what its last check found, and when
+    /// ("✓ Authentique — vérifié le 1er décembre 2026 par Besace").
+    pub fn verdict(self, locale: crate::i18n::Locale, when: &str) -> String {
+        use leptos_i18n::td_string;
+        match self {
+            Self::Verified => td_string!(locale, badge.verdict_verified, when),
+            Self::Expired => td_string!(locale, badge.verdict_expired, when),
+            Self::Revoked => td_string!(locale, badge.verdict_revoked, when),
+            Self::Unchecked => td_string!(locale, badge.verdict_unchecked, when),
+        }
+        .to_string()
+    }
+
     /// Its word, in the reader's language.
     pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
         use leptos_i18n::td_string;
@@ -170,7 +183,7 @@ pub struct BadgeCard {
     pub id: i64,
     pub name: String,
     pub issuer: String,
-    /// `YYYY-MM-DD`, when the badge says.
+    /// The day it was issued, in the reader's words ("1er décembre 2026"), when the badge says.
     pub issued_on: Option<String>,
     pub status: Status,
     /// The owner-only image URL, when the badge has a picture.
@@ -215,8 +228,7 @@ pub struct CheckLine {
 /// One past verification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryLine {
-    /// RFC 3339, UTC.
-    pub checked_at: String,
+    pub checked_at: super::When,
     pub status: Status,
     /// A new version replaced the badge here: the platform that sent it.
     pub replaced_by: Option<String>,
@@ -252,9 +264,9 @@ pub struct BadgeDetail {
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub issuer_standing: IssuerStanding,
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
-    pub issued_on: Option<String>,
+    pub issued_on: Option<super::When>,
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
-    pub expires: Option<String>,
+    pub expires: Option<super::When>,
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub evidence: Vec<String>,
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
@@ -275,9 +287,9 @@ pub struct BadgeDetail {
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub checks: Vec<CheckLine>,
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
-    pub verified_at: String,
+    pub verified_at: super::When,
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
-    pub received_at: String,
+    pub received_at: super::When,
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
     pub history: Vec<HistoryLine>,
     #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]

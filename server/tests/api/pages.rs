@@ -30,8 +30,8 @@ on_both_databases!(
         let html = french.text().await.unwrap();
         assert!(html.contains(r#"<html lang="fr""#));
         assert!(
-            html.contains("Qu&#x27;est-ce qu&#x27;une besace à badges ?")
-                || html.contains("Qu'est-ce qu'une besace à badges ?"),
+            html.contains("Qu&#x27;est-ce qu&#x27;une besace à badges\u{a0}?")
+                || html.contains("Qu'est-ce qu'une besace à badges\u{a0}?"),
             "French landing"
         );
 
@@ -118,4 +118,31 @@ on_both_databases!(settings_page_shows_the_account, |db: TestDb| async move {
     assert_eq!(status, 200);
     assert!(html.contains("marie@ecole.fr"));
     assert!(html.contains("Delete your account"));
+});
+
+// A page with no island (every form on it is a plain one) loads no wasm: no hydration
+// script, no marker; pages with islands still load it. The time-zone script is on both.
+on_both_databases!(pages_without_islands_load_no_wasm, |db: TestDb| async move {
+    let app = db.spawn_app().await;
+    let loads_wasm = |html: &str| html.contains("/pkg/besace") && html.contains("hydrate");
+    for path in [
+        "/",
+        "/forgot-password",
+        "/reset-password?token=x",
+        "/check-your-mail",
+    ] {
+        let (status, html) = app.get_html(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!loads_wasm(&html), "{path} loads the wasm: {html}");
+        assert!(html.contains(r#"<script src="/time-zone.js" defer"#), "{path}");
+    }
+    for path in ["/login", "/signup"] {
+        let (_, html) = app.get_html(path).await;
+        assert!(loads_wasm(&html), "{path} has islands: {html}");
+    }
+    app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+    let (_, html) = app.get_html("/inbox").await;
+    assert!(!loads_wasm(&html), "the inbox's forms are plain: {html}");
+    let (_, html) = app.get_html("/backpack").await;
+    assert!(loads_wasm(&html), "the backpack has islands");
 });

@@ -160,6 +160,9 @@ on_both_databases!(
             "property=\"og:title\"",
             "name=\"twitter:card\"",
             "noindex",
+            // The recruiter's summary line: how many are genuine, and since when checked.
+            "Genuine badges: ",
+            " of 3 · checked by Besace on ",
         ] {
             assert!(html.contains(shown), "{shown} missing from the gallery: {html}");
         }
@@ -206,9 +209,12 @@ on_both_databases!(
         let (status, page) = app.new_browser().get_html(&badge_path).await;
         assert_eq!(status, 200);
         assert!(
-            page.contains("Parler en public") && page.contains("Checked on"),
+            page.contains("Parler en public") && page.contains("checked by Besace on"),
             "{page}"
         );
+        // Whose badge it is, and how to check it without Besace.
+        assert!(page.contains("Awarded to Ana Martin"), "{page}");
+        assert!(page.contains("Check it yourself"), "{page}");
         assert!(!page.contains('@'), "no e-mail address on a public page: {page}");
         let image = page
             .split("src=\"")
@@ -234,7 +240,15 @@ on_both_databases!(
             .send()
             .await
             .unwrap();
-        assert!(french.text().await.unwrap().contains("Vérifié le"));
+        let french = french.text().await.unwrap();
+        for shown in [
+            "vérifié le",
+            "par Besace",
+            "Attribué à Ana Martin",
+            "Vérifier par vous-même",
+        ] {
+            assert!(french.contains(shown), "{shown}: {french}");
+        }
 
         // For displayers and embedders: a JSON document, oEmbed, a QR code of the link.
         let json_path = format!("{link}/collection.json");

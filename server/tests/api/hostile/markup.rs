@@ -49,7 +49,9 @@ async fn page(client: &TestClient, path: &str) -> String {
     let with_nonce = html.matches(&format!("<script nonce=\"{nonce}\"")).count()
         + html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
         // leptos_i18n writes one empty script, which no policy runs or blocks.
-        + html.matches("<script></script>").count();
+        + html.matches("<script></script>").count()
+        // Our own file (script-src 'self'), not inline.
+        + html.matches(r#"<script src="/time-zone.js" defer></script>"#).count();
     assert_eq!(scripts, with_nonce, "{path}: a script without the nonce:\n{html}");
     html
 }

@@ -15,6 +15,8 @@ mod displayer;
 mod host_conformance;
 /// Moodle's Badge Connect push and the whole Open Badges 2.1 round trip.
 mod moodle;
+/// What tells the learner a platform sent a badge: a mail a day, the menu's count.
+mod notices;
 /// OAuth refusals: codes, tokens, scopes, replays, and what they revoke.
 mod oauth;
 /// The Open Badges 3.0 API: upserts, the profile, and which platform may replace what.

@@ -83,6 +83,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The pages whose every form is a plain one: they have no island, so they load no wasm
 /// at all (a phone on a slow line shows them at once). Every other page hydrates its
 /// islands.
+#[cfg(feature = "ssr")]
 const WITHOUT_ISLANDS: [&str; 6] = [
     "/",
     "/inbox",

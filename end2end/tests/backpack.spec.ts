@@ -112,7 +112,7 @@ test('a learner imports badges by picker, drop and link, checks one again and de
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Parler en public');
   await expect(page.getByText('Centre de formation Démo').first()).toBeVisible();
   // One line for people first; the checks, format and fingerprint wait in a disclosure.
-  await expect(page.locator('.verdict')).toHaveText(/^✓ Genuine — checked by Besace on \d{1,2}\u00a0\w+ \d{4} at \d\d:\d\d$/);
+  await expect(page.locator('.verdict')).toHaveText(/^Genuine, but expired — checked by Besace on \d{1,2}\u00a0\w+ \d{4} at \d\d:\d\d$/);
   await expect(page.getByText('The badge was issued to you.')).toBeHidden();
   await screenshots(page, 'badge-page');
   await hydrated(page);

@@ -77,7 +77,9 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
   await screenshots(visitor, 'gallery');
   await visitor.locator('.badge-card a').first().click();
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(second);
-  await expect(visitor.getByText(/Checked on \d{4}-\d{2}-\d{2}/)).toBeVisible();
+  // Whose badge it is, and one line on its check, in the reader's words.
+  await expect(visitor.getByText('Awarded to Camille Durand')).toBeVisible();
+  await expect(visitor.locator('.verdict')).toHaveText(/ — checked by Besace on \d{1,2}\u00a0\w+ \d{4}$/);
   await expect(visitor.getByText('Centre de formation Démo').first()).toBeVisible();
   await screenshots(visitor, 'gallery-badge');
 

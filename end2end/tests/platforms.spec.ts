@@ -117,7 +117,7 @@ test('a platform asks to connect; the learner logs in, consents in a real browse
   })).json();
   expect(pushed.status.statusCode, JSON.stringify(pushed)).toBe(200);
   await page.goto('/backpack');
-  await page.getByRole('link', { name: /Badges en attente dans votre boîte de réception\u00a0: 1/ }).click();
+  await page.getByRole('link', { name: /Badges en attente dans votre boîte de réception\s: 1/ }).click();
   await expect(page).toHaveURL(/\/inbox$/);
   const item = page.locator('.inbox-item').filter({ hasText: "Sécurité à l'atelier" });
   await expect(item).toContainText('Envoyé par Moodle du centre');

@@ -17,6 +17,7 @@ pub mod remote_backpack;
 pub mod session_store;
 pub mod share;
 pub mod startup;
+pub mod static_files;
 pub mod telemetry;
 pub mod third_party;
 pub mod verify_cli;

@@ -229,7 +229,17 @@ impl Application {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())
             })
-            .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+            .fallback({
+                let options = state.leptos_options.clone();
+                let root = options.site_root.to_string();
+                let render: Arc<crate::static_files::Render> = Arc::new(
+                    leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone())),
+                );
+                move |request: axum::extract::Request| {
+                    let (root, render) = (root.clone(), render.clone());
+                    async move { crate::static_files::file_or_page(&root, request, render.as_ref()).await }
+                }
+            })
             .layer(sessions)
             // Every body behind the session layer has a cap: Leptos reads a server
             // function's body under this limit (a larger one is answered 413 by

@@ -146,3 +146,43 @@ on_both_databases!(pages_without_islands_load_no_wasm, |db: TestDb| async move {
     let (_, html) = app.get_html("/backpack").await;
     assert!(loads_wasm(&html), "the backpack has islands");
 });
+
+// The site's files are served beside pages being rendered, and take none of their headers:
+// each page keeps its own nonce policy, each file gets the fallback one (see
+// server/src/static_files.rs for what used to go wrong in the browser). Any other path
+// is the app's "page not found".
+on_both_databases!(
+    files_take_no_headers_of_the_pages_around_them,
+    |db: TestDb| async move {
+        let site = std::env::temp_dir().join(format!("besace-site-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        std::fs::write(site.join("pkg/besace.css"), "body { margin: 0 }").unwrap();
+        let root = site.clone();
+        let app = db.spawn_app_with(move |args| args.site_root = root).await;
+        app.signup("marie@ecole.fr", "Marie", PASSWORD).await;
+        let policy = |response: &reqwest::Response| {
+            response.headers()[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        for _ in 0..20 {
+            let (page, file, other) = tokio::join!(
+                app.get("/backpack"),
+                app.get("/pkg/besace.css"),
+                app.get("/pkg/besace.css")
+            );
+            assert_eq!(page.status(), 200);
+            assert!(policy(&page).contains("'nonce-"), "{}", policy(&page));
+            for file in [file, other] {
+                assert_eq!(file.status(), 200);
+                assert!(!policy(&file).contains("'nonce-"), "{}", policy(&file));
+                assert_eq!(file.text().await.unwrap(), "body { margin: 0 }");
+            }
+        }
+        let (status, html) = app.get_html("/pkg/no-such-file.css").await;
+        assert_eq!(status, 404);
+        assert!(html.contains("Page not found"), "{html}");
+        let _ = std::fs::remove_dir_all(site);
+    }
+);

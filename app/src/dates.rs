@@ -93,15 +93,19 @@ impl Reader {
         }
     }
 
+    /// The day of a moment, for a page: the date in the reader's zone, and their words.
+    pub fn day_when(&self, at: DateTime<Utc>) -> When {
+        When {
+            iso: at.with_timezone(&self.zone).date_naive().to_string(),
+            text: self.day(at),
+        }
+    }
+
     /// The day a badge gives (RFC 3339, or a plain `YYYY-MM-DD`), for a page; text that is
     /// neither is shown as the issuer wrote it (its first ten characters, as ever).
     pub fn day_of(&self, value: &str) -> When {
         if let Ok(at) = DateTime::parse_from_rfc3339(value) {
-            let at = at.to_utc();
-            return When {
-                iso: at.with_timezone(&self.zone).date_naive().to_string(),
-                text: self.day(at),
-            };
+            return self.day_when(at.to_utc());
         }
         let start: String = value.chars().take(10).collect();
         match NaiveDate::parse_from_str(&start, "%Y-%m-%d") {

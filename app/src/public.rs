@@ -281,10 +281,7 @@ fn badge_cards(locale: Locale, badges: Vec<GalleryBadge>) -> impl IntoView {
         .into_iter()
         .enumerate()
         .map(|(index, badge)| {
-            let issued = badge.issued_on.map(|at| {
-                let reader = reader(locale);
-                crate::wire::When { iso: at.date_naive().to_string(), text: reader.day(at) }
-            });
+            let issued = badge.issued_on.map(|at| reader(locale).day_when(at));
             view! {
                 <li class="badge-card">
                     {picture(badge.image, 96, index >= 6)}
@@ -367,9 +364,7 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
         Some(url) => outside_link(url, detail.issuer_name.clone()).into_any(),
         None => view! { <strong>{detail.issuer_name.clone()}</strong> }.into_any(),
     };
-    let checked_on = chrono::DateTime::parse_from_rfc3339(&detail.verified_at.iso)
-        .map(|at| reader(locale).day(at.to_utc()))
-        .unwrap_or_else(|_| detail.verified_at.text.clone());
+    let checked_on = reader(locale).day_of(&detail.verified_at.iso).text;
     let verdict = detail.status.verdict(locale, &checked_on);
     let owner = page.owner.clone();
     let check_yourself = view! {

@@ -2,6 +2,7 @@
 //! fill, order, publish under a link and unpublish.
 use crate::badges::BadgeCard;
 use crate::error::AppError;
+pub use crate::sharing::ShareLinks;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -32,25 +33,6 @@ pub struct CollectionDetail {
     pub share: Option<ShareLinks>,
 }
 
-/// Where and how a published collection can be shared (built on the server, in the
-/// learner's language).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShareLinks {
-    pub email: String,
-    pub twitter: String,
-    pub linkedin: String,
-    pub facebook: String,
-    /// An iframe for web pages and e-portfolios.
-    pub embed: String,
-    /// Badge thumbnails linking to their public views, for an e-mail signature.
-    pub signature: String,
-    pub qr_svg: String,
-    pub qr_png: String,
-    pub json: String,
-    /// "Add to profile" links (LinkedIn certifications), per badge id.
-    pub linkedin_add: Vec<(i64, String)>,
-}
-
 /// Whether one of the learner's collections holds a given badge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Membership {
@@ -63,7 +45,6 @@ pub struct Membership {
 mod ssr {
     use super::*;
     use crate::i18n::Locale;
-    use crate::public::escape;
     use crate::server::badges::BadgeSummary;
     use crate::server::collections::{self, Collection, CollectionText};
     use crate::server::{request::*, users::User, AppState};
@@ -113,10 +94,19 @@ mod ssr {
         let badges = collections::badges_of(&state.db, collection.id)
             .await
             .map_err(internal)?;
-        let share = collection
-            .share_token
-            .as_ref()
-            .map(|token| share_links(state, user, &collection, token, &badges, locale));
+        let share = collection.share_token.as_ref().map(|token| {
+            let link = format!("{}/g/{token}", state.public_url);
+            let subject =
+                td_string!(locale, share.mail_subject, title = collection.name.as_str()).to_string();
+            let target = crate::sharing::ssr::Target {
+                subject,
+                title: &collection.name,
+                json: Some(format!("{link}/collection.json")),
+                badge_page: &|id| format!("{link}/badges/{id}"),
+                link: &link,
+            };
+            crate::sharing::ssr::links(&target, user, &badges, locale)
+        });
         Ok(CollectionDetail {
             id: collection.id,
             share_url: collection
@@ -130,96 +120,6 @@ mod ssr {
             badges: badges.into_iter().map(|badge| card(badge, &reader)).collect(),
             share,
         })
-    }
-
-    fn encode(text: &str) -> String {
-        url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-    }
-
-    fn share_links(
-        state: &AppState,
-        user: &User,
-        collection: &Collection,
-        token: &str,
-        badges: &[BadgeSummary],
-        locale: Locale,
-    ) -> ShareLinks {
-        let link = format!("{}/g/{token}", state.public_url);
-        let title = collection.name.as_str();
-        let subject = td_string!(locale, share.mail_subject, title).to_string();
-        let body = td_string!(
-            locale,
-            share.mail_body,
-            link = link.as_str(),
-            name = user.display_name.as_str()
-        )
-        .to_string();
-        let post = td_string!(locale, share.post_text, title).to_string();
-        // The snippets are HTML for other sites: every value in them is escaped, the
-        // link too (it is ours, but the rule is simpler without exceptions).
-        let html_link = escape(&link);
-        let thumbnails: String = badges
-            .iter()
-            .filter_map(|badge| {
-                let version = badge.image_version()?;
-                Some(format!(
-                    r#"<a href="{html_link}/badges/{id}"><img src="{html_link}/images/{id}/{version}" alt="{alt}" width="48" height="48" style="border:0;margin-right:4px"></a>"#,
-                    id = badge.id,
-                    alt = escape(&badge.name),
-                ))
-            })
-            .collect();
-        ShareLinks {
-            email: format!(
-                "mailto:?subject={}&body={}",
-                encode(&subject).replace('+', "%20"),
-                encode(&body).replace('+', "%20")
-            ),
-            twitter: format!(
-                "https://twitter.com/intent/tweet?text={}&url={}",
-                encode(&post),
-                encode(&link)
-            ),
-            linkedin: format!(
-                "https://www.linkedin.com/sharing/share-offsite/?url={}",
-                encode(&link)
-            ),
-            facebook: format!("https://www.facebook.com/sharer/sharer.php?u={}", encode(&link)),
-            embed: format!(
-                r#"<iframe src="{html_link}" width="640" height="720" style="border:0;max-width:100%" loading="lazy" title="{}"></iframe>"#,
-                escape(title)
-            ),
-            signature: format!(
-                r#"<p>{thumbnails}<br><a href="{html_link}">{}</a></p>"#,
-                escape(title)
-            ),
-            qr_svg: format!("{link}/qr.svg"),
-            qr_png: format!("{link}/qr.png"),
-            json: format!("{link}/collection.json"),
-            linkedin_add: badges
-                .iter()
-                .map(|badge| (badge.id, linkedin_certification(&link, badge)))
-                .collect(),
-        }
-    }
-
-    /// LinkedIn's "add a licence or certification" form, filled in.
-    fn linkedin_certification(link: &str, badge: &BadgeSummary) -> String {
-        let mut url = format!(
-            "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}&organizationName={}&certUrl={}&certId={}",
-            encode(&badge.name),
-            encode(&badge.issuer_name),
-            encode(&format!("{link}/badges/{}", badge.id)),
-            badge.id
-        );
-        if let Some(issued) = badge.issued_on {
-            url.push_str(&format!(
-                "&issueYear={}&issueMonth={}",
-                issued.format("%Y"),
-                issued.format("%-m")
-            ));
-        }
-        url
     }
 
     /// The answer for a write that found nothing of the learner's to change.

@@ -19,6 +19,7 @@ pub mod error;
 pub mod password_reset;
 pub mod platforms;
 pub mod profile;
+pub mod sharing;
 pub mod site_access;
 pub use error::AppError;
 mod layout;

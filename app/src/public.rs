@@ -62,8 +62,8 @@ pub struct Profile {
 #[derive(Clone, Debug)]
 pub struct PublicBadge {
     pub owner: String,
-    pub gallery_title: String,
-    pub gallery_href: String,
+    /// The gallery it is seen from (title, link), unless the badge is shared on its own.
+    pub gallery: Option<(String, String)>,
     pub url: String,
     /// Token-scoped, relative and absolute.
     pub image: Option<String>,
@@ -384,7 +384,9 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
         </section>
     };
     let body = view! {
-        <p class="breadcrumb"><a href=page.gallery_href>{td_string!(locale, gallery.back)}</a>" · "{page.gallery_title}</p>
+        {page.gallery.map(|(title, href)| view! {
+            <p class="breadcrumb"><a href=href>{td_string!(locale, gallery.back)}</a>" · "{title}</p>
+        })}
         <article class="panel badge-detail">
             <div class="badge-hero">
                 {picture(page.image, 160, false)}

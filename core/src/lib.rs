@@ -2,6 +2,7 @@
 //! collections and sharing, public profiles, platforms and their inbox, the public-page
 //! cache, mail and rate limits. No web framework: the doors (app's server functions,
 //! server's handlers) call it and map its answers.
+pub mod badge_shares;
 pub mod badges;
 pub mod blobs;
 pub mod changes;

@@ -22,6 +22,7 @@ mod m20261201_000018_shared_documents;
 mod m20261202_000019_password_resets;
 mod m20261202_000020_search_keys;
 mod m20261202_000021_inbox_notices;
+mod m20261202_000022_badge_shares;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000019_password_resets::Migration),
             Box::new(m20261202_000020_search_keys::Migration),
             Box::new(m20261202_000021_inbox_notices::Migration),
+            Box::new(m20261202_000022_badge_shares::Migration),
         ]
     }
 }

@@ -44,7 +44,7 @@ const HTML: &str = "text/html; charset=utf-8";
 /// only there because audit tools (Lighthouse) fetch robots.txt from within the page.
 const PAGE_POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
-fn locale_of(headers: &HeaderMap) -> Locale {
+pub(crate) fn locale_of(headers: &HeaderMap) -> Locale {
     match lang_of_request(headers, None) {
         Lang::Fr => Locale::fr,
         _ => Locale::en,
@@ -163,19 +163,28 @@ async fn profile(State(state): State<AppState>, Path(handle): Path<String>, head
     cached_or(&state, key, &headers, build, || not_found_page(&state, locale)).await
 }
 
-/// Where a public badge is seen from: a published collection, or a profile that shows
-/// the whole backpack. `base` is its path (`/g/{token}`, `/u/{handle}`).
-struct Showcase {
-    user_id: i64,
-    owner: String,
-    title: String,
-    base: String,
-    allow_indexing: bool,
-    /// Only the badges of this collection, or (`None`) any of the learner's.
-    collection_id: Option<i64>,
+/// Where a public badge is seen from: a published collection, a profile that shows the
+/// whole backpack, or the badge's own link. `base` is its path (`/g/{token}`,
+/// `/u/{handle}`, `/s/{token}`).
+pub(crate) struct Showcase {
+    pub user_id: i64,
+    pub owner: String,
+    pub title: String,
+    pub base: String,
+    pub allow_indexing: bool,
+    pub shows: Shows,
 }
 
-type Found<T> = Result<Option<T>, sea_orm::DbErr>;
+/// Which of the learner's badges a showcase shows.
+#[derive(Clone, Copy)]
+pub(crate) enum Shows {
+    Collection(i64),
+    Backpack,
+    /// One badge shared on its own: its page is the showcase itself, with no gallery.
+    Badge(i64),
+}
+
+pub(crate) type Found<T> = Result<Option<T>, sea_orm::DbErr>;
 
 async fn collection_showcase(state: &AppState, token: &str) -> Found<Showcase> {
     Ok(showcases::published(&state.db, token)
@@ -186,7 +195,7 @@ async fn collection_showcase(state: &AppState, token: &str) -> Found<Showcase> {
             title: collection.name,
             base: format!("/g/{token}"),
             allow_indexing: collection.allow_indexing,
-            collection_id: Some(collection.id),
+            shows: Shows::Collection(collection.id),
         }))
 }
 
@@ -198,7 +207,7 @@ async fn profile_showcase(state: &AppState, handle: &str) -> Found<Showcase> {
             owner: user.display_name,
             base: format!("/u/{handle}"),
             allow_indexing: false,
-            collection_id: None,
+            shows: Shows::Backpack,
         }),
         _ => None,
     })
@@ -210,7 +219,7 @@ async fn collection_badge(
     headers: HeaderMap,
 ) -> Response {
     let showcase = collection_showcase(&state, &token);
-    badge_view(&state, format!("b/{token}/{id}"), &headers, id, showcase).await
+    badge_view(&state, format!("b/{token}/{id}"), &headers, Some(id), showcase).await
 }
 
 async fn profile_badge(
@@ -221,20 +230,27 @@ async fn profile_badge(
     // Keyed on the handle as the lookup reads it: `Ana`, ` ana ` and `ana` are one page.
     let handle = profiles::parse_handle(&handle).unwrap_or_default();
     let showcase = profile_showcase(&state, &handle);
-    badge_view(&state, format!("pb/{handle}/{id}"), &headers, id, showcase).await
+    badge_view(&state, format!("pb/{handle}/{id}"), &headers, Some(id), showcase).await
 }
 
-async fn badge_view(
+pub(crate) async fn badge_view(
     state: &AppState,
     key: String,
     headers: &HeaderMap,
-    id: i64,
+    id: Option<i64>,
     showcase: impl std::future::Future<Output = Found<Showcase>>,
 ) -> Response {
     let locale = locale_of(headers);
     let key = format!("{key}/{}", lang_key(locale));
     let build = async {
         let Some(showcase) = showcase.await? else {
+            return Ok(None);
+        };
+        // Without an id, the badge the showcase is the link of.
+        let Some(id) = id.or(match showcase.shows {
+            Shows::Badge(id) => Some(id),
+            _ => None,
+        }) else {
             return Ok(None);
         };
         let Some(badge) = member(state, &showcase, id).await? else {
@@ -247,13 +263,19 @@ async fn badge_view(
             _ => Lang::En,
         };
         let image = image_path(&showcase.base, &summary);
+        let (url, gallery) = match showcase.shows {
+            Shows::Badge(_) => (format!("{}{}", state.public_url, showcase.base), None),
+            _ => (
+                format!("{}{}/badges/{id}", state.public_url, showcase.base),
+                Some((showcase.title, showcase.base.clone())),
+            ),
+        };
         let html = public::render_badge(
             locale,
             PublicBadge {
                 owner: showcase.owner,
-                gallery_title: showcase.title,
-                gallery_href: showcase.base.clone(),
-                url: format!("{}{}/badges/{id}", state.public_url, showcase.base),
+                gallery,
+                url,
                 preview_image: image.as_ref().map(|path| format!("{}{path}", state.public_url)),
                 image,
                 allow_indexing: showcase.allow_indexing,
@@ -302,7 +324,7 @@ async fn profile_image(
     .await
 }
 
-async fn image_of(
+pub(crate) async fn image_of(
     state: &AppState,
     key: String,
     headers: &HeaderMap,
@@ -382,10 +404,12 @@ async fn cached_or(
 
 /// Badge `id`, if the showcase shows it.
 async fn member(state: &AppState, showcase: &Showcase, id: i64) -> Found<badges::Badge> {
-    if let Some(collection_id) = showcase.collection_id {
-        if !collections::holds(&state.db, collection_id, id).await? {
-            return Ok(None);
+    match showcase.shows {
+        Shows::Collection(collection_id) if !collections::holds(&state.db, collection_id, id).await? => {
+            return Ok(None)
         }
+        Shows::Badge(shared) if shared != id => return Ok(None),
+        _ => {}
     }
     badges::find_owned(&state.db, showcase.user_id, id).await
 }
@@ -405,13 +429,13 @@ fn image_path(base: &str, badge: &BadgeSummary) -> Option<String> {
         .map(|version| format!("{base}/images/{}/{version}", badge.id))
 }
 
-fn html_page(user_id: i64, allow_indexing: bool, html: String) -> Arc<CachedPage> {
+pub(crate) fn html_page(user_id: i64, allow_indexing: bool, html: String) -> Arc<CachedPage> {
     let mut page = CachedPage::new(user_id, HTML, html.into_bytes());
     page.allow_indexing = allow_indexing;
     Arc::new(page)
 }
 
-fn not_found_page(state: &AppState, locale: Locale) -> Response {
+pub(crate) fn not_found_page(state: &AppState, locale: Locale) -> Response {
     let html = public::render_not_found(locale, format!("{}/", state.public_url));
     (StatusCode::NOT_FOUND, not_found_headers(HTML), html).into_response()
 }

@@ -1,5 +1,6 @@
 //! The `besace` server: configuration, HTTP stack, command-line subcommands.
 pub mod badge_connect;
+pub mod badge_link;
 pub mod badges_api;
 pub mod badgr_api;
 pub mod config;

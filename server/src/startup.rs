@@ -263,6 +263,7 @@ impl Application {
             // layers, which keeps each view to a cache lookup.
             .merge(crate::gallery::routes())
             .merge(crate::share::routes())
+            .merge(crate::badge_link::routes())
             .merge(crate::badge_connect::routes())
             .merge(crate::oauth::client_routes())
             .merge(crate::ob3_api::routes())

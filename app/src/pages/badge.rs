@@ -1,6 +1,7 @@
 //! One badge in full: what it says, how it was checked and when, and what the learner can
-//! do with it (check again, download the original, delete).
+//! do with it (check again, share it on its own, download the original, delete).
 use super::backpack::{BadgeImage, StatusChip};
+use super::sharing::BadgeSharing;
 use super::{go_on_success, reload_on_success, RequireUser};
 use crate::badges::{
     get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, Format, Proof, RenewBadge,
@@ -9,6 +10,7 @@ use crate::badges::{
 use crate::collections::{badge_collections, Membership, SetCollectionBadge};
 use crate::error::ErrorMessage;
 use crate::i18n::*;
+use crate::sharing::{badge_link, SharedLink};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -21,13 +23,15 @@ pub fn BadgePage() -> impl IntoView {
     // Outside RequireUser's Suspense (one made inside can hang server rendering).
     let badge = Resource::new(id, get_badge);
     let memberships = Resource::new(id, badge_collections);
+    let link = Resource::new(id, badge_link);
     view! {
         <RequireUser children=move |_| view! {
             <Transition fallback=|| ()>
                 {move || {
                     let memberships = memberships.get()?;
+                    let link = link.get()?.ok().flatten();
                     badge.get().map(|result| match result {
-                    Ok(detail) => view! { <BadgeView detail memberships /> }.into_any(),
+                    Ok(detail) => view! { <BadgeView detail memberships link /> }.into_any(),
                     Err(error) => view! {
                         <Title text=move || t_string!(i18n, badge.not_found).to_string() />
                         <section class="panel">
@@ -48,7 +52,11 @@ fn Time(when: crate::wire::When) -> impl IntoView {
 }
 
 #[component]
-fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::AppError>) -> impl IntoView {
+fn BadgeView(
+    detail: BadgeDetail,
+    memberships: Result<Vec<Membership>, crate::AppError>,
+    link: Option<SharedLink>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let name = detail.name.clone();
     let id = detail.id;
@@ -147,6 +155,7 @@ fn BadgeView(detail: BadgeDetail, memberships: Result<Vec<Membership>, crate::Ap
                 </ul>
             </details>
         </section>
+        <BadgeSharing id link />
         <section class="panel" aria-labelledby="in-collections">
             <h2 id="in-collections">{t!(i18n, collections.in_collections)}</h2>
             {match memberships {

@@ -1,5 +1,6 @@
 //! Collections: the learner's list, and one collection to fill, order, publish and share.
 use super::backpack::{BadgeImage, StatusChip};
+use super::sharing::{CopyLink, ShareOptions, Shared};
 use super::{action_error, go_on_success, reload_on_success, RequireUser};
 use crate::badges::{my_badges, BackpackQuery, BadgeCard};
 use crate::collections::*;
@@ -9,7 +10,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// `2026-11-27T15:32:10+00:00` → `2026-11-27`.
 #[component]
 pub fn Collections() -> impl IntoView {
     let i18n = use_i18n();
@@ -246,25 +246,6 @@ fn PublishButton(id: i64, publish: bool) -> impl IntoView {
     }
 }
 
-/// The public link, with a button that copies it.
-#[island]
-fn CopyLink(url: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let copied = RwSignal::new(false);
-    let to_copy = url.clone();
-    view! {
-        <label for="share-url">{t!(i18n, collections.link_label)}</label>
-        <div class="share-link">
-            <input id="share-url" readonly value=url on:focus=|ev| select_all(&ev) />
-            <button type="button" class="button button-secondary" on:click=move |_| {
-                copy_text(&to_copy);
-                copied.set(true);
-            }>{t!(i18n, collections.copy)}</button>
-        </div>
-        <p role="status">{move || copied.get().then_some(t!(i18n, collections.copied))}</p>
-    }
-}
-
 /// Private or public, the link, and the switch between the two.
 #[component]
 fn Sharing(detail: CollectionDetail) -> impl IntoView {
@@ -281,7 +262,7 @@ fn Sharing(detail: CollectionDetail) -> impl IntoView {
                         <CopyLink url=url.clone() />
                         <p><a href=url rel="external" target="_blank">{t!(i18n, collections.open_public)}</a></p>
                         <IndexingSwitch id allowed=detail.allow_indexing />
-                        {detail.share.clone().map(|links| view! { <ShareOptions links /> })}
+                        {detail.share.clone().map(|links| view! { <ShareOptions links what=Shared::Collection /> })}
                         <PublishButton id publish=false />
                     }.into_any()
                 }
@@ -309,41 +290,6 @@ fn IndexingSwitch(id: i64, allowed: bool) -> impl IntoView {
             <br /><small class="hint">{t!(i18n, collections.indexing_hint)}</small>
         </p>
         {action_error(indexing)}
-    }
-}
-
-/// Share buttons, embed code, e-mail signature, QR code and public data of a published
-/// collection (every link is built by the server).
-#[component]
-fn ShareOptions(links: ShareLinks) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <h3>{t!(i18n, share.title)}</h3>
-        <ul class="share-buttons">
-            <li><a class="button button-secondary" href=links.email>{t!(i18n, share.email)}</a></li>
-            <li><a class="button button-secondary" href=links.linkedin target="_blank" rel="noopener">{t!(i18n, share.linkedin)}</a></li>
-            <li><a class="button button-secondary" href=links.twitter target="_blank" rel="noopener">{t!(i18n, share.twitter)}</a></li>
-            <li><a class="button button-secondary" href=links.facebook target="_blank" rel="noopener">{t!(i18n, share.facebook)}</a></li>
-        </ul>
-        <details>
-            <summary>{t!(i18n, share.embed_title)}</summary>
-            <label for="embed-code" class="hint">{t!(i18n, share.embed_hint)}</label>
-            <textarea id="embed-code" class="code" readonly rows="3">{super::textarea_text(links.embed)}</textarea>
-        </details>
-        <details>
-            <summary>{t!(i18n, share.signature_title)}</summary>
-            <label for="signature-code" class="hint">{t!(i18n, share.signature_hint)}</label>
-            <textarea id="signature-code" class="code" readonly rows="3">{super::textarea_text(links.signature)}</textarea>
-        </details>
-        <details>
-            <summary>{t!(i18n, share.qr_title)}</summary>
-            <p><img src=links.qr_svg.clone() alt="" width="160" height="160" /></p>
-            <p>
-                <a href=links.qr_svg download="">{t!(i18n, share.qr_svg)}</a>" · "
-                <a href=links.qr_png download="">{t!(i18n, share.qr_png)}</a>
-            </p>
-        </details>
-        <p><a href=links.json rel="external">{t!(i18n, share.json)}</a></p>
     }
 }
 
@@ -454,29 +400,4 @@ fn DeleteCollectionForm(id: i64) -> impl IntoView {
         </Show>
         {action_error(delete)}
     }
-}
-
-/// Selects the whole link when the field gets focus (easy to copy by hand on a phone).
-fn select_all(ev: &leptos::ev::FocusEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.select();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
-}
-
-fn copy_text(text: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(text);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = text;
 }

@@ -10,6 +10,7 @@ mod landing;
 mod not_found;
 mod password_reset;
 mod settings;
+mod sharing;
 mod site_access;
 mod verify_email;
 

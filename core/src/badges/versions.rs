@@ -315,6 +315,10 @@ pub async fn delete(store: &Store, user_id: i64, id: i64) -> Result<bool, DbErr>
         return Ok(false);
     };
     let txn = store.db.begin().await?;
+    // The foreign key would do it; said here too so a badge's link can never outlive it.
+    crate::badge_shares::entity::Entity::delete_by_id(badge.id)
+        .exec(&txn)
+        .await?;
     entity::Entity::delete_by_id(badge.id).exec(&txn).await?;
     if let Some(image) = &badge.image_sha256 {
         forget_image_if_unused(&txn, image).await?;

@@ -8,6 +8,8 @@ use serde_json::Value;
 mod demo;
 /// Another learner's attempts, and the names a collection may take.
 mod editing;
+/// One badge shared on its own, without a collection.
+mod one_badge;
 /// A profile page, and the checks a public view asks for.
 mod public_views;
 /// Publishing a collection: its gallery, what it shows and serves, unpublishing.

@@ -85,8 +85,8 @@ pub fn form_ids(page: &str, action: &str) -> Vec<String> {
         .collect()
 }
 
-/// The path part of a share URL.
+/// The path part of a share URL (a gallery's or a badge's own).
 pub fn path_of(url: &str) -> String {
-    let start = url.find("/g/").expect("a gallery link");
+    let start = url.find("/g/").or_else(|| url.find("/s/")).expect("a share link");
     url[start..].to_owned()
 }

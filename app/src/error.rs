@@ -64,6 +64,8 @@ pub enum AppError {
     BadRequest,
     #[error("the request is too large")]
     TooLarge,
+    #[error("no badge was chosen, given or pasted")]
+    NothingToImport,
     #[error("internal error")]
     Internal,
     #[error("request could not be sent or read: {0}")]
@@ -189,6 +191,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
         AppError::BadRequest => t_string!(i18n, errors.bad_request).to_string(),
         AppError::TooLarge => t_string!(i18n, errors.too_large).to_string(),
+        AppError::NothingToImport => t_string!(i18n, errors.nothing_to_import).to_string(),
         AppError::Internal | AppError::Transport(_) => t_string!(i18n, errors.internal).to_string(),
     };
     view! { <p class="alert alert-error" role="alert">{text}</p> }

@@ -16,6 +16,7 @@ pub mod dates;
 pub use besace_core::domain;
 pub mod emails;
 pub mod error;
+pub mod import;
 pub mod password_reset;
 pub mod platforms;
 pub mod profile;

@@ -2,13 +2,13 @@
 //! cache so that a document (an issuer profile, say) is fetched once.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::fetch::{FetchError, FetchKind, FetchResponse, Fetcher};
+use crate::fetch::{status_may_pass, FetchError, FetchKind, FetchResponse, Fetcher};
 use crate::limits::{parse_json, Limits};
 
 /// What the caller knows about the learner and the moment of verification.
@@ -33,6 +33,8 @@ pub(crate) struct Ctx<'a> {
     cache: Mutex<HashMap<String, FetchResponse>>,
     /// Every document the verification asked for, fetched or not.
     asked: Mutex<Vec<String>>,
+    /// A fetch failed in a way that may pass ([`FetchError::may_pass`], [`status_may_pass`]).
+    unreachable: AtomicBool,
 }
 
 /// Removes a `#fragment`: the document is fetched, the fragment names a part of it.
@@ -49,12 +51,18 @@ impl<'a> Ctx<'a> {
             fetches: AtomicUsize::new(0),
             cache: Mutex::new(HashMap::new()),
             asked: Mutex::new(Vec::new()),
+            unreachable: AtomicBool::new(false),
         }
     }
 
     /// The documents this verification asked for (the badge relies on them).
     pub fn asked(&self) -> Vec<String> {
         self.asked.lock().map(|asked| asked.clone()).unwrap_or_default()
+    }
+
+    /// Whether a document could not be read for a reason that may pass.
+    pub fn unreachable(&self) -> bool {
+        self.unreachable.load(Ordering::Relaxed)
     }
 
     pub fn limits(&self) -> &Limits {
@@ -81,7 +89,14 @@ impl<'a> Ctx<'a> {
         if self.fetches.fetch_add(1, Ordering::Relaxed) >= self.limits().max_fetches {
             return Err(FetchError::TooManyFetches(self.limits().max_fetches));
         }
-        let resp = self.fetcher.fetch(url, kind).await?;
+        let resp = self.fetcher.fetch(url, kind).await.inspect_err(|err| {
+            if err.may_pass() {
+                self.unreachable.store(true, Ordering::Relaxed);
+            }
+        })?;
+        if status_may_pass(resp.status) {
+            self.unreachable.store(true, Ordering::Relaxed);
+        }
         if let Ok(mut c) = self.cache.lock() {
             c.insert(key, resp.clone());
         }

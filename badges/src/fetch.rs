@@ -82,6 +82,19 @@ pub enum FetchError {
     Http(String),
 }
 
+impl FetchError {
+    /// The failure may pass by itself (a slow or unreachable site), so fetching again later
+    /// can succeed; the others will fail the same way every time.
+    pub fn may_pass(&self) -> bool {
+        matches!(self, Self::Dns(_) | Self::Timeout | Self::Http(_))
+    }
+}
+
+/// An HTTP status that says "not now" rather than "never": server errors, 408 and 429.
+pub fn status_may_pass(status: u16) -> bool {
+    status >= 500 || status == 408 || status == 429
+}
+
 /// The methods an API call may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallMethod {

@@ -42,8 +42,8 @@ pub use command::{verify_request, Verdict, VerifyRequest};
 pub use context::VerifyOptions;
 pub use extract::{extract, Container, Extracted, Payload};
 pub use fetch::{
-    BoxFuture, Bundled, CallMethod, FetchError, FetchKind, FetchResponse, Fetcher, HttpFetcher, NoFetch,
-    Outbound, CACHE_HEADERS,
+    status_may_pass, BoxFuture, Bundled, CallMethod, FetchError, FetchKind, FetchResponse, Fetcher,
+    HttpFetcher, NoFetch, Outbound, CACHE_HEADERS,
 };
 pub use limits::Limits;
 pub use report::{

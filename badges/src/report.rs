@@ -385,6 +385,10 @@ pub struct Report {
     pub recipient: RecipientResult,
     pub badge: BadgeInfo,
     pub checks: Vec<Check>,
+    /// A document the badge relies on could not be read for a reason that may pass (the
+    /// site timed out, its name did not resolve, it answered 5xx or 429): checking again
+    /// later can change the outcome. Not part of the JSON report.
+    pub unreachable: bool,
 }
 
 impl Report {

@@ -30,6 +30,7 @@ pub async fn verify_bytes(bytes: &[u8], fetcher: &dyn Fetcher, opts: &VerifyOpti
         other => verify_payload(&ctx, &mut r, other, None).await,
     }
     check_trust(&mut r, &ctx);
+    r.unreachable = ctx.unreachable();
     r
 }
 
@@ -72,6 +73,7 @@ pub async fn verify_url(
     let mut r = Report::default();
     verify_fetched(&ctx, &mut r, &resp).await;
     check_trust(&mut r, &ctx);
+    r.unreachable = ctx.unreachable();
     Ok(r)
 }
 

@@ -270,3 +270,25 @@ async fn a_legacy_assertion_must_have_its_own_versions_shape() {
     let r = verify_bytes(doc.to_string().as_bytes(), &fetcher, &opts(&[LEARNER])).await;
     assert_eq!(failed(&r), ["structure"], "{:#?}", r.checks);
 }
+
+/// A site that answers "not now" (503, or no answer in time) marks the report as one that
+/// checking again may change; a 404 or a forged badge does not.
+#[tokio::test]
+async fn a_site_that_does_not_answer_now_is_told_apart_from_a_badge_that_fails() {
+    let mut busy = routes();
+    if let Some(route) = busy.get_mut("http://hosted.besace.test/ob2/assertions/ponctuel.json") {
+        route.status = 503;
+        route.body = b"busy".to_vec();
+    }
+    let server = serve(busy).await;
+    let fetcher = LocalFetcher::new(server.port);
+    let r = verify_bytes(&read("ob2/hosted.png"), &fetcher, &opts(&[LEARNER])).await;
+    assert!(!r.valid());
+    assert!(r.unreachable, "{:#?}", r.checks);
+    let server = serve(routes()).await;
+    let fetcher = LocalFetcher::new(server.port);
+    for file in ["ob2/hosted.png", "ob2/hosted-404.png", "ob2/signed-forged.png"] {
+        let r = verify_bytes(&read(file), &fetcher, &opts(&[LEARNER])).await;
+        assert!(!r.unreachable, "{file}: {:#?}", r.checks);
+    }
+}

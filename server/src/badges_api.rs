@@ -4,7 +4,10 @@
 use crate::extract::{BackpackError, Learner};
 use crate::startup::ServerState;
 use app::request::lang_of_request;
-use app::wire::{badges::Status, import as wire};
+use app::wire::{
+    badges::Status,
+    import::{self as wire, RefusalReason as Reason},
+};
 use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
     http::{header, HeaderMap},
@@ -16,7 +19,7 @@ use besace_badges::Lang;
 use besace_core::{
     badges::{self, ImportOutcome, MAX_IMPORT_BYTES},
     emails,
-    refusals::{self, RefusalAdvice},
+    refusals::{self, Refusal},
     users::User,
     AppState,
 };
@@ -24,7 +27,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 /// Several files per request, each up to MAX_IMPORT_BYTES.
-const MAX_IMPORT_REQUEST_BYTES: usize = 8 * MAX_IMPORT_BYTES;
+pub(crate) const MAX_IMPORT_REQUEST_BYTES: usize = 8 * MAX_IMPORT_BYTES;
 
 pub fn routes() -> Router<ServerState> {
     Router::new()
@@ -54,52 +57,86 @@ async fn import(
     mut multipart: Multipart,
 ) -> Result<Json<wire::ImportAnswer>, BackpackError> {
     let lang = lang_of_request(&headers, user.locale.as_deref());
-    // Every field is read (each capped) before any is imported: an import over the item
-    // limit is refused whole, with nothing stored.
+    let given = read_given(&mut multipart, state.max_import_items, false).await?;
+    let results = import_given(&state, &user, lang, given).await?;
+    Ok(Json(wire::ImportAnswer { results }))
+}
+
+/// One badge as the learner gave it, read from one multipart field.
+pub(crate) struct Given {
+    /// The file's name, for a file.
+    pub file: Option<String>,
+    /// The field's name: `url` and `text` say what the bytes are when no file was sent.
+    pub kind: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Given {
+    /// A field the learner left empty (a plain form sends them all).
+    fn is_blank(&self) -> bool {
+        self.bytes.trim_ascii().is_empty()
+    }
+}
+
+/// Reads every field (each capped) before any is imported: an import over `max_items` is
+/// refused whole, with nothing stored. With `skip_blank`, empty fields do not count.
+pub(crate) async fn read_given(
+    multipart: &mut Multipart,
+    max_items: usize,
+    skip_blank: bool,
+) -> Result<Vec<Given>, BackpackError> {
+    let bad_upload = |err: axum::extract::multipart::MultipartError| BackpackError::BadUpload(err.status());
     let mut fields = Vec::new();
-    loop {
-        let bad_upload =
-            |err: axum::extract::multipart::MultipartError| BackpackError::BadUpload(err.status());
-        let Some(mut field) = multipart.next_field().await.map_err(bad_upload)? else {
-            break;
-        };
-        if fields.len() == state.max_import_items {
-            return Err(BackpackError::TooManyItems(state.max_import_items));
-        }
+    while let Some(mut field) = multipart.next_field().await.map_err(bad_upload)? {
         let file = field.file_name().map(str::to_owned);
         let kind = field.name().unwrap_or_default().to_owned();
         // Read at most one byte over the cap, then drain: a huge file is refused, not stored.
         let mut bytes = Vec::new();
-        loop {
-            match field.chunk().await.map_err(bad_upload)? {
-                Some(chunk) if bytes.len() <= MAX_IMPORT_BYTES => bytes.extend_from_slice(&chunk),
-                Some(_) => {}
-                None => break,
+        while let Some(chunk) = field.chunk().await.map_err(bad_upload)? {
+            if bytes.len() <= MAX_IMPORT_BYTES {
+                bytes.extend_from_slice(&chunk);
             }
         }
-        fields.push((file, kind, bytes));
+        let given = Given { file, kind, bytes };
+        if skip_blank && given.is_blank() {
+            continue;
+        }
+        if fields.len() == max_items {
+            return Err(BackpackError::TooManyItems(max_items));
+        }
+        fields.push(given);
     }
+    Ok(fields)
+}
+
+/// Imports each badge given, in order, and says what became of it in `lang`.
+pub(crate) async fn import_given(
+    state: &AppState,
+    user: &User,
+    lang: Lang,
+    given: Vec<Given>,
+) -> Result<Vec<wire::ImportResult>, BackpackError> {
     let unconfirmed = emails::unconfirmed(&state.db, user.id).await?;
     let mut results = Vec::new();
-    for (file, kind, bytes) in fields {
+    for Given { file, kind, bytes } in given {
+        let text = bytes.trim_ascii();
+        let is_link = file.is_none()
+            && (kind == "url" || text.starts_with(b"https://") || text.starts_with(b"http://"));
         let outcome = if file.is_some() {
             // A file is kept byte for byte.
             badges::import_bytes(&state.store, state.fetcher.as_ref(), user.id, &bytes).await
+        } else if is_link {
+            // A pasted link is fetched, so the original kept is the issuer's document.
+            let url = String::from_utf8_lossy(text);
+            badges::import_url(&state.store, state.fetcher.as_ref(), user.id, &url).await
         } else {
-            // Pasted text often carries spaces or a newline around a token; a pasted link is
-            // fetched, so the original kept is the issuer's document, not the link.
-            let text = bytes.trim_ascii();
-            if kind == "url" || text.starts_with(b"https://") || text.starts_with(b"http://") {
-                let url = String::from_utf8_lossy(text);
-                badges::import_url(&state.store, state.fetcher.as_ref(), user.id, &url).await
-            } else {
-                badges::import_bytes(&state.store, state.fetcher.as_ref(), user.id, text).await
-            }
+            // Pasted text often carries spaces or a newline around a token.
+            badges::import_bytes(&state.store, state.fetcher.as_ref(), user.id, text).await
         };
         let label = file.unwrap_or(kind);
-        results.push(import_result(&user, lang, label, outcome?, &unconfirmed));
+        results.push(import_result(user, lang, label, outcome?, &bytes, &unconfirmed));
     }
-    Ok(Json(wire::ImportAnswer { results }))
+    Ok(results)
 }
 
 fn import_result(
@@ -107,6 +144,7 @@ fn import_result(
     lang: Lang,
     file: String,
     outcome: ImportOutcome,
+    input: &[u8],
     unconfirmed: &[String],
 ) -> wire::ImportResult {
     let outcome = match outcome {
@@ -118,18 +156,32 @@ fn import_result(
         }
         ImportOutcome::AlreadyThere(badge_id) => wire::ImportOutcome::Already { badge_id },
         ImportOutcome::Refused(report) => {
-            let advice = refusals::advise(&report, unconfirmed);
+            let refusal = refusals::explain(&report, input, unconfirmed);
+            let retry = refusal.may_pass();
+            let (reason, awaiting_confirmation, issued_to) = match refusal {
+                Refusal::ConfirmAddress(email) => (Reason::ConfirmAddress, Some(email), None),
+                Refusal::AddAddress(email) => (Reason::AddAddress, None, Some(email)),
+                Refusal::AnotherAddress => (Reason::AnotherAddress, None, None),
+                Refusal::PlainPicture => (Reason::PlainPicture, None, None),
+                Refusal::Document => (Reason::Document, None, None),
+                Refusal::NotABadge => (Reason::NotABadge, None, None),
+                Refusal::Damaged => (Reason::Damaged, None, None),
+                Refusal::Unreachable => (Reason::Unreachable, None, None),
+                Refusal::NotFound => (Reason::NotFound, None, None),
+                Refusal::DemoIssuer => (Reason::DemoIssuer, None, None),
+                Refusal::NotGenuine => (Reason::NotGenuine, None, None),
+                Refusal::Incomplete => (Reason::Incomplete, None, None),
+            };
             wire::ImportOutcome::Refused {
                 report: wire::RefusalReport::of(&report, lang),
-                wrong_recipient: advice != RefusalAdvice::None,
-                awaiting_confirmation: match &advice {
-                    RefusalAdvice::ConfirmAddress(email) => Some(email.clone()),
-                    _ => None,
-                },
-                issued_to: match advice {
-                    RefusalAdvice::AddAddress(email) => Some(email),
-                    _ => None,
-                },
+                reason,
+                retry,
+                wrong_recipient: matches!(
+                    reason,
+                    Reason::ConfirmAddress | Reason::AddAddress | Reason::AnotherAddress
+                ),
+                awaiting_confirmation,
+                issued_to,
             }
         }
         ImportOutcome::TooLarge => wire::ImportOutcome::TooLarge {

@@ -11,6 +11,7 @@ pub mod displayer_api;
 pub mod export;
 pub mod extract;
 pub mod gallery;
+pub mod import_form;
 pub mod oauth;
 pub mod oauth_token;
 pub mod ob3_api;

@@ -222,6 +222,7 @@ impl Application {
             .route("/healthz", get(healthz))
             .route("/metrics", get(metrics))
             .merge(crate::badges_api::routes())
+            .merge(crate::import_form::routes())
             .merge(crate::export::routes())
             .merge(crate::oauth::session_routes())
             .merge(crate::remote_backpack::session_routes())

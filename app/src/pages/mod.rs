@@ -5,6 +5,7 @@ mod badge;
 mod collections;
 mod connect;
 mod import;
+mod import_results;
 mod inbox;
 mod landing;
 mod not_found;

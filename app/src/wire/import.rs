@@ -29,6 +29,10 @@ pub enum ImportOutcome {
     },
     Refused {
         report: RefusalReport,
+        /// What happened, in words the page has for each reason.
+        reason: RefusalReason,
+        /// Whether sending the same badge again can give another answer.
+        retry: bool,
         /// Genuine, but issued to an address the account does not count (yet).
         wrong_recipient: bool,
         /// The learner's own address still waiting for its link.
@@ -39,6 +43,25 @@ pub enum ImportOutcome {
     TooLarge {
         max_bytes: usize,
     },
+}
+
+/// Why a badge was refused (`core::refusals::Refusal`, without the addresses, which are
+/// fields of their own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalReason {
+    ConfirmAddress,
+    AddAddress,
+    AnotherAddress,
+    PlainPicture,
+    Document,
+    NotABadge,
+    Damaged,
+    Unreachable,
+    NotFound,
+    DemoIssuer,
+    NotGenuine,
+    Incomplete,
 }
 
 /// The names of the outcomes on the wire.
@@ -62,6 +85,10 @@ pub struct FlatResult {
     badge_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     report: Option<RefusalReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<RefusalReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retry: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     wrong_recipient: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,6 +117,8 @@ impl From<ImportResult> for FlatResult {
             },
             ImportOutcome::Refused {
                 report,
+                reason,
+                retry,
                 wrong_recipient,
                 awaiting_confirmation,
                 issued_to,
@@ -97,6 +126,8 @@ impl From<ImportResult> for FlatResult {
                 file,
                 outcome: Some(OutcomeName::Refused),
                 report: Some(report),
+                reason: Some(reason),
+                retry: Some(retry),
                 wrong_recipient: Some(wrong_recipient),
                 awaiting_confirmation,
                 issued_to,
@@ -125,6 +156,8 @@ impl TryFrom<FlatResult> for ImportResult {
             },
             Some(OutcomeName::Refused) => ImportOutcome::Refused {
                 report: flat.report.ok_or("a refusal comes with its report")?,
+                reason: flat.reason.ok_or("a refusal comes with its reason")?,
+                retry: flat.retry.unwrap_or(false),
                 wrong_recipient: flat.wrong_recipient.unwrap_or(false),
                 awaiting_confirmation: flat.awaiting_confirmation,
                 issued_to: flat.issued_to,
@@ -262,6 +295,8 @@ mod tests {
                     recipient: None,
                     badge: None,
                 },
+                reason: RefusalReason::AddAddress,
+                retry: true,
                 wrong_recipient: true,
                 awaiting_confirmation: None,
                 issued_to: Some("a@b.example".into()),
@@ -271,6 +306,8 @@ mod tests {
         assert_eq!(json["file"], "badge.png");
         assert_eq!(json["outcome"], "refused");
         assert_eq!(json["report"]["spec"], "ob2");
+        assert_eq!(json["reason"], "add_address");
+        assert_eq!(json["retry"], true);
         assert_eq!(json["wrong_recipient"], true);
         assert_eq!(json["issued_to"], "a@b.example");
         let too_large = serde_json::to_value(ImportResult {

@@ -29,14 +29,22 @@ pub async fn import_url(
         Ok(response) => Ok(refusal(
             CheckId::HostedFetch,
             format!("{url}: HTTP {}", response.status),
+            besace_badges::status_may_pass(response.status),
         )),
         Err(FetchError::TooLarge(_)) => Ok(ImportOutcome::TooLarge),
-        Err(err) => Ok(refusal(CheckId::HostedFetch, format!("{url}: {err}"))),
+        Err(err) => Ok(refusal(
+            CheckId::HostedFetch,
+            format!("{url}: {err}"),
+            err.may_pass(),
+        )),
     }
 }
 
-fn refusal(check: CheckId, detail: String) -> ImportOutcome {
-    let mut report = Report::default();
+fn refusal(check: CheckId, detail: String, unreachable: bool) -> ImportOutcome {
+    let mut report = Report {
+        unreachable,
+        ..Report::default()
+    };
     report.fail(check, detail);
     ImportOutcome::Refused(Box::new(report))
 }

@@ -1,6 +1,6 @@
 //! Importing through `POST /api/badges/import` (multipart): files kept with their original
 //! bytes, the same badge twice, forged and broken files, links and pasted text.
-use super::{failed_checks, outcomes};
+use super::{failed_checks, outcomes, reasons};
 use crate::helpers::static_site as issuer_site;
 use crate::helpers::*;
 use crate::on_both_databases;
@@ -97,12 +97,19 @@ on_both_databases!(
         // rather than "add an address".
         assert_eq!(body["results"][0]["awaiting_confirmation"], LEARNER);
         assert_eq!(body["results"][0]["issued_to"], Value::Null);
+        assert_eq!(body["results"][0]["reason"], "confirm_address");
+        assert_eq!(
+            body["results"][0]["retry"], true,
+            "it passes once the address is confirmed"
+        );
         // A forged badge naming the same learner earns no advice about its recipient.
         let (_, body) = app
             .import(&[("forged.json", fixture("di-tampered-recipient.json"))])
             .await;
         assert_eq!(outcomes(&body), ["refused"]);
         assert_eq!(body["results"][0]["wrong_recipient"], false, "{body}");
+        assert_eq!(body["results"][0]["reason"], "not_genuine");
+        assert_eq!(body["results"][0]["retry"], false);
         assert_eq!(body["results"][0]["awaiting_confirmation"], Value::Null);
         assert_eq!(body["results"][0]["issued_to"], Value::Null);
         assert_eq!(
@@ -127,6 +134,8 @@ on_both_databases!(
             ["refused", "refused", "refused", "too_large"],
             "{body}"
         );
+        // Each refusal is named for what the learner gave.
+        assert_eq!(reasons(&body), ["not_genuine", "damaged", "not_a_badge", ""]);
         assert!(app.badges().await.is_empty(), "nothing refused is stored");
 
         // Expired but genuine: kept, clearly marked.
@@ -150,6 +159,8 @@ on_both_databases!(import_by_url_and_by_pasted_text, |db: TestDb| async move {
             ("url", format!("{site}/badges/parler.json")),
             ("url", format!("{site}/missing")),
             ("url", format!("{site}/big")),
+            // Nothing listens there: the site is down, which may pass.
+            ("url", "http://127.0.0.1:1/badge.json".to_owned()),
             ("text", format!("\n  {}\n", jwt.trim())),
             ("text", "{ not a badge".to_owned()),
             // A link pasted in the text box is fetched like one given as a link.
@@ -159,12 +170,36 @@ on_both_databases!(import_by_url_and_by_pasted_text, |db: TestDb| async move {
     assert_eq!(status, 200);
     assert_eq!(
         outcomes(&body),
-        ["added", "refused", "too_large", "added", "refused", "already"],
+        [
+            "added",
+            "refused",
+            "too_large",
+            "refused",
+            "added",
+            "refused",
+            "already"
+        ],
         "{body}"
     );
     assert_eq!(failed_checks(&body["results"][1]), ["hosted.fetch"]);
-    assert_eq!(body["results"][3]["badge"]["name"], "Précision");
-    assert_eq!(failed_checks(&body["results"][4]), ["extract"]);
+    assert_eq!(failed_checks(&body["results"][3]), ["hosted.fetch"]);
+    assert_eq!(body["results"][4]["badge"]["name"], "Précision");
+    assert_eq!(failed_checks(&body["results"][5]), ["extract"]);
+    assert_eq!(
+        reasons(&body),
+        ["", "not_found", "", "unreachable", "", "damaged", ""]
+    );
+    let retries: Vec<bool> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["retry"] == true)
+        .collect();
+    assert_eq!(
+        retries,
+        [false, false, false, true, false, false, false],
+        "only the site that is down"
+    );
 
     // The original kept for a URL is the document the issuer served.
     let id = &body["results"][0]["badge"]["id"];

@@ -9,6 +9,8 @@ mod backpack;
 mod detail;
 /// Importing files, links and pasted text; what is refused.
 mod import;
+/// The import page's plain forms, without the wasm.
+mod plain_import;
 /// A badge issued to another of the learner's addresses.
 mod recipients;
 /// Issuers' documents kept across badges, and what is still asked each time.
@@ -32,5 +34,15 @@ fn failed_checks(result: &Value) -> Vec<&str> {
         .iter()
         .filter(|c| c["ok"] == false)
         .map(|c| c["id"].as_str().unwrap())
+        .collect()
+}
+
+/// The reason of each refused item of an import answer ("" for the others).
+fn reasons(results: &Value) -> Vec<&str> {
+    results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap_or_default())
         .collect()
 }

@@ -18,12 +18,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <img src="/favicon.svg" alt="" width="32" height="32" />
                     <span>{t!(i18n, site_name)}</span>
                 </a>
-                <nav aria-label=move || t_string!(i18n, nav.main).to_string()>
-                    <Transition fallback=|| ()>
-                        {move || user.get().map(|user| view! { <NavLinks user /> })}
-                    </Transition>
-                    <LanguageSwitch />
-                </nav>
+                <Transition fallback=|| ()>
+                    {move || user.get().map(|user| view! { <Navigation user /> })}
+                </Transition>
             </div>
         </header>
         <main id="main" tabindex="-1">{children()}</main>
@@ -43,6 +40,48 @@ fn HydrationMarker() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+/// The menu. A learner's is one line of links on a wide screen and, on a phone, one
+/// "Menu" button (a plain disclosure: no wasm) that unfolds them, so the header stays one
+/// line and the page's first screen shows the page. Only one of the two is displayed.
+#[component]
+fn Navigation(user: Option<CurrentUser>) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move || t_string!(i18n, nav.main).to_string();
+    match user {
+        Some(user) => {
+            let waiting = user.inbox;
+            let phone_user = user.clone();
+            view! {
+                <nav class="nav-wide" aria-label=label>
+                    <NavLinks user=Some(user) />
+                    <LanguageSwitch />
+                </nav>
+                <details class="nav-phone">
+                    <summary>
+                        {t!(i18n, nav.menu)}
+                        {(waiting > 0).then(|| view! {
+                            <span class="count">{waiting}</span>
+                            <span class="visually-hidden">" " {t!(i18n, nav.inbox_waiting)}</span>
+                        })}
+                    </summary>
+                    <nav class="nav-panel" aria-label=label>
+                        <NavLinks user=Some(phone_user) />
+                        <LanguageSwitch />
+                    </nav>
+                </details>
+            }
+            .into_any()
+        }
+        None => view! {
+            <nav aria-label=label>
+                <NavLinks user=None />
+                <LanguageSwitch />
+            </nav>
+        }
+        .into_any(),
+    }
 }
 
 #[component]

@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { logIn } from './helpers';
+import { hydrated, logIn } from './helpers';
 
 // scripts/e2e runs `besace demo` first: this learner has 14 real badges, a published
 // collection, and chose French.
@@ -74,6 +74,18 @@ for (const [width, javaScript] of [[360, true], [1280, true]] as [number, boolea
         await page.goto(path);
         await accessible(page, path, checked);
       }
+      // The import page with a refusal in its results (by the picker, or by the plain form).
+      await page.goto('/import');
+      if (javaScript) {
+        await hydrated(page);
+      }
+      await page.getByLabel('Choisir mes badges').setInputFiles('../public/favicon.svg');
+      if (!javaScript) {
+        await page.getByRole('button', { name: 'Importer ces badges' }).click();
+      }
+      await expect(page.locator('.import-summary')).toHaveText('Non ajoutés\u00a0: 1');
+      await page.getByText('Autres façons').click();
+      await accessible(page, 'import results, other ways open', checked);
       await page.goto('/collections');
       await page.locator('.collection-card', { hasText: 'Publique depuis' }).first().getByRole('link').click();
       await accessible(page, 'a published collection', checked);
@@ -90,7 +102,7 @@ for (const [width, javaScript] of [[360, true], [1280, true]] as [number, boolea
       await accessible(visitor, 'public badge page', checked);
       await recruiter.close();
       await context.close();
-      expect(checked).toHaveLength(18);
+      expect(checked).toHaveLength(19);
     });
   }
 }

@@ -47,8 +47,14 @@ test('a learner imports badges by picker, drop and link, checks one again and de
   await page.getByRole('link', { name: 'Import a badge' }).first().click();
   await expect(page).toHaveURL(/\/import$/);
   await hydrated(page);
-  await page.getByLabel('Choose files').setInputFiles(`${fixtures}/baked-di.png`);
-  const item = page.locator('.import-item').first();
+  // One big button; the results come right under it, with a summary line, and take focus.
+  await page.getByLabel('Choose my badges').setInputFiles([`${fixtures}/baked-di.png`, '../public/favicon.svg']);
+  await expect(page.locator('.import-summary')).toHaveText('Not added: 2');
+  await expect(page.locator('#results')).toBeFocused();
+  const picture = page.locator('.import-item', { hasText: 'favicon.svg' });
+  await expect(picture).toContainText('This is an ordinary picture, with no badge inside.');
+  await expect(picture.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  const item = page.locator('.import-item', { hasText: 'baked-di.png' });
   await expect(item).toContainText('This badge was not added');
   await expect(item).toContainText('issued to someone else');
   await expect(item).toContainText('not verified in your account');
@@ -83,10 +89,11 @@ test('a learner imports badges by picker, drop and link, checks one again and de
   await expect(page.locator('.import-item').first()).toContainText('already in your backpack');
 
   // An expired badge by the picker, and another one by its link on the issuer's site.
-  await page.getByLabel('Choose files').setInputFiles(`${fixtures}/di-expired.json`);
+  await page.getByLabel('Choose my badges').setInputFiles(`${fixtures}/di-expired.json`);
   await expect(page.locator('.import-item').first()).toContainText('Expired');
   const site = await issuerSite({ '/badges/precision.jwt': readFileSync(`${fixtures}/jwt-eddsa.jwt`) });
   try {
+    await page.getByText('Other ways').click();
     await page.getByLabel('Link to the badge').fill(`${site.url}/badges/precision.jwt`);
     await page.getByRole('button', { name: 'Import from this link' }).click();
     await expect(page.locator('.import-item').first()).toContainText('Précision');
@@ -127,4 +134,31 @@ test('a learner imports badges by picker, drop and link, checks one again and de
   await page.getByRole('button', { name: 'Yes, delete it' }).click();
   await expect(page).toHaveURL(/\/backpack$/);
   await expect(page.locator('.badge-card')).toHaveCount(2);
+});
+
+test('without JavaScript, the import page posts its files and shows what became of them', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' });
+  const page = await context.newPage();
+  const address = `nojs.import.${Date.now()}.${Math.floor(Math.random() * 1e6)}@ecole.fr`;
+  await page.goto('/signup');
+  await page.getByLabel('Adresse e-mail').fill(address);
+  await page.getByLabel('Votre nom').fill('Léa');
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.goto(await linkMailedTo(address));
+  await page.getByRole('button', { name: 'Confirmer mon adresse' }).click();
+  await expect(page).toHaveURL(/\/backpack$/);
+
+  await page.goto('/import');
+  // Nothing chosen: the page says what to do.
+  await page.getByRole('button', { name: 'Importer ces badges' }).click();
+  await expect(page.getByRole('alert')).toContainText("Choisissez d'abord un badge");
+  await page.getByLabel('Choisir mes badges').setInputFiles(['../public/favicon.svg', `${fixtures}/di-tampered-name.json`]);
+  await page.getByRole('button', { name: 'Importer ces badges' }).click();
+  await expect(page).toHaveURL(/\/import\?done=\w+#results$/);
+  await expect(page.locator('.import-summary')).toHaveText('Non ajoutés\u00a0: 2');
+  await expect(page.locator('.import-item', { hasText: 'favicon.svg' })).toContainText("C'est une image ordinaire");
+  await expect(page.locator('.import-item', { hasText: 'di-tampered-name.json' })).toContainText('il a peut-être été modifié');
+  await screenshots(page, 'import-without-js');
+  await context.close();
 });

@@ -73,6 +73,7 @@ test('markup in a badge and in a collection is shown as text and never runs', as
   try {
     await page.goto('/import');
     await hydrated(page);
+    await page.getByText('Autres façons').click();
     await page.getByLabel('Lien vers le badge').fill(site.url);
     await page.getByRole('button', { name: 'Importer depuis ce lien' }).click();
     await expect(page.locator('.import-item').first()).toContainText(`Piège ${script}`);

@@ -39,6 +39,7 @@ fn HydrationMarker() -> impl IntoView {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
+        crate::pages::restore_focus();
     });
 }
 

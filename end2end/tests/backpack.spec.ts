@@ -130,6 +130,11 @@ test('a learner imports badges by picker, drop and link, checks one again and de
   await page.getByText('Technical details').click();
   await expect(page.getByText('The badge was issued to you.')).toBeVisible();
   await expect(page.locator('.history li').last()).toBeVisible();
+  // The confirmation takes the focus, and gives it back when the learner keeps the badge.
+  await page.getByRole('button', { name: 'Delete this badge' }).click();
+  await expect(page.getByRole('button', { name: 'Yes, delete it' })).toBeFocused();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Delete this badge' })).toBeFocused();
   await page.getByRole('button', { name: 'Delete this badge' }).click();
   await page.getByRole('button', { name: 'Yes, delete it' }).click();
   await expect(page).toHaveURL(/\/backpack$/);

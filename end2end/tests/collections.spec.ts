@@ -39,15 +39,29 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
 
   // Three badges from the backpack. Each change loads the page again: the new content
   // shows first, then its islands come alive.
+  // From the keyboard: after each add the page loads again with the focus on the next
+  // badge's button, so Enter again adds the next one.
+  await page.locator('.pick-list li').first().getByRole('button', { name: /^Ajouter/ }).focus();
   for (let added = 1; added <= 3; added++) {
-    await page.locator('.pick-list li').first().getByRole('button', { name: /^Ajouter/ }).click();
+    await page.keyboard.press('Enter');
     await expect(page.locator('.ordered-badges li')).toHaveCount(added);
     await hydrated(page);
+    await expect(page.locator('.pick-list li').first().getByRole('button', { name: /^Ajouter/ })).toBeFocused();
   }
   const [first, second, third] = await badgeNames(page);
 
-  // Keyboard-friendly order: the third goes up one.
-  await page.getByRole('button', { name: `Monter : ${third}` }).click();
+  // Keyboard-friendly order: the third goes up one, and the focus stays on its arrow.
+  await page.getByRole('button', { name: `Monter : ${third}` }).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => badgeNames(page)).toEqual([first, third, second]);
+  await hydrated(page);
+  await expect(page.getByRole('button', { name: `Monter : ${third}` })).toBeFocused();
+  // At the top its "up" is off: the focus goes to its "down".
+  await page.keyboard.press('Enter');
+  await expect.poll(() => badgeNames(page)).toEqual([third, first, second]);
+  await hydrated(page);
+  await expect(page.getByRole('button', { name: `Descendre : ${third}` })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect.poll(() => badgeNames(page)).toEqual([first, third, second]);
   await hydrated(page);
   // Drag and drop: the last one onto the first place.

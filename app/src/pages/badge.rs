@@ -2,7 +2,7 @@
 //! do with it (check again, share it on its own, download the original, delete).
 use super::backpack::{BadgeImage, StatusChip};
 use super::sharing::BadgeSharing;
-use super::{go_on_success, reload_on_success, RequireUser};
+use super::{go_on_success, reload_on_success, Confirmation, RequireUser};
 use crate::badges::{
     get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, Format, Proof, RenewBadge,
     VerifyBadgeAgain,
@@ -304,13 +304,13 @@ fn InCollections(badge_id: i64, memberships: Vec<Membership>) -> impl IntoView {
 fn DeleteBadgeForm(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let delete = ServerAction::<DeleteBadge>::new();
-    let confirming = RwSignal::new(false);
+    let confirm = Confirmation::new();
     go_on_success(delete, |_| Some("/backpack".to_owned()));
     view! {
         <Show
-            when=move || confirming.get()
+            when=move || confirm.asking.get()
             fallback=move || view! {
-                <button type="button" class="button button-danger" on:click=move |_| confirming.set(true)>
+                <button type="button" class="button button-danger" node_ref=confirm.ask on:click=move |_| confirm.open()>
                     {t!(i18n, badge.delete)}
                 </button>
             }
@@ -319,10 +319,10 @@ fn DeleteBadgeForm(id: i64) -> impl IntoView {
                 <p id="confirm-delete"><strong>{t!(i18n, badge.delete_confirm)}</strong></p>
                 <ActionForm action=delete attr:class="inline-form">
                     <input type="hidden" name="id" value=id />
-                    <button type="submit" class="button button-danger">{t!(i18n, badge.delete_yes)}</button>
+                    <button type="submit" class="button button-danger" node_ref=confirm.yes>{t!(i18n, badge.delete_yes)}</button>
                 </ActionForm>
                 " "
-                <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
+                <button type="button" class="button button-secondary" on:click=move |_| confirm.cancel()>
                     {t!(i18n, badge.delete_no)}
                 </button>
             </div>

@@ -1,7 +1,7 @@
 //! Collections: the learner's list, and one collection to fill, order, publish and share.
 use super::backpack::{BadgeImage, StatusChip};
 use super::sharing::{CopyLink, ShareOptions, Shared};
-use super::{action_error, go_on_success, reload_on_success, RequireUser};
+use super::{action_error, go_on_success, reload_on_success, remember_focus, Confirmation, RequireUser};
 use crate::badges::{my_badges, BackpackQuery, BadgeCard};
 use crate::collections::*;
 use crate::error::ErrorMessage;
@@ -143,7 +143,7 @@ fn CollectionView(
         </section>
         <Sharing detail=detail.clone() />
         <section class="panel" aria-labelledby="collection-badges">
-            <h2 id="collection-badges">{t!(i18n, collections.badges_title)}</h2>
+            <h2 id="collection-badges" tabindex="-1">{t!(i18n, collections.badges_title)}</h2>
             {if detail.badges.is_empty() {
                 view! { <p>{t!(i18n, collections.no_badges)}</p> }.into_any()
             } else {
@@ -171,12 +171,16 @@ fn CollectionView(
                     } else {
                         view! {
                             <ul class="pick-list">
-                                {addable.into_iter().map(|card| view! {
-                                    <li>
-                                        <BadgeImage src=card.image.clone() size=48 />
-                                        <span class="pick-name">{card.name.clone()}<br /><small>{card.issuer.clone()}</small></span>
-                                        <AddBadgeButton id badge_id=card.id name=card.name.clone() />
-                                    </li>
+                                {addable.iter().enumerate().map(|(index, card)| {
+                                    // After an add the focus goes to the next badge's button.
+                                    let then = neighbours(&addable, index, "add");
+                                    view! {
+                                        <li>
+                                            <BadgeImage src=card.image.clone() size=48 />
+                                            <span class="pick-name">{card.name.clone()}<br /><small>{card.issuer.clone()}</small></span>
+                                            <AddBadgeButton id badge_id=card.id name=card.name.clone() then />
+                                        </li>
+                                    }
                                 }).collect_view()}
                             </ul>
                         }.into_any()
@@ -196,7 +200,7 @@ fn CollectionView(
 
 /// Adds one badge of the backpack to the collection.
 #[island]
-fn AddBadgeButton(id: i64, badge_id: i64, name: String) -> impl IntoView {
+fn AddBadgeButton(id: i64, badge_id: i64, name: String, then: Vec<String>) -> impl IntoView {
     let i18n = use_i18n();
     let set_badge = ServerAction::<SetCollectionBadge>::new();
     reload_on_success(set_badge);
@@ -205,7 +209,9 @@ fn AddBadgeButton(id: i64, badge_id: i64, name: String) -> impl IntoView {
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="badge_id" value=badge_id />
             <input type="hidden" name="holds" value="true" />
-            <button type="submit" class="button button-small">{t!(i18n, collections.add)}<span class="visually-hidden">" : "{name}</span></button>
+            <button type="submit" class="button button-small" id=format!("add-{badge_id}") on:click=move |_| remember_focus(&then)>
+                {t!(i18n, collections.add)}<span class="visually-hidden">" : "{name}</span>
+            </button>
         </ActionForm>
         {action_error(set_badge)}
     }
@@ -306,6 +312,7 @@ fn OrderedBadges(id: i64, badges: Vec<BadgeCard>, linkedin: Vec<(i64, String)>) 
     reload_on_success(remove);
     let count = badges.len();
     let order: Vec<i64> = badges.iter().map(|b| b.id).collect();
+    let cards = badges.clone();
     let dragged = RwSignal::new(None::<i64>);
     let drop_on = move |target: i64| {
         let Some(moving) = dragged.get_untracked() else {
@@ -323,18 +330,28 @@ fn OrderedBadges(id: i64, badges: Vec<BadgeCard>, linkedin: Vec<(i64, String)>) 
     };
     view! {
         <ol class="ordered-badges">
-            {badges.into_iter().enumerate().map(|(index, card)| {
+            {badges.iter().enumerate().map(|(index, card)| {
+                let card = card.clone();
                 let badge_id = card.id;
                 let name = card.name.clone();
                 let drop_on = drop_on.clone();
-                let mover = move |up: bool, label: String, disabled: bool| view! {
-                    <ActionForm action=move_badge attr:class="inline-form">
-                        <input type="hidden" name="id" value=id />
-                        <input type="hidden" name="badge_id" value=badge_id />
-                        <input type="hidden" name="up" value=up.to_string() />
-                        <button type="submit" class="icon-button" disabled=disabled aria-label=label>{if up { "↑" } else { "↓" }}</button>
-                    </ActionForm>
+                // After a move the focus stays on the badge's arrow (or its other one, at
+                // an end); after a removal it goes to the next badge's button.
+                let mover = move |up: bool, label: String, disabled: bool| {
+                    let (this, other) = if up { ("up", "down") } else { ("down", "up") };
+                    let then = [format!("{this}-{badge_id}"), format!("{other}-{badge_id}")];
+                    view! {
+                        <ActionForm action=move_badge attr:class="inline-form">
+                            <input type="hidden" name="id" value=id />
+                            <input type="hidden" name="badge_id" value=badge_id />
+                            <input type="hidden" name="up" value=up.to_string() />
+                            <button type="submit" class="icon-button" id=then[0].clone() disabled=disabled aria-label=label on:click=move |_| remember_focus(&then)>
+                                {if up { "↑" } else { "↓" }}
+                            </button>
+                        </ActionForm>
+                    }
                 };
+                let after_removal = neighbours(&cards, index, "remove");
                 let up_label = format!("{} : {}", t_string!(i18n, collections.move_up), name);
                 let down_label = format!("{} : {}", t_string!(i18n, collections.move_down), name);
                 view! {
@@ -358,7 +375,9 @@ fn OrderedBadges(id: i64, badges: Vec<BadgeCard>, linkedin: Vec<(i64, String)>) 
                                 <input type="hidden" name="id" value=id />
                                 <input type="hidden" name="badge_id" value=badge_id />
                                 <input type="hidden" name="holds" value="false" />
-                                <button type="submit" class="button button-small button-secondary">{t!(i18n, collections.remove)}<span class="visually-hidden">" : "{name.clone()}</span></button>
+                                <button type="submit" class="button button-small button-secondary" id=format!("remove-{badge_id}") on:click=move |_| remember_focus(&after_removal)>
+                                    {t!(i18n, collections.remove)}<span class="visually-hidden">" : "{name.clone()}</span>
+                                </button>
                             </ActionForm>
                         </span>
                     </li>
@@ -375,13 +394,13 @@ fn OrderedBadges(id: i64, badges: Vec<BadgeCard>, linkedin: Vec<(i64, String)>) 
 fn DeleteCollectionForm(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let delete = ServerAction::<DeleteCollection>::new();
-    let confirming = RwSignal::new(false);
+    let confirm = Confirmation::new();
     go_on_success(delete, |_| Some("/collections".to_owned()));
     view! {
         <Show
-            when=move || confirming.get()
+            when=move || confirm.asking.get()
             fallback=move || view! {
-                <p><button type="button" class="button button-danger" on:click=move |_| confirming.set(true)>
+                <p><button type="button" class="button button-danger" node_ref=confirm.ask on:click=move |_| confirm.open()>
                     {t!(i18n, collections.delete)}
                 </button></p>
             }
@@ -390,14 +409,27 @@ fn DeleteCollectionForm(id: i64) -> impl IntoView {
                 <p id="confirm-delete-collection"><strong>{t!(i18n, collections.delete_confirm)}</strong></p>
                 <ActionForm action=delete attr:class="inline-form">
                     <input type="hidden" name="id" value=id />
-                    <button type="submit" class="button button-danger">{t!(i18n, collections.delete_yes)}</button>
+                    <button type="submit" class="button button-danger" node_ref=confirm.yes>{t!(i18n, collections.delete_yes)}</button>
                 </ActionForm>
                 " "
-                <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
+                <button type="button" class="button button-secondary" on:click=move |_| confirm.cancel()>
                     {t!(i18n, collections.delete_no)}
                 </button>
             </div>
         </Show>
         {action_error(delete)}
     }
+}
+
+/// The ids of `kind`'s buttons of the badges after and before `index`, in that order: where
+/// the focus goes when the badge at `index` leaves the list.
+fn neighbours(cards: &[BadgeCard], index: usize, kind: &str) -> Vec<String> {
+    let after = cards.iter().skip(index + 1);
+    let before = cards.iter().take(index).rev();
+    after
+        .chain(before)
+        .take(2)
+        .map(|card| format!("{kind}-{}", card.id))
+        .chain(["collection-badges".to_owned()])
+        .collect()
 }

@@ -59,6 +59,74 @@ where
     }
 }
 
+/// The session-storage key naming where the focus goes once the next page has loaded
+/// (read by the layout's last island, `restore_focus`).
+pub(crate) const FOCUS_KEY: &str = "besace.focus";
+
+/// Before a control's action loads the page again: once it is back, the focus goes to the
+/// first of `ids` that is on the page and enabled (the same control, or its neighbour when
+/// it is gone), so a keyboard learner goes on from where they were.
+pub(crate) fn remember_focus(ids: &[String]) {
+    if let Ok(Some(storage)) = window().session_storage() {
+        let _ = storage.set_item(FOCUS_KEY, &ids.join(" "));
+    }
+}
+
+/// Puts the focus where [`remember_focus`] said, once, on the page that loaded after it.
+pub(crate) fn restore_focus() {
+    use wasm_bindgen::JsCast;
+    let Ok(Some(storage)) = window().session_storage() else {
+        return;
+    };
+    let Ok(Some(ids)) = storage.get_item(FOCUS_KEY) else {
+        return;
+    };
+    let _ = storage.remove_item(FOCUS_KEY);
+    let target = ids
+        .split(' ')
+        .filter_map(|id| document().get_element_by_id(id))
+        .filter(|element| !element.has_attribute("disabled"))
+        .find_map(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = target {
+        let _ = element.focus();
+    }
+}
+
+/// A confirmation asked in the page: opening it moves the focus to its "yes", and "no"
+/// gives the focus back to the button that asked.
+#[derive(Clone, Copy)]
+pub(crate) struct Confirmation {
+    pub asking: RwSignal<bool>,
+    pub ask: NodeRef<leptos::html::Button>,
+    pub yes: NodeRef<leptos::html::Button>,
+}
+
+impl Confirmation {
+    pub fn new() -> Self {
+        Self {
+            asking: RwSignal::new(false),
+            ask: NodeRef::new(),
+            yes: NodeRef::new(),
+        }
+    }
+
+    pub fn open(self) {
+        self.asking.set(true);
+        request_animation_frame(move || focus(self.yes));
+    }
+
+    pub fn cancel(self) {
+        self.asking.set(false);
+        request_animation_frame(move || focus(self.ask));
+    }
+}
+
+fn focus(button: NodeRef<leptos::html::Button>) {
+    if let Some(button) = button.get_untracked() {
+        let _ = button.focus();
+    }
+}
+
 /// Loads the page again once `action` has succeeded: the page is the server's HTML, so the
 /// server shows the change (an island has no page state to patch).
 fn reload_on_success<I, T>(action: ServerAction<I>)

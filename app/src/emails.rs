@@ -233,13 +233,19 @@ pub async fn make_primary_email(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "confirm_email")]
 pub async fn confirm_email(token: String, next: Option<String>) -> Result<String, AppError> {
     use self::ssr::*;
-    use crate::server::{emails, request::*, users};
+    use crate::server::{held_badges, request::*, users};
     let state = state();
     check_ip_budget().await?;
-    let confirmed = emails::confirm(&state.db, &token, chrono::Utc::now())
-        .await
-        .or_else(refuse)?;
+    let (confirmed, arrived) =
+        held_badges::confirm_address(&state.store, state.fetcher.as_ref(), &token, chrono::Utc::now())
+            .await
+            .or_else(refuse)?;
     let address = confirmed.address;
+    // Badges that waited for this address are in the backpack now: the page says so.
+    let told = match arrived {
+        0 => "/verify-email?confirmed".to_owned(),
+        count => format!("/verify-email?confirmed&arrived={count}"),
+    };
     tracing::info!(
         user_id = address.user_id,
         address_id = address.id,
@@ -252,9 +258,13 @@ pub async fn confirm_email(token: String, next: Option<String>) -> Result<String
             .ok_or(AppError::InvalidLink)?;
         log_in(&session().await?, &user).await?;
         tracing::info!(user_id = user.id, "account confirmed");
-        leptos_axum::redirect(&crate::account::after_login(next.as_deref()));
+        if arrived > 0 {
+            leptos_axum::redirect(&told);
+        } else {
+            leptos_axum::redirect(&crate::account::after_login(next.as_deref()));
+        }
     } else {
-        leptos_axum::redirect("/verify-email?confirmed");
+        leptos_axum::redirect(&told);
     }
     Ok(address.email)
 }

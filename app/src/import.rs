@@ -51,3 +51,32 @@ pub async fn import_batch(batch: String) -> Result<Vec<LastImport>, AppError> {
         .map(|last| last.items)
         .unwrap_or_default())
 }
+
+/// What happened to a badge and what to do, for `reason`, in `lang` (`email`: the address
+/// it was issued to, for the reasons that name one). Said on the server, so the page's
+/// wasm carries none of these sentences.
+#[cfg(feature = "ssr")]
+pub fn why(reason: crate::wire::import::RefusalReason, email: &str, lang: besace_badges::Lang) -> String {
+    use crate::i18n::Locale;
+    use crate::wire::import::RefusalReason as R;
+    use leptos_i18n::td_string;
+    let locale = match lang {
+        besace_badges::Lang::Fr => Locale::fr,
+        besace_badges::Lang::En => Locale::en,
+    };
+    let text = match reason {
+        R::ConfirmAddress => td_string!(locale, import.awaiting, email).to_string(),
+        R::AddAddress => td_string!(locale, import.issued_to, email).to_string(),
+        R::AnotherAddress => td_string!(locale, import.other_address).to_string(),
+        R::PlainPicture => td_string!(locale, import.why_plain_picture).to_string(),
+        R::Document => td_string!(locale, import.why_document).to_string(),
+        R::NotABadge => td_string!(locale, import.why_not_a_badge).to_string(),
+        R::Damaged => td_string!(locale, import.why_damaged).to_string(),
+        R::Unreachable => td_string!(locale, import.why_unreachable).to_string(),
+        R::NotFound => td_string!(locale, import.why_not_found).to_string(),
+        R::DemoIssuer => td_string!(locale, import.why_demo_issuer).to_string(),
+        R::NotGenuine => td_string!(locale, import.why_not_genuine).to_string(),
+        R::Incomplete => td_string!(locale, import.why_incomplete).to_string(),
+    };
+    text
+}

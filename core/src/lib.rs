@@ -11,6 +11,8 @@ pub mod documents;
 pub mod domain;
 pub mod emails;
 pub mod exports;
+pub mod held_badges;
+pub mod imports;
 pub mod inbox;
 pub mod known_issuers;
 pub mod listings;

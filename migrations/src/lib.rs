@@ -23,6 +23,7 @@ mod m20261202_000019_password_resets;
 mod m20261202_000020_search_keys;
 mod m20261202_000021_inbox_notices;
 mod m20261202_000022_badge_shares;
+mod m20261203_000023_held_badges;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000020_search_keys::Migration),
             Box::new(m20261202_000021_inbox_notices::Migration),
             Box::new(m20261202_000022_badge_shares::Migration),
+            Box::new(m20261203_000023_held_badges::Migration),
         ]
     }
 }

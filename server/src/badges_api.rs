@@ -17,9 +17,10 @@ use axum::{
 };
 use besace_badges::Lang;
 use besace_core::{
-    badges::{self, ImportOutcome, MAX_IMPORT_BYTES},
+    badges::{self, MAX_IMPORT_BYTES},
     emails,
-    refusals::{self, Refusal},
+    imports::{self, Imported},
+    refusals::Refusal,
     users::User,
     AppState,
 };
@@ -119,44 +120,39 @@ pub(crate) async fn import_given(
     let unconfirmed = emails::unconfirmed(&state.db, user.id).await?;
     let mut results = Vec::new();
     for Given { file, kind, bytes } in given {
-        let text = bytes.trim_ascii();
-        let is_link = file.is_none()
-            && (kind == "url" || text.starts_with(b"https://") || text.starts_with(b"http://"));
-        let outcome = if file.is_some() {
-            // A file is kept byte for byte.
-            badges::import_bytes(&state.store, state.fetcher.as_ref(), user.id, &bytes).await
-        } else if is_link {
-            // A pasted link is fetched, so the original kept is the issuer's document.
-            let url = String::from_utf8_lossy(text);
-            badges::import_url(&state.store, state.fetcher.as_ref(), user.id, &url).await
-        } else {
-            // Pasted text often carries spaces or a newline around a token.
-            badges::import_bytes(&state.store, state.fetcher.as_ref(), user.id, text).await
+        let label = file.clone().unwrap_or_else(|| kind.clone());
+        let given = match (file, kind.as_str()) {
+            (Some(_), _) => imports::Given::File(bytes),
+            (None, "url") => imports::Given::Link(String::from_utf8_lossy(bytes.trim_ascii()).into_owned()),
+            (None, _) => imports::Given::pasted(&bytes),
         };
-        let label = file.unwrap_or(kind);
-        results.push(import_result(user, lang, label, outcome?, &bytes, &unconfirmed));
+        let imported = imports::import(
+            &state.store,
+            state.fetcher.as_ref(),
+            user.id,
+            &given,
+            &unconfirmed,
+        )
+        .await?;
+        results.push(import_result(user, lang, label, imported));
     }
     Ok(results)
 }
 
-fn import_result(
-    user: &User,
-    lang: Lang,
-    file: String,
-    outcome: ImportOutcome,
-    input: &[u8],
-    unconfirmed: &[String],
-) -> wire::ImportResult {
-    let outcome = match outcome {
-        ImportOutcome::Added(badge) => {
+fn import_result(user: &User, lang: Lang, file: String, imported: Imported) -> wire::ImportResult {
+    let outcome = match imported {
+        Imported::Added(badge) => {
             tracing::info!(user_id = user.id, badge_id = badge.id, "badge imported");
             wire::ImportOutcome::Added {
                 badge: entry(&badge.as_ref().into()),
             }
         }
-        ImportOutcome::AlreadyThere(badge_id) => wire::ImportOutcome::Already { badge_id },
-        ImportOutcome::Refused(report) => {
-            let refusal = refusals::explain(&report, input, unconfirmed);
+        Imported::AlreadyThere(badge_id) => wire::ImportOutcome::Already { badge_id },
+        Imported::Waiting(email) => wire::ImportOutcome::Waiting {
+            why: app::import::why(Reason::ConfirmAddress, &email, lang),
+            awaiting_confirmation: email,
+        },
+        Imported::Refused(report, refusal) => {
             let retry = refusal.may_pass();
             let (reason, awaiting_confirmation, issued_to) = match refusal {
                 Refusal::ConfirmAddress(email) => (Reason::ConfirmAddress, Some(email), None),
@@ -172,9 +168,14 @@ fn import_result(
                 Refusal::NotGenuine => (Reason::NotGenuine, None, None),
                 Refusal::Incomplete => (Reason::Incomplete, None, None),
             };
+            let email = awaiting_confirmation
+                .as_deref()
+                .or(issued_to.as_deref())
+                .unwrap_or_default();
             wire::ImportOutcome::Refused {
                 report: wire::RefusalReport::of(&report, lang),
                 reason,
+                why: app::import::why(reason, email, lang),
                 retry,
                 wrong_recipient: matches!(
                     reason,
@@ -184,7 +185,7 @@ fn import_result(
                 issued_to,
             }
         }
-        ImportOutcome::TooLarge => wire::ImportOutcome::TooLarge {
+        Imported::TooLarge => wire::ImportOutcome::TooLarge {
             max_bytes: MAX_IMPORT_BYTES,
         },
     };

@@ -448,6 +448,9 @@ async fn housekeeping_forever(db: DatabaseConnection) -> std::convert::Infallibl
         if let Err(err) = besace_core::password_resets::forget_expired(&db, now).await {
             tracing::warn!(error = %err, "expired password reset links not removed; retrying later");
         }
+        if let Err(err) = besace_core::held_badges::forget_old(&db, now).await {
+            tracing::warn!(error = %err, "badges waiting too long not removed; retrying later");
+        }
     }
     std::future::pending().await
 }

@@ -23,18 +23,18 @@ pub fn Import() -> impl IntoView {
                 <h1>{t!(i18n, import.title)}</h1>
                 <p class="lead">{t!(i18n, import.intro)}</p>
                 {move || error().map(|error| view! { <ErrorMessage error /> })}
-                <ImportPanel>
-                    <PlainResults />
-                </ImportPanel>
+                // A plain post's results (the page is opened at them): outside the island,
+                // whose children would weigh on the wasm.
+                <PlainResults />
+                <ImportPanel />
             </section>
         } />
     }
 }
 
-/// The three ways in and, between the first and the others, the results. `children` are
-/// the results of a plain post (server-rendered, shown until the wasm sends something).
+/// The three ways in and, between the first and the others, the results.
 #[island]
-fn ImportPanel(children: Children) -> impl IntoView {
+fn ImportPanel() -> impl IntoView {
     let i18n = use_i18n();
     let imports = Imports::new();
     // Until the wasm runs, the forms are plain ones: the file field shows what was
@@ -43,7 +43,6 @@ fn ImportPanel(children: Children) -> impl IntoView {
     Effect::new(move |_| ready.set(true));
     view! {
         <FilePicker imports ready />
-        <div hidden=move || !imports.is_empty()>{children()}</div>
         <ImportList imports />
         <details class="other-ways">
             <summary>{t!(i18n, import.other_ways)}</summary>

@@ -28,8 +28,15 @@ enum ItemState {
     Sending,
     Added(BadgeEntry),
     Already(i64),
+    /// Waits for this address of the learner's to be confirmed (and says so).
+    Waiting {
+        email: String,
+        why: String,
+    },
     Refused {
         reason: RefusalReason,
+        /// What happened and what to do, in the page's language (said by the server).
+        why: String,
         retry: bool,
         messages: Vec<String>,
         details: Vec<String>,
@@ -43,7 +50,7 @@ enum ItemState {
 
 #[derive(Clone, Debug, PartialEq)]
 enum Note {
-    AddressSent(String),
+    LinkResent(String),
     Error(AppError),
 }
 
@@ -61,10 +68,18 @@ impl From<ImportOutcome> for ItemState {
         match outcome {
             ImportOutcome::Added { badge } => ItemState::Added(badge),
             ImportOutcome::Already { badge_id } => ItemState::Already(badge_id),
+            ImportOutcome::Waiting {
+                awaiting_confirmation,
+                why,
+            } => ItemState::Waiting {
+                email: awaiting_confirmation,
+                why,
+            },
             ImportOutcome::TooLarge { .. } => ItemState::TooLarge,
             ImportOutcome::Refused {
                 report,
                 reason,
+                why,
                 retry,
                 awaiting_confirmation,
                 issued_to,
@@ -73,6 +88,7 @@ impl From<ImportOutcome> for ItemState {
                 let failed: Vec<_> = report.checks.into_iter().filter(|c| !c.ok).collect();
                 ItemState::Refused {
                     reason,
+                    why,
                     retry,
                     messages: failed.iter().map(|c| c.message.clone()).collect(),
                     details: failed.into_iter().filter_map(|c| c.detail).collect(),
@@ -225,6 +241,7 @@ struct Summary {
     added: usize,
     already: usize,
     refused: usize,
+    waiting: usize,
     sending: usize,
 }
 
@@ -236,6 +253,7 @@ impl Summary {
                 ItemState::Sending => summary.sending += 1,
                 ItemState::Added(_) => summary.added += 1,
                 ItemState::Already(_) => summary.already += 1,
+                ItemState::Waiting { .. } => summary.waiting += 1,
                 _ => summary.refused += 1,
             }
         }
@@ -243,28 +261,19 @@ impl Summary {
     }
 
     fn line(&self, i18n: leptos_i18n::I18nContext<Locale>) -> String {
+        // Labels end with their colon (a no-break space before it in French): no
+        // interpolation, which would weigh on the wasm for each key.
         let parts = [
-            (
-                self.added,
-                t_string!(i18n, import.summary_added, count = self.added).to_string(),
-            ),
-            (
-                self.already,
-                t_string!(i18n, import.summary_already, count = self.already).to_string(),
-            ),
-            (
-                self.refused,
-                t_string!(i18n, import.summary_refused, count = self.refused).to_string(),
-            ),
-            (
-                self.sending,
-                t_string!(i18n, import.summary_sending, count = self.sending).to_string(),
-            ),
+            (self.added, t_string!(i18n, import.summary_added)),
+            (self.already, t_string!(i18n, import.summary_already)),
+            (self.waiting, t_string!(i18n, import.summary_waiting)),
+            (self.refused, t_string!(i18n, import.summary_refused)),
+            (self.sending, t_string!(i18n, import.summary_sending)),
         ];
         parts
             .into_iter()
             .filter(|(count, _)| *count > 0)
-            .map(|(_, text)| text)
+            .map(|(count, label)| format!("{label} {count}"))
             .collect::<Vec<_>>()
             .join(" · ")
     }
@@ -362,15 +371,24 @@ fn ImportItemView(item: Item, imports: Option<Imports>) -> impl IntoView {
             <p>{t!(i18n, import.already)} " " <a href=format!("/badges/{badge_id}")>{t!(i18n, import.see_it)}</a></p>
         }
         .into_any(),
+        ItemState::Waiting { email, why } => view! {
+            <p class="alert alert-info"><strong>{t!(i18n, import.waiting)}</strong></p>
+            <p class="why">{why}</p>
+            {match imports {
+                Some(imports) => view! { <AddressHelp email id imports pending=true /> }.into_any(),
+                None => view! { <p><a href="/settings#emails">{t!(i18n, import.to_settings)}</a></p> }.into_any(),
+            }}
+        }
+        .into_any(),
         ItemState::TooLarge => view! { <p class="alert alert-error">{t!(i18n, import.too_large)}</p> }.into_any(),
         ItemState::Failed => view! {
             <p class="alert alert-error">{t!(i18n, import.failed)}</p>
             {retry_button()}
         }
         .into_any(),
-        ItemState::Refused { reason, retry, messages, details, email } => view! {
+        ItemState::Refused { reason, why, retry, messages, details, email } => view! {
             <p class="alert alert-error"><strong>{t!(i18n, import.refused)}</strong></p>
-            <Why reason email=email.clone() />
+            <p class="why">{why}</p>
             {match (reason, email, imports) {
                 (RefusalReason::ConfirmAddress, Some(email), Some(imports)) => Some(view! { <AddressHelp email id imports pending=true /> }.into_any()),
                 (RefusalReason::AddAddress, Some(email), Some(imports)) => Some(view! { <AddressHelp email id imports pending=false /> }.into_any()),
@@ -393,8 +411,8 @@ fn ImportItemView(item: Item, imports: Option<Imports>) -> impl IntoView {
         .into_any(),
     };
     let note = item.note.map(|note| match note {
-        Note::AddressSent(email) => view! {
-            <p class="alert alert-success" role="status">{t!(i18n, import.address_sent, email = move || email.clone())}</p>
+        Note::LinkResent(email) => view! {
+            <p class="alert alert-success" role="status">{t!(i18n, import.link_resent, email = move || email.clone())}</p>
         }
         .into_any(),
         Note::Error(error) => view! { <ErrorMessage error /> }.into_any(),
@@ -413,31 +431,10 @@ fn ImportItemView(item: Item, imports: Option<Imports>) -> impl IntoView {
     }
 }
 
-/// What happened and what to do, for one reason.
-#[component]
-fn Why(reason: RefusalReason, email: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
-    let email = email.unwrap_or_default();
-    let text = move || match reason {
-        RefusalReason::ConfirmAddress => t_string!(i18n, import.awaiting, email = email.clone()).to_string(),
-        RefusalReason::AddAddress => t_string!(i18n, import.issued_to, email = email.clone()).to_string(),
-        RefusalReason::AnotherAddress => t_string!(i18n, import.other_address).to_string(),
-        RefusalReason::PlainPicture => t_string!(i18n, import.why_plain_picture).to_string(),
-        RefusalReason::Document => t_string!(i18n, import.why_document).to_string(),
-        RefusalReason::NotABadge => t_string!(i18n, import.why_not_a_badge).to_string(),
-        RefusalReason::Damaged => t_string!(i18n, import.why_damaged).to_string(),
-        RefusalReason::Unreachable => t_string!(i18n, import.why_unreachable).to_string(),
-        RefusalReason::NotFound => t_string!(i18n, import.why_not_found).to_string(),
-        RefusalReason::DemoIssuer => t_string!(i18n, import.why_demo_issuer).to_string(),
-        RefusalReason::NotGenuine => t_string!(i18n, import.why_not_genuine).to_string(),
-        RefusalReason::Incomplete => t_string!(i18n, import.why_incomplete).to_string(),
-    };
-    view! { <p class="why">{text}</p> }
-}
-
-/// "Issued to marie@ecole.fr — add and verify this address": adds it (a link is mailed),
-/// then the learner opens the link and presses "try again". When the address is already
-/// the learner's, `pending` (waiting for its link), the button sends the link again.
+/// "Issued to marie@ecole.fr — add and verify this address": adds it (a link is mailed)
+/// and sends the badge again, which then waits for that address and goes in by itself once
+/// the learner opens the link. When the address is already the learner's, `pending`
+/// (waiting for its link), the button sends the link again.
 #[component]
 fn AddressHelp(email: String, id: usize, imports: Imports, pending: bool) -> impl IntoView {
     let i18n = use_i18n();
@@ -450,10 +447,17 @@ fn AddressHelp(email: String, id: usize, imports: Imports, pending: bool) -> imp
                 add_email(email.clone()).await
             };
             let note = match added {
-                Ok(()) => Note::AddressSent(email),
+                Ok(()) => {
+                    imports.retry(id);
+                    Note::LinkResent(email)
+                }
                 // Added earlier but not verified yet: send its link again.
                 Err(AppError::EmailAlreadyYours) => match resend_link(&email).await {
-                    Ok(()) => Note::AddressSent(email),
+                    Ok(()) if pending => Note::LinkResent(email),
+                    Ok(()) => {
+                        imports.retry(id);
+                        Note::LinkResent(email)
+                    }
                     Err(error) => Note::Error(error),
                 },
                 Err(error) => Note::Error(error),

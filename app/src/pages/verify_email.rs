@@ -45,15 +45,25 @@ pub fn VerifyEmail() -> impl IntoView {
     let token = super::query_param("token").unwrap_or_default();
     let next = super::query_param("next");
     let confirmed = super::query_param("confirmed").is_some();
+    let arrived: usize = super::query_param("arrived")
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(0);
     view! {
         <Title text=move || t_string!(i18n, verify_email.title).to_string() />
         <section class="panel form-panel">
             <h1>{t!(i18n, verify_email.title)}</h1>
             {if confirmed {
                 view! {
-                    <p class="alert alert-success" role="status">{t!(i18n, verify_email.done)}</p>
+                    <p class="alert alert-success" role="status">
+                        {t!(i18n, verify_email.done)}
+                        {(arrived > 0).then(|| format!(" {}", t_string!(i18n, verify_email.arrived, count = arrived)))}
+                    </p>
                     <p>
-                        <a class="button" href="/settings">{t!(i18n, verify_email.to_settings)}</a>
+                        {if arrived > 0 {
+                            view! { <a class="button" href="/backpack">{t!(i18n, verify_email.to_backpack)}</a> }.into_any()
+                        } else {
+                            view! { <a class="button" href="/settings">{t!(i18n, verify_email.to_settings)}</a> }.into_any()
+                        }}
                     </p>
                 }
                     .into_any()

@@ -27,10 +27,19 @@ pub enum ImportOutcome {
     Already {
         badge_id: i64,
     },
+    /// Genuine, issued to this address of the learner's that waits for its link: it goes
+    /// into the backpack by itself once the address is confirmed.
+    Waiting {
+        awaiting_confirmation: String,
+        /// What it waits for and what to do, in the page's language.
+        why: String,
+    },
     Refused {
         report: RefusalReport,
-        /// What happened, in words the page has for each reason.
+        /// What happened, as a closed set.
         reason: RefusalReason,
+        /// What happened and what to do, in the page's language.
+        why: String,
         /// Whether sending the same badge again can give another answer.
         retry: bool,
         /// Genuine, but issued to an address the account does not count (yet).
@@ -70,6 +79,7 @@ pub enum RefusalReason {
 pub enum OutcomeName {
     Added,
     Already,
+    Waiting,
     Refused,
     TooLarge,
 }
@@ -87,6 +97,8 @@ pub struct FlatResult {
     report: Option<RefusalReport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reason: Option<RefusalReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    why: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     retry: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,9 +127,20 @@ impl From<ImportResult> for FlatResult {
                 badge_id: Some(badge_id),
                 ..Default::default()
             },
+            ImportOutcome::Waiting {
+                awaiting_confirmation,
+                why,
+            } => Self {
+                file,
+                outcome: Some(OutcomeName::Waiting),
+                awaiting_confirmation: Some(awaiting_confirmation),
+                why: Some(why),
+                ..Default::default()
+            },
             ImportOutcome::Refused {
                 report,
                 reason,
+                why,
                 retry,
                 wrong_recipient,
                 awaiting_confirmation,
@@ -127,6 +150,7 @@ impl From<ImportResult> for FlatResult {
                 outcome: Some(OutcomeName::Refused),
                 report: Some(report),
                 reason: Some(reason),
+                why: Some(why),
                 retry: Some(retry),
                 wrong_recipient: Some(wrong_recipient),
                 awaiting_confirmation,
@@ -154,9 +178,16 @@ impl TryFrom<FlatResult> for ImportResult {
             Some(OutcomeName::Already) => ImportOutcome::Already {
                 badge_id: flat.badge_id.ok_or("already there comes with the badge's id")?,
             },
+            Some(OutcomeName::Waiting) => ImportOutcome::Waiting {
+                awaiting_confirmation: flat
+                    .awaiting_confirmation
+                    .ok_or("a waiting badge comes with its address")?,
+                why: flat.why.unwrap_or_default(),
+            },
             Some(OutcomeName::Refused) => ImportOutcome::Refused {
                 report: flat.report.ok_or("a refusal comes with its report")?,
                 reason: flat.reason.ok_or("a refusal comes with its reason")?,
+                why: flat.why.unwrap_or_default(),
                 retry: flat.retry.unwrap_or(false),
                 wrong_recipient: flat.wrong_recipient.unwrap_or(false),
                 awaiting_confirmation: flat.awaiting_confirmation,
@@ -296,6 +327,7 @@ mod tests {
                     badge: None,
                 },
                 reason: RefusalReason::AddAddress,
+                why: "Add it".into(),
                 retry: true,
                 wrong_recipient: true,
                 awaiting_confirmation: None,

@@ -64,7 +64,7 @@ pub fn why(reason: crate::wire::import::RefusalReason, email: &str, lang: besace
         besace_badges::Lang::Fr => Locale::fr,
         besace_badges::Lang::En => Locale::en,
     };
-    let text = match reason {
+    match reason {
         R::ConfirmAddress => td_string!(locale, import.awaiting, email).to_string(),
         R::AddAddress => td_string!(locale, import.issued_to, email).to_string(),
         R::AnotherAddress => td_string!(locale, import.other_address).to_string(),
@@ -77,6 +77,5 @@ pub fn why(reason: crate::wire::import::RefusalReason, email: &str, lang: besace
         R::DemoIssuer => td_string!(locale, import.why_demo_issuer).to_string(),
         R::NotGenuine => td_string!(locale, import.why_not_genuine).to_string(),
         R::Incomplete => td_string!(locale, import.why_incomplete).to_string(),
-    };
-    text
+    }
 }

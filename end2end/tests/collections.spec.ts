@@ -123,3 +123,40 @@ test('a learner ticks badges in the backpack and adds them to a collection at on
   await expect(page.locator('.ordered-badges li')).toHaveCount(5);
   await expect(page.locator('.ordered-badges .pick-name a').last()).toHaveText('Discrétion');
 });
+
+test('a learner shares one badge on its own, changes its link, then stops sharing it', async ({ page, browser }) => {
+  await logIn(page, demoEmail, demoPassword);
+  await page.goto('/backpack');
+  const badge = await page.locator('.badge-card .badge-name a').nth(1).getAttribute('href');
+  await page.goto(badge!);
+  await hydrated(page);
+  const name = await page.getByRole('heading', { level: 1 }).textContent();
+  await expect(page.getByText('Privé', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Obtenir un lien pour ce badge' }).click();
+  await expect(page.getByLabel('Lien public')).toBeVisible();
+  await hydrated(page);
+  const link = await page.getByLabel('Lien public').inputValue();
+  expect(link).toMatch(/\/s\/[A-Za-z0-9_-]{32}$/);
+  await screenshots(page, 'badge-shared');
+
+  // A recruiter without JavaScript opens it: the badge, whose it is, and its check.
+  const recruiter = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
+  const visitor = await recruiter.newPage();
+  expect((await visitor.goto(link))?.status()).toBe(200);
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(name!);
+  await expect(visitor.getByText('Awarded to Camille Durand')).toBeVisible();
+  expect(await visitor.content()).not.toContain('@example.org');
+  await screenshots(visitor, 'badge-link');
+
+  // A new link retires the old one; stopping retires the new one.
+  await page.getByRole('button', { name: 'Changer de lien' }).click();
+  await expect(page.getByLabel('Lien public')).not.toHaveValue(link);
+  await hydrated(page);
+  const second = await page.getByLabel('Lien public').inputValue();
+  expect((await visitor.goto(link))?.status()).toBe(404);
+  expect((await visitor.goto(second))?.status()).toBe(200);
+  await page.getByRole('button', { name: 'Ne plus partager' }).click();
+  await expect(page.getByText('Privé', { exact: true })).toBeVisible();
+  expect((await visitor.goto(second))?.status()).toBe(404);
+  await recruiter.close();
+});

@@ -96,11 +96,13 @@ pub(super) fn BadgeSharing(id: i64, link: Option<SharedLink>) -> impl IntoView {
                         <CopyLink url=link.url.clone() />
                         <p><a href=link.url.clone() rel="external" target="_blank">{t!(i18n, collections.open_public)}</a></p>
                         <ShareOptions links=link.share what=Shared::Badge />
-                        <p class="share-actions">
+                        // A div: a form may not sit in a <p> (the browser would close the
+                        // paragraph before it, and the islands would not hydrate).
+                        <div class="share-actions">
                             <ShareBadgeButton id share=true again=true />
                             " "
                             <ShareBadgeButton id share=false again=false />
-                        </p>
+                        </div>
                         <p class="hint">{t!(i18n, badge.new_link_hint)}</p>
                     }.into_any()
                 }

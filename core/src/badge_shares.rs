@@ -118,15 +118,3 @@ pub async fn find(db: &DatabaseConnection, token: &str) -> Result<Option<SharedB
         .unwrap_or_default();
     Ok(Some(SharedBadge { share, badge, owner }))
 }
-
-/// The learner's shared badges' ids.
-pub async fn shared_ids(db: &DatabaseConnection, user_id: i64) -> Result<Vec<i64>, DbErr> {
-    use sea_orm::QuerySelect;
-    entity::Entity::find()
-        .select_only()
-        .column(entity::Column::BadgeId)
-        .filter(entity::Column::UserId.eq(user_id))
-        .into_tuple()
-        .all(db)
-        .await
-}

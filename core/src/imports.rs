@@ -4,8 +4,9 @@
 //! learner (the import page with or without the wasm, the backpack API) calls [`import`].
 use crate::badges::{self, Badge, ImportOutcome};
 use crate::changes::Store;
+use crate::held_badges::{self, Holding};
 use crate::refusals::{self, Refusal};
-use crate::{held_badges, Verifier};
+use crate::Verifier;
 use besace_badges::Report;
 use sea_orm::DbErr;
 
@@ -74,8 +75,11 @@ pub async fn import(
         ImportOutcome::TooLarge => Imported::TooLarge,
         ImportOutcome::Refused(report) => match refusals::explain(&report, given.bytes(), unconfirmed) {
             Refusal::ConfirmAddress(email) => {
-                let is_link = matches!(given, Given::Link(_));
-                held_badges::hold(&store.db, user_id, &email, is_link, given.bytes()).await?;
+                let holding = match given {
+                    Given::Link(_) => Holding::Link,
+                    Given::File(_) | Given::Text(_) => Holding::Bytes,
+                };
+                held_badges::hold(&store.db, user_id, &email, holding, given.bytes()).await?;
                 Imported::Waiting(email)
             }
             refusal => Imported::Refused(report, refusal),

@@ -1,7 +1,10 @@
 //! Badges pushed by issuer platforms wait here until the learner accepts or declines them.
 //! A push goes through the very checks of a manual import (verification, recipient among
-//! the learner's verified addresses) before it is even kept.
+//! the learner's verified addresses) before it is even kept; one for an address of theirs
+//! not confirmed yet waits for it (`held_badges`), as an import does.
 use super::badges::{self, ImportOutcome, Verified};
+use super::held_badges::{self, Holding};
+use super::refusals::{self, Refusal};
 use super::{changes::Store, is_unique_violation, notices::Notice, Verifier};
 use besace_badges::Report;
 use chrono::{DateTime, Utc};
@@ -55,6 +58,13 @@ pub enum PushOutcome {
     Replaced(Filed, Box<besace_badges::BadgeInfo>),
     /// These very bytes are already in the backpack or the inbox.
     AlreadyThere,
+    /// Genuine, for `email`, an address of the learner's that waits for its link: kept (row
+    /// `id` of `held_badges`) and filed here once that address is confirmed.
+    Waiting {
+        id: i64,
+        email: String,
+        report: Box<Report>,
+    },
     /// Not a genuine badge for this learner; the report says why.
     Refused(Box<Report>),
     TooLarge,
@@ -63,7 +73,7 @@ pub enum PushOutcome {
 impl PushOutcome {
     /// Whether the platform created something new (201) rather than found or updated it.
     pub fn is_new(&self) -> bool {
-        matches!(self, Self::Received(_))
+        matches!(self, Self::Received(_) | Self::Waiting { .. })
     }
 }
 
@@ -79,7 +89,16 @@ pub async fn push(
     let verified = match badges::verify_import(db, fetcher, user_id, bytes).await? {
         Ok(verified) => verified,
         Err(ImportOutcome::AlreadyThere(_)) => return Ok(PushOutcome::AlreadyThere),
-        Err(ImportOutcome::Refused(report)) => return Ok(PushOutcome::Refused(report)),
+        Err(ImportOutcome::Refused(report)) => {
+            let unconfirmed = crate::emails::unconfirmed(db, user_id).await?;
+            return Ok(match refusals::explain(&report, bytes, &unconfirmed) {
+                Refusal::ConfirmAddress(email) => {
+                    let id = held_badges::hold(db, user_id, &email, Holding::Push(client_id), bytes).await?;
+                    PushOutcome::Waiting { id, email, report }
+                }
+                _ => PushOutcome::Refused(report),
+            });
+        }
         Err(ImportOutcome::TooLarge) => return Ok(PushOutcome::TooLarge),
         Err(ImportOutcome::Added(_)) => unreachable!("verify_import stores nothing"),
     };

@@ -30,7 +30,7 @@ async function accessible(page: Page, state: string, checked: string[]) {
 for (const [width, javaScript] of [[360, true], [1280, true]] as [number, boolean][]) {
   {
     test(`every page and state passes axe-core at ${width} px, JavaScript ${javaScript ? 'on' : 'off'}`, async ({ browser }) => {
-      // About 20 axe-core runs of a few seconds each on two cores.
+      // About 21 axe-core runs of a few seconds each on two cores.
       test.setTimeout(240_000);
       const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: javaScript });
       const page = await context.newPage();
@@ -69,6 +69,13 @@ for (const [width, javaScript] of [[360, true], [1280, true]] as [number, boolea
       await page.getByText('Détails techniques').focus();
       await page.keyboard.press('Enter');
       await accessible(page, 'badge page, technical details open', checked);
+      // Shared on its own (the other width's run may have shared it already).
+      await hydrated(page);
+      if (!(await page.getByLabel('Lien public').isVisible())) {
+        await page.getByRole('button', { name: 'Obtenir un lien pour ce badge' }).click();
+      }
+      const shared = await page.getByLabel('Lien public').inputValue();
+      await accessible(page, 'badge page, shared on its own', checked);
 
       for (const path of ['/import', '/collections', '/settings', '/inbox']) {
         await page.goto(path);
@@ -100,9 +107,12 @@ for (const [width, javaScript] of [[360, true], [1280, true]] as [number, boolea
       await visitor.locator('.badge-card a').first().click();
       await expect(visitor.getByText(/^Awarded to /)).toBeVisible();
       await accessible(visitor, 'public badge page', checked);
+      await visitor.goto(shared);
+      await expect(visitor.getByText(/^Awarded to /)).toBeVisible();
+      await accessible(visitor, 'one badge shared on its own', checked);
       await recruiter.close();
       await context.close();
-      expect(checked).toHaveLength(19);
+      expect(checked).toHaveLength(21);
     });
   }
 }

@@ -24,6 +24,7 @@ mod m20261202_000020_search_keys;
 mod m20261202_000021_inbox_notices;
 mod m20261202_000022_badge_shares;
 mod m20261203_000023_held_badges;
+mod m20261203_000024_held_pushes;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_inbox_notices::Migration),
             Box::new(m20261202_000022_badge_shares::Migration),
             Box::new(m20261203_000023_held_badges::Migration),
+            Box::new(m20261203_000024_held_pushes::Migration),
         ]
     }
 }

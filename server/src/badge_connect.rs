@@ -307,7 +307,10 @@ async fn push_assertion(
     )
     .await?;
     match outcome {
-        PushOutcome::Received(_) | PushOutcome::Replaced(..) | PushOutcome::AlreadyThere => {
+        PushOutcome::Received(_)
+        | PushOutcome::Replaced(..)
+        | PushOutcome::AlreadyThere
+        | PushOutcome::Waiting { .. } => {
             tracing::info!(
                 user_id = access.user_id,
                 client = access.client_id,

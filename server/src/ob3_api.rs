@@ -301,7 +301,10 @@ async fn upsert_credential(
     )
     .await?;
     let code = match outcome {
-        outcome @ (PushOutcome::Received(_) | PushOutcome::Replaced(..) | PushOutcome::AlreadyThere) => {
+        outcome @ (PushOutcome::Received(_)
+        | PushOutcome::Replaced(..)
+        | PushOutcome::AlreadyThere
+        | PushOutcome::Waiting { .. }) => {
             if outcome.is_new() {
                 StatusCode::CREATED
             } else {

@@ -241,6 +241,8 @@ impl Application {
                     async move { crate::static_files::file_or_page(&root, request, render.as_ref()).await }
                 }
             })
+            // A plain form's post comes back to its page saying how it went.
+            .layer(middleware::from_fn(crate::plain_forms::mark))
             .layer(sessions)
             // Every body behind the session layer has a cap: Leptos reads a server
             // function's body under this limit (a larger one is answered 413 by

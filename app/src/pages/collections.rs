@@ -1,7 +1,9 @@
 //! Collections: the learner's list, and one collection to fill, order, publish and share.
 use super::backpack::{BadgeImage, StatusChip};
 use super::sharing::{CopyLink, ShareOptions, Shared};
-use super::{action_error, go_on_success, reload_on_success, remember_focus, Confirmation, RequireUser};
+use super::{
+    action_error, go_on_success, reload_on_success, remember_focus, Confirmation, FocusAfter, RequireUser,
+};
 use crate::badges::{my_badges, BackpackQuery, BadgeCard};
 use crate::collections::*;
 use crate::error::ErrorMessage;
@@ -209,6 +211,7 @@ fn AddBadgeButton(id: i64, badge_id: i64, name: String, then: Vec<String>) -> im
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="badge_id" value=badge_id />
             <input type="hidden" name="holds" value="true" />
+            <FocusAfter ids=then.to_vec() />
             <button type="submit" class="button button-small" id=format!("add-{badge_id}") on:click=move |_| remember_focus(&then)>
                 {t!(i18n, collections.add)}<span class="visually-hidden">" : "{name}</span>
             </button>
@@ -345,6 +348,7 @@ fn OrderedBadges(id: i64, badges: Vec<BadgeCard>, linkedin: Vec<(i64, String)>) 
                             <input type="hidden" name="id" value=id />
                             <input type="hidden" name="badge_id" value=badge_id />
                             <input type="hidden" name="up" value=up.to_string() />
+                            <FocusAfter ids=then.to_vec() />
                             <button type="submit" class="icon-button" id=then[0].clone() disabled=disabled aria-label=label on:click=move |_| remember_focus(&then)>
                                 {if up { "↑" } else { "↓" }}
                             </button>
@@ -375,6 +379,7 @@ fn OrderedBadges(id: i64, badges: Vec<BadgeCard>, linkedin: Vec<(i64, String)>) 
                                 <input type="hidden" name="id" value=id />
                                 <input type="hidden" name="badge_id" value=badge_id />
                                 <input type="hidden" name="holds" value="false" />
+                                <FocusAfter ids=after_removal.clone() />
                                 <button type="submit" class="button button-small button-secondary" id=format!("remove-{badge_id}") on:click=move |_| remember_focus(&after_removal)>
                                     {t!(i18n, collections.remove)}<span class="visually-hidden">" : "{name.clone()}</span>
                                 </button>

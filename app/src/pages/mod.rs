@@ -72,6 +72,16 @@ pub(crate) fn remember_focus(ids: &[String]) {
     }
 }
 
+/// The same for a form posted without the wasm: the page comes back at `#{the first of
+/// ids}` (`server/src/plain_forms.rs`), which scrolls to it and makes the next Tab go on
+/// from there.
+#[component]
+pub(crate) fn FocusAfter(ids: Vec<String>) -> impl IntoView {
+    ids.into_iter()
+        .next()
+        .map(|id| view! { <input type="hidden" name="__focus" value=id /> })
+}
+
 /// Puts the focus where [`remember_focus`] said, once, on the page that loaded after it.
 pub(crate) fn restore_focus() {
     use wasm_bindgen::JsCast;
@@ -127,8 +137,9 @@ fn focus(button: NodeRef<leptos::html::Button>) {
     }
 }
 
-/// Loads the page again once `action` has succeeded: the page is the server's HTML, so the
-/// server shows the change (an island has no page state to patch).
+/// Loads the page again once `action` has succeeded, saying so in its address as a plain
+/// post does (`__done`): the page is the server's HTML, so the server shows the change and
+/// its notice (an island has no page state to patch).
 fn reload_on_success<I, T>(action: ServerAction<I>)
 where
     I: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
@@ -138,7 +149,7 @@ where
 }
 
 /// Once `action` has succeeded, goes to the page `target` names for its answer, or loads
-/// the same page again.
+/// the same page again (see [`reload_on_success`]).
 fn go_on_success<I, T>(action: ServerAction<I>, target: impl Fn(&T) -> Option<String> + 'static)
 where
     I: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
@@ -149,24 +160,92 @@ where
             let location = window().location();
             let _ = match target(&answer) {
                 Some(path) => location.set_href(&path),
-                None => location.reload(),
+                None => location.set_search(&search_saying_done(I::PATH)),
             };
         }
     });
 }
 
-/// The error of the last submission of a form, if it failed.
+/// This page's query without the marks of an earlier post, and with `__done={path}`.
+fn search_saying_done(path: &str) -> String {
+    let search = window().location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return String::new();
+    };
+    for mark in ["__done", "__path", "__err"] {
+        params.delete(mark);
+    }
+    params.append("__done", path);
+    String::from(params.to_string())
+}
+
+/// How the last post of server function `I`'s form went, as this page's address says: a
+/// plain post's redirect back here (`server/src/plain_forms.rs`, and server_fn's
+/// `ServerFnUrlError`), or [`reload_on_success`]. `Some(Ok)` after a success, `Some(Err)`
+/// with its error, `None` when this page answers no post of `I`. Read the same on the
+/// server and in the browser, so a page posted before its wasm arrived hydrates with the
+/// message in place.
+pub(crate) fn posted<I>() -> Option<Result<(), AppError>>
+where
+    I: leptos::server_fn::ServerFn<Error = AppError>,
+{
+    if page_query("__done").as_deref() == Some(I::PATH) {
+        return Some(Ok(()));
+    }
+    if page_query("__path").as_deref() != Some(I::PATH) {
+        return None;
+    }
+    // server_fn's own encoding (`ServerFnUrlError::to_url`): the error's JSON in URL-safe
+    // base64. Anything else in the address was not written by a post: nothing is said.
+    use base64::Engine;
+    let error = base64::engine::general_purpose::URL_SAFE
+        .decode(page_query("__err")?)
+        .ok()?;
+    serde_json::from_slice::<AppError>(&error).ok().map(Err)
+}
+
+/// The error of the last submission of a form, if it failed (here, or in the plain post
+/// this page answers).
 fn action_error<I, T>(action: ServerAction<I>) -> impl IntoView
 where
     I: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
     T: Clone + Send + Sync + 'static,
 {
+    let from_post = posted::<I>().and_then(Result::err);
     move || {
-        action
-            .value()
-            .get()
-            .and_then(|result| result.err())
-            .map(|error| view! { <ErrorMessage error /> })
+        match action.value().get() {
+            Some(result) => result.err(),
+            None => from_post.clone(),
+        }
+        .map(|error| view! { <ErrorMessage error /> })
+    }
+}
+
+/// Whether the last submission of a form succeeded (here, or in the plain post this page
+/// answers).
+fn action_done<I, T>(action: ServerAction<I>) -> impl Fn() -> bool + Copy + Send + Sync + 'static
+where
+    I: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    let from_post = matches!(posted::<I>(), Some(Ok(())));
+    move || match action.value().get() {
+        Some(result) => result.is_ok(),
+        None => from_post,
+    }
+}
+
+/// A query parameter of the page's address, on the server (the request) and in the browser
+/// (`location.search`) alike: for what an island shows from its address.
+pub(crate) fn page_query(name: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        query_param(name)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let search = window().location().search().ok()?;
+        web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Settings: e-mail addresses, password, language, connected platforms and what other
 //! sites may read, account deletion.
-use super::{action_error, reload_on_success, RequireUser};
+use super::{action_done, action_error, reload_on_success, FocusAfter, RequireUser};
 use crate::account::{ChangePassword, DeleteAccount, LogoutEverywhere, SetLanguage};
 use crate::emails::{list_emails, AddEmail, EmailAddress, MakePrimaryEmail, RemoveEmail, ResendVerification};
 use crate::error::ErrorMessage;
@@ -28,7 +28,7 @@ pub fn Settings() -> impl IntoView {
                     <h1>{t!(i18n, settings.title)}</h1>
                     <p>{t!(i18n, settings.signed_in_as)} " " <strong>{user.email.clone()}</strong></p>
                 </section>
-                <section class="panel" aria-labelledby="emails-title">
+                <section class="panel" id="emails" aria-labelledby="emails-title">
                     <h2 id="emails-title">{t!(i18n, settings.emails_title)}</h2>
                     <p>{t!(i18n, settings.emails_intro)}</p>
                     <Transition fallback=|| ()>
@@ -114,11 +114,12 @@ fn NameForm(current: String) -> impl IntoView {
 fn PasswordForm() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ChangePassword>::new();
-    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let done = action_done(action);
     view! {
-        <section class="panel" aria-labelledby="password-title">
+        <section class="panel" id="settings-password" aria-labelledby="password-title">
             <h2 id="password-title">{t!(i18n, settings.password_title)}</h2>
             <ActionForm action>
+                <FocusAfter ids=vec!["settings-password".to_owned()] />
                 <div class="field">
                     <label for="current_password">{t!(i18n, form.current_password)}</label>
                     <input id="current_password" name="current_password" type="password" autocomplete="current-password" required />
@@ -155,13 +156,14 @@ fn ProfileForm(current: ProfileSettings) -> impl IntoView {
         }
     };
     view! {
-        <section class="panel" aria-labelledby="profile-title">
+        <section class="panel" id="settings-profile" aria-labelledby="profile-title">
             <h2 id="profile-title">{t!(i18n, settings.profile_title)}</h2>
             <p>{t!(i18n, settings.profile_text)}</p>
             {current.url.clone().map(|url| view! {
                 <p class="alert alert-success">{t!(i18n, settings.profile_link)} " " <a href=url.clone() rel="external">{url.clone()}</a></p>
             })}
             <ActionForm action>
+                <FocusAfter ids=vec!["settings-profile".to_owned()] />
                 <div class="field">
                     <label for="profile-handle">{t!(i18n, settings.handle)}</label>
                     <input id="profile-handle" name="handle" value=current.handle.clone() maxlength="30" autocomplete="off" aria-describedby="profile-handle-hint" />
@@ -189,11 +191,12 @@ fn LanguageForm() -> impl IntoView {
     let action = ServerAction::<SetLanguage>::new();
     let current = i18n.get_locale_untracked();
     reload_on_success(action);
-    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let done = action_done(action);
     view! {
-        <section class="panel" aria-labelledby="language-title">
+        <section class="panel" id="settings-language" aria-labelledby="language-title">
             <h2 id="language-title">{t!(i18n, settings.language_title)}</h2>
             <ActionForm action>
+                <FocusAfter ids=vec!["settings-language".to_owned()] />
                 <div class="field">
                     <label for="language">{t!(i18n, settings.language_label)}</label>
                     <select id="language" name="language">
@@ -263,9 +266,8 @@ fn EmailsSection(addresses: Vec<EmailAddress>) -> impl IntoView {
             });
         }
     });
-    let sent = move || {
-        matches!(add.value().get(), Some(Ok(()))) || matches!(actions.resend.value().get(), Some(Ok(())))
-    };
+    let (added, resent) = (action_done(add), action_done(actions.resend));
+    let sent = move || added() || resent();
     view! {
         <ul class="email-list">
             <For each=move || list.get() key=|address| (address.id, address.verified, address.primary) let:address>
@@ -276,6 +278,7 @@ fn EmailsSection(addresses: Vec<EmailAddress>) -> impl IntoView {
         {action_error(actions.remove)}
         {action_error(actions.primary)}
         <ActionForm action=add>
+            <FocusAfter ids=vec!["emails".to_owned()] />
             <div class="field">
                 <label for="new_email">{t!(i18n, settings.email_add_label)}</label>
                 <input id="new_email" name="email" type="email" autocomplete="email" required />

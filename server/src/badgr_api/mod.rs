@@ -232,6 +232,21 @@ async fn import(
                 vec![answer(id, &info, &issuer, pending, None)],
             ))
         }
+        // Kept until the learner confirms the address it was issued to; then in the inbox.
+        PushOutcome::Waiting { id, report, .. } => {
+            tracing::info!(user_id = user, client, "badge waits for an address");
+            let issuer = report.badge.issuer.name.clone().unwrap_or_default();
+            Ok(success(
+                StatusCode::CREATED,
+                vec![answer(
+                    format!("waiting-{id}"),
+                    &report.badge,
+                    &issuer,
+                    true,
+                    report.recipient.identity.clone(),
+                )],
+            ))
+        }
         PushOutcome::AlreadyThere => Err(BadgrError::new(
             StatusCode::BAD_REQUEST,
             "DUPLICATE_BADGE: this badge is already in the backpack",

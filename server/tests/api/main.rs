@@ -18,4 +18,5 @@ mod nodes;
 mod operations;
 mod pages;
 mod password_reset;
+mod plain_forms;
 mod platforms;

@@ -84,3 +84,63 @@ on_both_databases!(
         }
     }
 );
+
+on_both_databases!(
+    a_badge_a_platform_pushes_for_an_unconfirmed_address_waits_then_goes_to_the_inbox,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        let response = app.add_email("marie@ecole.fr").await;
+        assert!(response.status().is_success(), "{}", response.status());
+        let upsert = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert";
+        let platform = Platform::register_ob30(&app).await;
+        let tokens = connect(&platform, &app, upsert).await;
+        let push = || {
+            platform
+                .http
+                .post(app.url("/ims/ob/v3p0/credentials"))
+                .bearer_auth(&tokens.access)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(badge_issued_in_clear_to("marie@ecole.fr"))
+                .send()
+        };
+        // Taken (the platform's job is done), but neither in the inbox nor the backpack
+        // while the address waits for its link; sent twice, it waits once.
+        for _ in 0..2 {
+            assert_eq!(push().await.unwrap().status(), 201);
+        }
+        let (_, inbox) = app.get_html("/inbox").await;
+        assert!(form_ids(&inbox, "/api/accept_inbox").is_empty(), "{inbox}");
+        assert!(app.badges().await.is_empty());
+
+        // The link is opened: the badge goes to the inbox, where the learner decides.
+        let link = app.next_link("marie@ecole.fr").await;
+        let told = location_of(&app.follow_link(&link).await);
+        assert_eq!(
+            told, "/verify-email?confirmed",
+            "pushed badges go to the inbox, not counted here"
+        );
+        let (_, inbox) = app.get_html("/inbox").await;
+        let waiting = form_ids(&inbox, "/api/accept_inbox");
+        assert_eq!(waiting.len(), 1, "{inbox}");
+        assert!(inbox.contains("Remplir un formulaire"), "{inbox}");
+        assert!(
+            app.badges().await.is_empty(),
+            "the learner has not accepted it yet"
+        );
+        submit(&app, "/api/accept_inbox", &[("id", &waiting[0])]).await;
+        assert_eq!(app.badges().await.len(), 1);
+
+        // Pushed for an address that is not the learner's at all: still refused.
+        let response = platform
+            .http
+            .post(app.url("/ims/ob/v3p0/credentials"))
+            .bearer_auth(&tokens.access)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(badge_issued_in_clear_to("quelqu.un@ailleurs.fr"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+    }
+);

@@ -47,6 +47,19 @@ impl TestClient {
             .unwrap()
     }
 
+    /// A plain HTML form's submission from the page at `from`, with the `Referer` a browser
+    /// sends (its default policy gives the full address on the same site).
+    pub async fn post_page_form_from(&self, from: &str, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+            .header(header::REFERER, self.url(from))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A page load as a browser sends it (the Accept header decides redirect handling).
     pub async fn get(&self, path: &str) -> Response {
         self.client

@@ -89,7 +89,7 @@ test('a learner signs up, logs out, logs in, switches language and deletes the a
 });
 
 test('forms work without JavaScript', async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 780 } });
   const page = await context.newPage();
   const email = uniqueEmail('nojs');
   await page.goto('/signup');
@@ -103,6 +103,25 @@ test('forms work without JavaScript', async ({ browser }) => {
   await page.getByRole('button', { name: 'Confirm my address' }).click();
   await expect(page).toHaveURL(/\/backpack$/);
   await expect(page.getByRole('heading', { name: 'Your backpack is empty for now' })).toBeVisible();
+
+  // The settings' forms, posted by the browser itself: each comes back to its section with
+  // its error or its notice in place, and the next Tab goes on from that section.
+  await page.goto('/settings');
+  const section = page.locator('#settings-password');
+  await section.getByLabel('Current password').fill('not my password');
+  await section.getByLabel('New password').fill('Un autre vélo, bleu celui-là');
+  await section.getByRole('button', { name: 'Change password' }).click();
+  await expect(page).toHaveURL(/\/settings\?__path=%2Fapi%2Fchange_password&error=WrongPassword#settings-password$/);
+  await expect(section.getByRole('alert')).toHaveText('This is not your current password.');
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.closest('section')?.id)).toBe('settings-password');
+  await section.getByLabel('Current password').fill(password);
+  await section.getByLabel('New password').fill('Un autre vélo, bleu celui-là');
+  await section.getByRole('button', { name: 'Change password' }).click();
+  await expect(page).toHaveURL(/\/settings\?__done=%2Fapi%2Fchange_password#settings-password$/);
+  await expect(section.getByRole('status')).toContainText('Your password has been changed.');
+  await expect(section.getByRole('alert')).toHaveCount(0);
+  await page.screenshot({ path: 'screenshots/settings-without-js-phone.png', fullPage: false });
   await context.close();
 });
 

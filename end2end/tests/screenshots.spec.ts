@@ -30,6 +30,9 @@ test('screenshots of the main pages', async ({ page }) => {
   await shoot('check-your-mail');
   await confirmSignUp(page, email);
   await shoot('backpack');
-  await page.goto('/settings');
-  await shoot('settings');
+  // The rest of a new learner's pages, in English (the demo learner's are in French).
+  for (const path of ['/settings', '/import', '/collections', '/inbox']) {
+    await page.goto(path);
+    await shoot(path.slice(1));
+  }
 });

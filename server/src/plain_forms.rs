@@ -4,6 +4,9 @@
 //! adds what a success and the learner's place need, so that page can say how it went
 //! (`app::pages::posted`):
 //! - `__done={the function's path}` after a success;
+//! - after a failure, the error's code (`error=WrongPassword`, as `request::back_to` writes
+//!   it) in place of server_fn's encoded `__err`, which the wasm would need base64 and more
+//!   to read (and Leptos's router would decode on the server only);
 //! - `#{id}` from the form's `__focus` field, so the page comes back scrolled to the control
 //!   the learner used, and the next Tab goes on from there;
 //! - a redirect's status, when a failed function set its error's over it.
@@ -29,12 +32,19 @@ pub async fn mark(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let path = request.uri().path().to_owned();
-    let referer_path = request
+    let mut request = request;
+    let referer = request
         .headers()
         .get(header::REFERER)
         .and_then(|value| value.to_str().ok())
         .and_then(|referer| url::Url::parse(referer).ok())
-        .map(|referer| referer.path().to_owned());
+        .map(without_marks);
+    let referer_path = referer.as_ref().map(|referer| referer.path().to_owned());
+    // The page goes back without the marks of an earlier post (a stale error, above all):
+    // then an `error` in the answer can only be the function's own choice.
+    if let Some(value) = referer.and_then(|referer| referer.as_str().parse().ok()) {
+        request.headers_mut().insert(header::REFERER, value);
+    }
     let (request, focus) = if header_has(
         &request,
         header::CONTENT_TYPE,
@@ -77,7 +87,7 @@ pub async fn mark(request: Request, next: Next) -> Response {
 
 /// `location` with the marks, when it is the redirect back to the page that posted.
 fn marked(location: &str, function: &str, referer_path: Option<&str>, focus: Option<&str>) -> Option<String> {
-    let mut url = url::Url::parse(location).ok()?;
+    let url = url::Url::parse(location).ok()?;
     if Some(url.path()) != referer_path || url.fragment().is_some() {
         return None;
     }
@@ -85,23 +95,47 @@ fn marked(location: &str, function: &str, referer_path: Option<&str>, focus: Opt
     if chose_itself {
         return None;
     }
-    let failed = url.query_pairs().any(|(key, _)| key == "__err");
-    // Marks of an earlier post on the same page go: only this one's answer is said.
-    let kept: Vec<(String, String)> = url
+    let error = url
         .query_pairs()
-        .filter(|(key, _)| failed || key != "__done")
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect();
+        .find(|(key, _)| key == "__err")
+        .map(|(_, encoded)| error_code(&encoded));
+    let mut url = without_marks(url);
     {
         let mut query = url.query_pairs_mut();
-        query.clear();
-        query.extend_pairs(kept);
-        if !failed {
-            query.append_pair("__done", function);
-        }
+        match &error {
+            Some(code) => query.append_pair("__path", function).append_pair("error", code),
+            None => query.append_pair("__done", function),
+        };
     }
     url.set_fragment(focus);
     Some(url.to_string())
+}
+
+/// `url` without what this layer and server_fn write about a post.
+fn without_marks(mut url: url::Url) -> url::Url {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(key, _)| !matches!(key.as_ref(), "__done" | "__err" | "__path" | "error"))
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    url
+}
+
+/// The code of the error server_fn wrote as `__err` (its JSON, URL-safe base64): the
+/// variant's name for the app's own errors, `Internal` for anything else.
+fn error_code(encoded: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE
+        .decode(encoded)
+        .ok()
+        .and_then(|json| serde_json::from_slice::<String>(&json).ok())
+        .filter(|code| app::AppError::from_code(Some(code.clone())).is_some())
+        .unwrap_or_else(|| "Internal".to_owned())
 }
 
 fn header_has(request: &Request, name: header::HeaderName, needle: &str) -> bool {
@@ -141,15 +175,23 @@ mod tests {
     }
 
     #[test]
-    fn a_failure_keeps_its_error_and_gets_no_success() {
-        let back = marked(
-            "http://h/settings?__path=%2Fapi%2Fchange_password&__err=eyJ9",
-            "/api/change_password",
-            Some("/settings"),
-            None,
-        )
-        .unwrap();
-        assert!(back.contains("__err=eyJ9") && !back.contains("__done"));
+    fn a_failure_says_its_error_by_its_code_and_gets_no_success() {
+        use base64::Engine;
+        let encoded = |json: &str| base64::engine::general_purpose::URL_SAFE.encode(json);
+        let back = |json: &str| {
+            let location = format!(
+                "http://h/settings?__done=%2Fapi%2Fx&__path=%2Fapi%2Fchange_password&__err={}",
+                encoded(json)
+            );
+            marked(&location, "/api/change_password", Some("/settings"), None).unwrap()
+        };
+        assert_eq!(
+            back(r#""WrongPassword""#),
+            "http://h/settings?__path=%2Fapi%2Fchange_password&error=WrongPassword"
+        );
+        // Not one of the app's codes, or not a code at all: said as an internal error.
+        assert!(back(r#""<script>""#).ends_with("&error=Internal"));
+        assert!(back(r#"{"Transport":"x"}"#).ends_with("&error=Internal"));
     }
 
     #[test]

@@ -180,8 +180,8 @@ fn search_saying_done(path: &str) -> String {
 }
 
 /// How the last post of server function `I`'s form went, as this page's address says: a
-/// plain post's redirect back here (`server/src/plain_forms.rs`, and server_fn's
-/// `ServerFnUrlError`), or [`reload_on_success`]. `Some(Ok)` after a success, `Some(Err)`
+/// plain post's redirect back here (`server/src/plain_forms.rs`: `__done`, or `__path` and
+/// the error's code), or [`reload_on_success`]. `Some(Ok)` after a success, `Some(Err)`
 /// with its error, `None` when this page answers no post of `I`. Read the same on the
 /// server and in the browser, so a page posted before its wasm arrived hydrates with the
 /// message in place.
@@ -195,13 +195,7 @@ where
     if page_query("__path").as_deref() != Some(I::PATH) {
         return None;
     }
-    // server_fn's own encoding (`ServerFnUrlError::to_url`): the error's JSON in URL-safe
-    // base64. Anything else in the address was not written by a post: nothing is said.
-    use base64::Engine;
-    let error = base64::engine::general_purpose::URL_SAFE
-        .decode(page_query("__err")?)
-        .ok()?;
-    serde_json::from_slice::<AppError>(&error).ok().map(Err)
+    AppError::from_code(page_query("error")).map(Err)
 }
 
 /// The error of the last submission of a form, if it failed (here, or in the plain post

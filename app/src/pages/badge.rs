@@ -2,7 +2,7 @@
 //! do with it (check again, share it on its own, download the original, delete).
 use super::backpack::{BadgeImage, StatusChip};
 use super::sharing::BadgeSharing;
-use super::{go_on_success, reload_on_success, Confirmation, RequireUser};
+use super::{action_error, go_on_success, reload_on_success, Confirmation, FocusAfter, RequireUser};
 use crate::badges::{
     get_badge, http_link, AlignmentLine, BadgeDetail, DeleteBadge, Format, Proof, RenewBadge,
     VerifyBadgeAgain,
@@ -111,7 +111,7 @@ fn BadgeView(
                 <ul class="tags">{detail.tags.iter().cloned().map(|tag| view! { <li>{tag}</li> }).collect_view()}</ul>
             })}
         </article>
-        <section class="panel" aria-labelledby="checks-title">
+        <section class="panel" id="checks" aria-labelledby="checks-title">
             <h2 id="checks-title">{t!(i18n, badge.checks_title)}</h2>
             <p>{t!(i18n, badge.checked_at, when = move || verified_at.clone())}</p>
             <VerifyAgain id />
@@ -247,11 +247,12 @@ fn VerifyAgain(id: i64) -> impl IntoView {
     view! {
         <ActionForm action=verify>
             <input type="hidden" name="id" value=id />
+            <FocusAfter ids=vec!["checks".to_owned()] />
             <button type="submit" class="button button-secondary" disabled=move || verify.pending().get()>
                 {t!(i18n, badge.verify_again)}
             </button>
         </ActionForm>
-        {move || verify.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+        {action_error(verify)}
     }
 }
 
@@ -265,11 +266,12 @@ fn RenewBadgeForm(id: i64) -> impl IntoView {
     view! {
         <ActionForm action=renew>
             <input type="hidden" name="id" value=id />
+            <FocusAfter ids=vec!["checks".to_owned()] />
             <button type="submit" class="button" disabled=move || renew.pending().get()>
                 {t!(i18n, badge.renew)}
             </button>
         </ActionForm>
-        {move || renew.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+        {action_error(renew)}
     }
 }
 
@@ -295,7 +297,7 @@ fn InCollections(badge_id: i64, memberships: Vec<Membership>) -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-        {move || set_badge.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+        {action_error(set_badge)}
     }
 }
 
@@ -327,6 +329,6 @@ fn DeleteBadgeForm(id: i64) -> impl IntoView {
                 </button>
             </div>
         </Show>
-        {move || delete.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorMessage error /> })}
+        {action_error(delete)}
     }
 }

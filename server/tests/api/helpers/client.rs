@@ -75,7 +75,10 @@ impl TestClient {
     /// and would split the text a test looks for.
     pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
         let response = self.get(path).await;
-        (response.status(), response.text().await.unwrap().replace("<!>", ""))
+        (
+            response.status(),
+            response.text().await.unwrap().replace("<!>", ""),
+        )
     }
 
     /// Posts the sign-up form (the answer is the same for every address: see `signup`).

@@ -116,10 +116,10 @@ fn SelectableBadges(collections: Vec<CollectionCard>, children: Children) -> imp
 #[derive(Clone, Copy)]
 struct Selection(RwSignal<Vec<i64>>);
 
-/// The box that ticks one badge.
+/// The box that ticks one badge; `label` (said by the server) names it for screen readers.
+/// It starts no translation of its own: one island per card, so each must be light.
 #[island]
-fn SelectBox(id: i64, name: String) -> impl IntoView {
-    let i18n = use_i18n();
+fn SelectBox(id: i64, label: String) -> impl IntoView {
     let selected =
         use_context::<Selection>().map_or_else(|| RwSignal::new(Vec::new()), |selection| selection.0);
     view! {
@@ -133,7 +133,7 @@ fn SelectBox(id: i64, name: String) -> impl IntoView {
                     }
                 });
             } />
-            <span class="visually-hidden">{t!(i18n, backpack.select)} " " {name}</span>
+            <span class="visually-hidden">{label}</span>
         </label>
     }
 }
@@ -251,10 +251,12 @@ pub fn StatusChip(status: Status) -> impl IntoView {
 
 #[component]
 fn BadgeCardView(card: BadgeCard) -> impl IntoView {
+    let i18n = use_i18n();
     let href = format!("/badges/{}", card.id);
+    let label = format!("{} {}", t_string!(i18n, backpack.select), card.name);
     view! {
         <li class="badge-card">
-            <SelectBox id=card.id name=card.name.clone() />
+            <SelectBox id=card.id label />
             <BadgeImage src=card.image />
             <h2 class="badge-name"><a href=href>{card.name}</a></h2>
             <p class="badge-issuer">{card.issuer}</p>

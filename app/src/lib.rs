@@ -25,6 +25,9 @@ pub mod site_access;
 pub use error::AppError;
 mod layout;
 mod pages;
+/// Public pages as PDFs.
+#[cfg(feature = "ssr")]
+pub mod paper;
 #[cfg(feature = "ssr")]
 pub mod public;
 /// What the doors read of a request: the session's learner, the client address, the

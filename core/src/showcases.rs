@@ -60,6 +60,29 @@ pub async fn collection_records(
     Ok(Some((collection, owner, records)))
 }
 
+/// A badge's picture as the backpack holds it: media type and bytes.
+pub type Picture = (String, Vec<u8>);
+
+/// A published collection with its badges' public facts and pictures, for its portfolio
+/// PDF (three queries, then one or two per badge: built once per change, then cached).
+pub async fn portfolio(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<(Collection, String, Vec<(BadgeRecord, Option<Picture>)>)>, DbErr> {
+    let Some((collection, owner, records)) = collection_records(db, token).await? else {
+        return Ok(None);
+    };
+    let mut printed = Vec::with_capacity(records.len());
+    for record in records {
+        let picture = match badges::find_owned(db, record.user_id, record.id).await? {
+            Some(badge) => badges::image(db, &badge).await?,
+            None => None,
+        };
+        printed.push((record, picture));
+    }
+    Ok(Some((collection, owner, printed)))
+}
+
 /// A learner's public profile: their published collections with their badges, and, in
 /// backpack mode, every badge (at most four queries).
 pub struct PublicProfile {

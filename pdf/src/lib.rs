@@ -15,6 +15,8 @@ use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
+#[cfg(feature = "reading")]
+pub mod reading;
 mod world;
 
 /// What a document is.

@@ -23,7 +23,7 @@ pub fn routes() -> Router<ServerState> {
         .route("/s/{token}/qr.png", get(qr_png))
 }
 
-async fn showcase(state: &AppState, token: &str) -> Found<Showcase> {
+pub(crate) async fn showcase(state: &AppState, token: &str) -> Found<Showcase> {
     Ok(badge_shares::find(&state.db, token)
         .await?
         .map(|shared| Showcase {

@@ -51,7 +51,7 @@ pub(crate) fn locale_of(headers: &HeaderMap) -> Locale {
     }
 }
 
-fn lang_key(locale: Locale) -> &'static str {
+pub(crate) fn lang_key(locale: Locale) -> &'static str {
     match locale {
         Locale::fr => "fr",
         _ => "en",
@@ -186,7 +186,7 @@ pub(crate) enum Shows {
 
 pub(crate) type Found<T> = Result<Option<T>, sea_orm::DbErr>;
 
-async fn collection_showcase(state: &AppState, token: &str) -> Found<Showcase> {
+pub(crate) async fn collection_showcase(state: &AppState, token: &str) -> Found<Showcase> {
     Ok(showcases::published(&state.db, token)
         .await?
         .map(|(collection, owner)| Showcase {
@@ -199,7 +199,7 @@ async fn collection_showcase(state: &AppState, token: &str) -> Found<Showcase> {
         }))
 }
 
-async fn profile_showcase(state: &AppState, handle: &str) -> Found<Showcase> {
+pub(crate) async fn profile_showcase(state: &AppState, handle: &str) -> Found<Showcase> {
     Ok(match profiles::find_public(&state.db, handle).await? {
         Some((user, ProfileMode::Backpack)) => Some(Showcase {
             user_id: user.id,
@@ -403,7 +403,7 @@ async fn cached_or(
 }
 
 /// Badge `id`, if the showcase shows it.
-async fn member(state: &AppState, showcase: &Showcase, id: i64) -> Found<badges::Badge> {
+pub(crate) async fn member(state: &AppState, showcase: &Showcase, id: i64) -> Found<badges::Badge> {
     match showcase.shows {
         Shows::Collection(collection_id) if !collections::holds(&state.db, collection_id, id).await? => {
             return Ok(None)

@@ -15,6 +15,7 @@ pub mod import_form;
 pub mod oauth;
 pub mod oauth_token;
 pub mod ob3_api;
+pub mod paper;
 pub mod plain_forms;
 pub mod remote_backpack;
 pub mod session_store;

@@ -265,6 +265,7 @@ impl Application {
             // Public galleries need no session nor CSRF check: they stay outside those
             // layers, which keeps each view to a cache lookup.
             .merge(crate::gallery::routes())
+            .merge(crate::paper::routes())
             .merge(crate::share::routes())
             .merge(crate::badge_link::routes())
             .merge(crate::badge_connect::routes())

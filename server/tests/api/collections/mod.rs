@@ -10,6 +10,8 @@ mod demo;
 mod editing;
 /// One badge shared on its own, without a collection.
 mod one_badge;
+/// Its portfolio PDF and its badges' certificates.
+mod paper;
 /// A profile page, and the checks a public view asks for.
 mod public_views;
 /// Publishing a collection: its gallery, what it shows and serves, unpublishing.

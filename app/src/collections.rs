@@ -102,6 +102,7 @@ mod ssr {
                 subject,
                 title: &collection.name,
                 json: Some(format!("{link}/collection.json")),
+                pdf: format!("{link}/portfolio.pdf"),
                 badge_page: &|id| format!("{link}/badges/{id}"),
                 link: &link,
             };

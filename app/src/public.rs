@@ -7,6 +7,9 @@ use crate::i18n::Locale;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 
+mod print;
+use print::PaperKind;
+
 /// One badge of a public gallery.
 #[derive(Clone, Debug)]
 pub struct GalleryBadge {
@@ -35,6 +38,10 @@ pub struct Gallery {
     /// Absolute URLs of the oEmbed and JSON documents about this gallery.
     pub oembed_url: String,
     pub json_url: String,
+    /// Its portfolio PDF (a path on this site).
+    pub pdf: String,
+    /// A QR code of `url`, printed with the page.
+    pub qr_svg: String,
     pub badges: Vec<GalleryBadge>,
 }
 
@@ -72,6 +79,10 @@ pub struct PublicBadge {
     pub detail: BadgeDetail,
     /// The issuer's own public copy (a hosted Open Badges 2.0 assertion), if it keeps one.
     pub assertion_url: Option<String>,
+    /// Its certificate PDF (a path on this site).
+    pub certificate: String,
+    /// A QR code of `url`, printed with the page.
+    pub qr_svg: String,
 }
 
 /// Head tags shared by the public pages.
@@ -229,6 +240,7 @@ fn outside_link(url: String, text: String) -> impl IntoView {
 
 pub fn render_gallery(locale: Locale, gallery: Gallery) -> String {
     let owner = gallery.owner.clone();
+    let url = gallery.url.clone();
     let head = Head {
         title: format!("{} — {}", gallery.title, owner),
         description: if gallery.description.is_empty() {
@@ -253,7 +265,9 @@ pub fn render_gallery(locale: Locale, gallery: Gallery) -> String {
             <h1>{gallery.title}</h1>
             {(!gallery.description.is_empty()).then(|| view! { <p class="prose">{gallery.description}</p> })}
             {summary.map(|line| view! { <p class="gallery-summary">{line}</p> })}
+            {(!empty).then(|| print::pdf_link(locale, gallery.pdf, PaperKind::Portfolio))}
         </section>
+        {print::check_on_paper(locale, url, &gallery.qr_svg)}
         {if empty {
             view! { <p class="panel">{td_string!(locale, gallery.empty)}</p> }.into_any()
         } else {
@@ -349,6 +363,7 @@ pub fn render_profile(locale: Locale, profile: Profile) -> String {
 
 pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
     let detail = page.detail;
+    let url = page.url.clone();
     let head = Head {
         title: format!("{} — {}", detail.name, page.owner),
         description: detail
@@ -400,6 +415,7 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
             </div>
             <p class=format!("verdict verdict-{}", detail.status.as_str())>{verdict}</p>
             <p class="verification-note">{detail.status.explained(locale)}</p>
+            {print::pdf_link(locale, page.certificate, PaperKind::Certificate)}
             {detail.description.clone().map(|text| view! { <p class="prose">{text}</p> })}
             <dl class="facts">
                 {detail.issued_on.clone().map(|when| view! {
@@ -421,6 +437,7 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
                 <ul class="tags">{detail.tags.iter().cloned().map(|tag| view! { <li>{tag}</li> }).collect_view()}</ul>
             })}
         </article>
+        {print::check_on_paper(locale, url, &page.qr_svg)}
         {check_yourself}
     };
     document(locale, head, body)

@@ -78,6 +78,20 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
   await screenshots(page, 'collection-published');
   await hydrated(page);
 
+  // On paper: the portfolio's link, and the Europass panel's texts, each copied by its button.
+  await expect(page.getByRole('link', { name: 'Télécharger en PDF' })).toHaveAttribute('href', `${link}/portfolio.pdf`);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  const europass = page.locator('.europass');
+  await expect(europass.locator('.europass-list > li')).toHaveCount(3);
+  await europass.getByRole('button', { name: `Copier : ${second} (En anglais)` }).click();
+  await expect(europass.getByText('Texte copié.')).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const [title, organisation, ...rest] = copied.split('\n');
+  expect(title).toBe(second);
+  expect(organisation).toMatch(/^Organisation: \S/);
+  expect(rest.at(-1)!.startsWith(`Link: ${link}/badges/`)).toBe(true);
+  await europass.screenshot({ path: 'screenshots/europass-desktop.png' });
+
   // A recruiter: another browser, no cookies, no account, no JavaScript needed.
   const recruiter = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
   const visitor = await recruiter.newPage();
@@ -89,6 +103,18 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
   await expect(visitor.locator('.badge-card h2').first()).toHaveText(second);
   expect(await visitor.content()).not.toContain('@');
   await screenshots(visitor, 'gallery');
+  // Its PDF, and on paper its address and QR code instead of buttons.
+  await expect(visitor.getByRole('link', { name: 'Download as PDF' })).toHaveAttribute('href', /\/portfolio\.pdf$/);
+  const portfolio = await visitor.request.get(`${link}/portfolio.pdf`);
+  expect(portfolio.status()).toBe(200);
+  expect(portfolio.headers()['content-type']).toBe('application/pdf');
+  await visitor.emulateMedia({ media: 'print' });
+  await expect(visitor.getByRole('link', { name: 'Download as PDF' })).toBeHidden();
+  await expect(visitor.locator('.print-check')).toBeVisible();
+  await expect(visitor.locator('.print-check')).toContainText(link);
+  await visitor.pdf({ path: 'screenshots/gallery-print.pdf', format: 'A4' });
+  await visitor.emulateMedia({ media: 'screen' });
+  await expect(visitor.locator('.print-check')).toBeHidden();
   await visitor.locator('.badge-card a').first().click();
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(second);
   // Whose badge it is, and one line on its check, in the reader's words.
@@ -96,6 +122,11 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
   await expect(visitor.locator('.verdict')).toHaveText(/ — checked by Besace on \d{1,2}\u00a0\w+ \d{4}$/);
   await expect(visitor.getByText('Centre de formation Démo').first()).toBeVisible();
   await screenshots(visitor, 'gallery-badge');
+  await expect(visitor.getByRole('link', { name: 'Download the certificate (PDF)' })).toHaveAttribute('href', /\/certificate\.pdf$/);
+  await visitor.emulateMedia({ media: 'print' });
+  await expect(visitor.locator('.print-check')).toContainText(visitor.url());
+  await visitor.pdf({ path: 'screenshots/gallery-badge-print.pdf', format: 'A4' });
+  await visitor.emulateMedia({ media: 'screen' });
 
   // Unpublished: the same link is dead at once.
   await page.getByRole('button', { name: 'Rendre privée' }).click();

@@ -106,6 +106,8 @@ async fn gallery(State(state): State<AppState>, Path(token): Path<String>, heade
                 title: collection.name.clone(),
                 description: collection.description.clone(),
                 json_url: format!("{base}/collection.json"),
+                pdf: format!("{path}/portfolio.pdf"),
+                qr_svg: crate::share::qr_code_svg(&base),
                 url: base,
                 preview_image,
                 allow_indexing: collection.allow_indexing,
@@ -263,11 +265,16 @@ pub(crate) async fn badge_view(
             _ => Lang::En,
         };
         let image = image_path(&showcase.base, &summary);
-        let (url, gallery) = match showcase.shows {
-            Shows::Badge(_) => (format!("{}{}", state.public_url, showcase.base), None),
+        let (url, gallery, certificate) = match showcase.shows {
+            Shows::Badge(_) => (
+                format!("{}{}", state.public_url, showcase.base),
+                None,
+                format!("{}/certificate.pdf", showcase.base),
+            ),
             _ => (
                 format!("{}{}/badges/{id}", state.public_url, showcase.base),
                 Some((showcase.title, showcase.base.clone())),
+                format!("{}/badges/{id}/certificate.pdf", showcase.base),
             ),
         };
         let html = public::render_badge(
@@ -275,12 +282,14 @@ pub(crate) async fn badge_view(
             PublicBadge {
                 owner: showcase.owner,
                 gallery,
+                qr_svg: crate::share::qr_code_svg(&url),
                 url,
                 preview_image: image.as_ref().map(|path| format!("{}{path}", state.public_url)),
                 image,
                 allow_indexing: showcase.allow_indexing,
                 detail: app::badges::public_detail(&(&badge).into(), lang, &state.known_issuers),
                 assertion_url: hosted_copy(&badge),
+                certificate,
             },
         );
         Ok(Some(html_page(showcase.user_id, showcase.allow_indexing, html)))

@@ -1,6 +1,7 @@
 //! Collections: the learner's list, and one collection to fill, order, publish and share.
 use super::backpack::{BadgeImage, StatusChip};
-use super::sharing::{CopyLink, ShareOptions, Shared};
+use super::europass::Europass;
+use super::sharing::{CopyLink, PaperLink, ShareOptions, Shared};
 use super::{
     action_error, go_on_success, reload_on_success, remember_focus, Confirmation, FocusAfter, RequireUser,
 };
@@ -158,6 +159,7 @@ fn CollectionView(
                 }.into_any()
             }}
         </section>
+        <Europass texts=detail.share.as_ref().map(|links| links.europass.clone()) />
         <section class="panel" aria-labelledby="add-badges">
             <h2 id="add-badges">{t!(i18n, collections.add_title)}</h2>
             <form method="GET" role="search" class="inline-search">
@@ -270,6 +272,7 @@ fn Sharing(detail: CollectionDetail) -> impl IntoView {
                         <p>{t!(i18n, collections.public_text)}</p>
                         <CopyLink url=url.clone() />
                         <p><a href=url rel="external" target="_blank">{t!(i18n, collections.open_public)}</a></p>
+                        {detail.share.clone().map(|links| view! { <PaperLink href=links.pdf what=Shared::Collection /> })}
                         <IndexingSwitch id allowed=detail.allow_indexing />
                         {detail.share.clone().map(|links| view! { <ShareOptions links what=Shared::Collection /> })}
                         <PublishButton id publish=false />
@@ -278,6 +281,7 @@ fn Sharing(detail: CollectionDetail) -> impl IntoView {
                 _ => view! {
                     <p><span class="chip chip-wait">{t!(i18n, collections.private)}</span></p>
                     <p>{t!(i18n, collections.private_text)}</p>
+                    <p class="hint">{t!(i18n, paper.private_hint)}</p>
                     <PublishButton id publish=true />
                 }.into_any(),
             }}

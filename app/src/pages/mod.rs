@@ -4,6 +4,7 @@ mod backpack;
 mod badge;
 mod collections;
 mod connect;
+mod europass;
 mod import;
 mod import_results;
 mod inbox;

@@ -31,6 +31,21 @@ pub(super) fn CopyLink(url: String) -> impl IntoView {
     }
 }
 
+/// "Télécharger en PDF" for a public page: a collection's portfolio, a badge's certificate.
+#[component]
+pub(super) fn PaperLink(href: String, what: Shared) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="paper-link">
+            <a class="button button-secondary" href=href download="" rel="external">{match what {
+                Shared::Collection => t_string!(i18n, paper.download),
+                Shared::Badge => t_string!(i18n, paper.download_certificate),
+            }}</a>
+            <br /><small class="hint">{t!(i18n, paper.download_hint)}</small>
+        </p>
+    }
+}
+
 /// Share buttons, embed code, e-mail signature, QR code and public data of a public page
 /// (every link is built by the server).
 #[component]
@@ -95,6 +110,7 @@ pub(super) fn BadgeSharing(id: i64, link: Option<SharedLink>) -> impl IntoView {
                         <p>{t!(i18n, badge.shared_text)}</p>
                         <CopyLink url=link.url.clone() />
                         <p><a href=link.url.clone() rel="external" target="_blank">{t!(i18n, collections.open_public)}</a></p>
+                        <PaperLink href=link.share.pdf.clone() what=Shared::Badge />
                         <ShareOptions links=link.share what=Shared::Badge />
                         // A div: a form may not sit in a <p> (the browser would close the
                         // paragraph before it, and the islands would not hydrate).
@@ -109,6 +125,7 @@ pub(super) fn BadgeSharing(id: i64, link: Option<SharedLink>) -> impl IntoView {
                 None => view! {
                     <p><span class="chip chip-wait">{t!(i18n, badge.private)}</span></p>
                     <p>{t!(i18n, badge.private_text)}</p>
+                    <p class="hint">{t!(i18n, paper.private_badge_hint)}</p>
                     <ShareBadgeButton id share=true again=false />
                 }.into_any(),
             }}
@@ -136,23 +153,29 @@ fn ShareBadgeButton(id: i64, share: bool, again: bool) -> impl IntoView {
         {action_error(action)}
     }
 }
-/// Selects the whole link when the field gets focus (easy to copy by hand on a phone).
-fn select_all(ev: &leptos::ev::FocusEvent) {
+/// Selects the whole field (a link, a text to paste) when it gets focus: easy to copy by
+/// hand on a phone.
+pub(super) fn select_all(ev: &leptos::ev::FocusEvent) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        if let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.select();
+        let Some(target) = ev.target() else {
+            return;
+        };
+        match target.dyn_into::<web_sys::HtmlInputElement>() {
+            Ok(input) => input.select(),
+            Err(target) => {
+                if let Ok(area) = target.dyn_into::<web_sys::HtmlTextAreaElement>() {
+                    area.select();
+                }
+            }
         }
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = ev;
 }
 
-fn copy_text(text: &str) {
+pub(super) fn copy_text(text: &str) {
     #[cfg(feature = "hydrate")]
     if let Some(window) = web_sys::window() {
         let _ = window.navigator().clipboard().write_text(text);

@@ -167,3 +167,116 @@ on_both_databases!(
         assert_eq!(visit(&app, &certificate).await.status(), 404);
     }
 );
+
+/// The text a page gives in a `<textarea>` or an attribute, as the browser reads it.
+fn unescaped(html: &str) -> String {
+    html.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+}
+
+on_both_databases!(
+    the_pages_lead_to_their_pdf_to_paper_and_to_a_europass_cv,
+    |db: TestDb| async move {
+        let app = db.spawn_app().await;
+        app.learner_with_verified(LEARNER).await;
+        let mut ids = app.import_ids(&["baked-di.png"]).await;
+        let (_, body) = app.import(&[("caisse.json", hostile_badge())]).await;
+        ids.push(body["results"][0]["badge"]["id"].to_string());
+        let id = app.create_collection("Pour l'employeur").await;
+        for badge in &ids {
+            app.add_to(&id, badge).await;
+        }
+        let editor = format!("/collections/{id}");
+
+        // Private: the editor says to publish first, and offers no PDF.
+        let (status, page) = app.get_html(&editor).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("portfolio.pdf"), "{page}");
+        assert!(
+            page.contains("Pour avoir la collection en PDF, rendez-la publique"),
+            "{page}"
+        );
+        assert!(page.contains("Rendez d'abord la collection publique"), "{page}");
+
+        let detail = app.publish(&id, true).await;
+        let gallery = detail["share_url"].as_str().unwrap().to_owned();
+        let link = path_of(&gallery);
+        let (_, page) = app.get_html(&editor).await;
+        assert!(
+            page.contains(&format!("href=\"{gallery}/portfolio.pdf\"")),
+            "the editor's PDF link: {page}"
+        );
+        // Europass: the steps, then each badge in French and in English, ready to paste.
+        let text = unescaped(&page);
+        assert!(text.contains("déposez le PDF dans votre bibliothèque"), "{text}");
+        let hostile = app.badge(&ids[1]).await;
+        let name = hostile["name"].as_str().unwrap();
+        for expected in [
+            format!("{name}\nOrganisme\u{a0}: مركز التدريب #set page(width: 1cm)\nDate\u{a0}: 1er mai 2026\nLien\u{a0}: {gallery}/badges/{}", ids[1]),
+            format!("{name}\nOrganisation: مركز التدريب #set page(width: 1cm)\nDate: 1 May 2026\nLink: {gallery}/badges/{}", ids[1]),
+        ] {
+            assert!(text.contains(&expected), "{expected:?} not in {text}");
+        }
+        assert!(!page.contains("<b>gras</b>"), "the badge's markup is text");
+        assert!(page.contains("lang=\"en\""), "the English text says so");
+        assert!(page.contains(&format!("id=\"europass-{}-fr\"", ids[0])), "{page}");
+
+        // The public gallery: its PDF on screen, its address and QR code on paper.
+        let html = visit(&app, &link).await.text().await.unwrap();
+        assert!(html.contains(&format!("href=\"{link}/portfolio.pdf\"")), "{html}");
+        let printed = html
+            .split("class=\"print-only print-check\"")
+            .nth(1)
+            .expect("a print block");
+        assert!(
+            printed.contains("<svg") && printed.contains(&gallery),
+            "{printed}"
+        );
+        // The public badge page: its certificate, its own address on paper.
+        let badge_page = format!("{link}/badges/{}", ids[1]);
+        let html = visit(&app, &badge_page).await.text().await.unwrap();
+        assert!(
+            html.contains(&format!("href=\"{badge_page}/certificate.pdf\"")),
+            "{html}"
+        );
+        let printed = html
+            .split("class=\"print-only print-check\"")
+            .nth(1)
+            .expect("a print block");
+        assert!(
+            printed.contains(&format!("{gallery}/badges/{}", ids[1])),
+            "{printed}"
+        );
+        assert!(!html.contains("<b>gras</b>"), "the badge's markup is text");
+
+        // One badge shared alone: its certificate from the learner's badge page, its QR
+        // code the badge's own link, gone when the learner stops sharing.
+        let (_, page) = app.get_html(&format!("/badges/{}", ids[0])).await;
+        assert!(
+            page.contains("Pour avoir ce badge en certificat PDF, partagez-le"),
+            "{page}"
+        );
+        app.call("share_badge", &[("id", ids[0].as_str()), ("share", "true")])
+            .await;
+        let shared = app.call("badge_link", &[("id", ids[0].as_str())]).await;
+        let url = shared["url"].as_str().unwrap().to_owned();
+        let (_, page) = app.get_html(&format!("/badges/{}", ids[0])).await;
+        assert!(
+            page.contains(&format!("href=\"{url}/certificate.pdf\"")),
+            "{page}"
+        );
+        let response = pdf(&app, &format!("{}/certificate.pdf", path_of(&url)), "en").await;
+        assert_eq!(response.status(), 200);
+        let certificate = read(&response.bytes().await.unwrap());
+        assert!(flat(&certificate.text).contains("Awarded to Ana Martin"));
+        assert_eq!(qr_codes(&certificate.pages[0]), vec![url.clone()]);
+        app.call("share_badge", &[("id", ids[0].as_str()), ("share", "false")])
+            .await;
+        let gone = visit(&app, &format!("{}/certificate.pdf", path_of(&url))).await;
+        assert_eq!(gone.status(), 404);
+    }
+);

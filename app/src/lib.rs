@@ -34,6 +34,9 @@ pub mod public;
 /// language.
 #[cfg(feature = "ssr")]
 pub mod request;
+/// The installed app's manifest and offline words.
+#[cfg(feature = "ssr")]
+pub mod web_app;
 pub mod wire;
 /// The backpack's core as the server functions reach it (with `request` beside it).
 #[cfg(feature = "ssr")]
@@ -74,6 +77,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <meta name="theme-color" content="#2f5d50" />
                 <script src="/time-zone.js" defer></script>
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icon-192.png" />
+                <script src="/web-app.js" defer></script>
                 <AutoReload options=options.clone() />
                 {hydration_scripts(options)}
                 <MetaTags />

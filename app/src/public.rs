@@ -201,7 +201,7 @@ fn document(locale: Locale, head: Head, body: impl IntoView + 'static) -> String
         </footer>
     };
     format!(
-        r##"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{head}<link rel="stylesheet" href="/pkg/besace.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><meta name="theme-color" content="#2f5d50"></head><body class="public">{body}</body></html>"##,
+        r##"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">{head}<link rel="stylesheet" href="/pkg/besace.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="manifest" href="/manifest.webmanifest"><meta name="theme-color" content="#2f5d50"></head><body class="public">{body}</body></html>"##,
         lang = lang_code(locale),
         head = head_html(locale, &head),
         body = body.to_html(),

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 /// language).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareLinks {
+    /// The public page, and what to call it (the phone's own share sheet takes both).
+    pub link: String,
+    pub title: String,
     pub email: String,
     pub twitter: String,
     pub linkedin: String,
@@ -101,6 +104,8 @@ pub(crate) mod ssr {
             })
             .collect();
         ShareLinks {
+            link: link.to_owned(),
+            title: title.to_owned(),
             email: format!(
                 "mailto:?subject={}&body={}",
                 encode(&target.subject).replace('+', "%20"),

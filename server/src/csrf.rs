@@ -37,6 +37,9 @@ fn is_same_origin(request: &Request, allowed: &AllowedOrigins) -> bool {
     if headers.get("sec-fetch-site").is_some_and(|v| v == "cross-site") {
         return false;
     }
+    if request.uri().path() == crate::web_app::SHARE_TARGET && is_from_share_sheet(request) {
+        return true;
+    }
     // Browsers send Origin on every POST; fall back to Referer for older ones. A request
     // with neither comes from a non-browser client, which cannot carry a victim's cookies.
     let origin = headers
@@ -53,6 +56,15 @@ fn is_same_origin(request: &Request, allowed: &AllowedOrigins) -> bool {
         None => true,
         Some(origin) => allowed.0.contains(&origin) || origin_matches_host(&origin, request, allowed),
     }
+}
+
+/// The phone's share sheet posting to the installed app (its manifest's `share_target`):
+/// the browser itself starts it, so it has no page of origin to name (`Sec-Fetch-Site:
+/// none`, or an opaque `Origin: null`). Another site's form says `cross-site`, refused above.
+fn is_from_share_sheet(request: &Request) -> bool {
+    let headers = request.headers();
+    headers.get("sec-fetch-site").is_some_and(|v| v == "none")
+        || headers.get(header::ORIGIN).is_some_and(|v| v == "null")
 }
 
 /// Same origin as the Host the request was sent to (the server may be reached by several

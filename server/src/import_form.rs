@@ -44,6 +44,19 @@ async fn import(
         Err(BackpackError::TooManyItems(_)) | Err(BackpackError::BadUpload(_)) => return back("TooLarge"),
         Err(err) => return err.into_response(),
     };
+    imported(&state, &user, &headers, &session, given).await
+}
+
+/// Imports what was given, keeps the results in the session and sends the browser to the
+/// import page that shows them (the share sheet's imports end here too).
+pub(crate) async fn imported(
+    state: &AppState,
+    user: &besace_core::users::User,
+    headers: &HeaderMap,
+    session: &Session,
+    given: Vec<crate::badges_api::Given>,
+) -> Response {
+    let back = |error: &str| Redirect::to(&format!("/import?error={error}#import-form")).into_response();
     // The page names a link by itself and pasted text by a word of its own (an empty name).
     let names: Vec<String> = given
         .iter()
@@ -53,8 +66,8 @@ async fn import(
             (None, _) => String::new(),
         })
         .collect();
-    let lang = lang_of_request(&headers, user.locale.as_deref());
-    let results = match import_given(&state, &user, lang, given).await {
+    let lang = lang_of_request(headers, user.locale.as_deref());
+    let results = match import_given(state, user, lang, given).await {
         Ok(results) => results,
         Err(err) => return err.into_response(),
     };

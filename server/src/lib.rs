@@ -25,3 +25,4 @@ pub mod static_files;
 pub mod telemetry;
 pub mod third_party;
 pub mod verify_cli;
+pub mod web_app;

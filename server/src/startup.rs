@@ -223,6 +223,7 @@ impl Application {
             .route("/metrics", get(metrics))
             .merge(crate::badges_api::routes())
             .merge(crate::import_form::routes())
+            .merge(crate::web_app::session_routes())
             .merge(crate::export::routes())
             .merge(crate::oauth::session_routes())
             .merge(crate::remote_backpack::session_routes())
@@ -266,6 +267,7 @@ impl Application {
             // layers, which keeps each view to a cache lookup.
             .merge(crate::gallery::routes())
             .merge(crate::paper::routes())
+            .merge(crate::web_app::routes())
             .merge(crate::share::routes())
             .merge(crate::badge_link::routes())
             .merge(crate::badge_connect::routes())

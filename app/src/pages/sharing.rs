@@ -61,6 +61,12 @@ pub(super) fn ShareOptions(links: ShareLinks, what: Shared) -> impl IntoView {
             Shared::Badge => t_string!(i18n, share.badge_title),
         }}</h3>
         <ul class="share-buttons">
+            // The phone's own share sheet, where there is one: public/web-app.js shows it.
+            <li hidden>
+                <button type="button" class="button" data-share-url=links.link.clone() data-share-title=links.title.clone()>
+                    {t!(i18n, web_app.native_share)}
+                </button>
+            </li>
             <li><a class="button button-secondary" href=links.email>{t!(i18n, share.email)}</a></li>
             <li><a class="button button-secondary" href=links.linkedin target="_blank" rel="noopener">{t!(i18n, share.linkedin)}</a></li>
             <li><a class="button button-secondary" href=links.twitter target="_blank" rel="noopener">{t!(i18n, share.twitter)}</a></li>

@@ -20,3 +20,4 @@ mod pages;
 mod password_reset;
 mod plain_forms;
 mod platforms;
+mod web_app;

@@ -228,6 +228,10 @@ on_both_databases!(
         // The public gallery: its PDF on screen, its address and QR code on paper.
         let html = visit(&app, &link).await.text().await.unwrap();
         assert!(html.contains(&format!("href=\"{link}/portfolio.pdf\"")), "{html}");
+        assert!(
+            html.contains(r#"rel="manifest""#),
+            "every page names the app's manifest"
+        );
         let printed = html
             .split("class=\"print-only print-check\"")
             .nth(1)

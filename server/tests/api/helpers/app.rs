@@ -113,6 +113,11 @@ impl TestDb {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 
+    /// The built site the server serves (empty until a test puts files there).
+    pub fn site_dir(&self) -> PathBuf {
+        self.dir.join("site")
+    }
+
     pub fn serve_args(&self) -> ServeArgs {
         serve_args_in(Some(self.url.clone()), self.dir.clone(), self.dir.join("site"))
     }

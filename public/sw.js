@@ -4,7 +4,8 @@
 //
 // - The learner's own pages and badge pictures come from the network; each good answer is
 //   kept, and served only when the network fails, under a notice saying since when.
-// - Public pages (/g/, /u/, /s/) and everything else are never kept.
+// - Public pages (/g/, /u/, /s/) and everything else are never kept; offline, a page that
+//   was not kept says so.
 // - Everything kept is forgotten when anyone logs in, logs out, signs up or deletes the
 //   account, and when the server says the session is over (401, or the login page instead
 //   of a private page): another learner on this browser never sees the first one's badges.
@@ -66,8 +67,11 @@ self.addEventListener('fetch', (event) => {
   }
   if (SITE_FILE.test(url.pathname)) {
     event.respondWith(siteFile(request));
-  } else if ((PRIVATE_PAGE.test(url.pathname) && request.mode === 'navigate') || PICTURE.test(url.pathname)) {
+  } else if (PICTURE.test(url.pathname) || (PRIVATE_PAGE.test(url.pathname) && request.mode === 'navigate')) {
     event.respondWith(learnerOwn(request));
+  } else if (request.mode === 'navigate') {
+    // Any other page straight from the network; offline, a page saying so.
+    event.respondWith(fetch(request).catch(() => missingPage(request)));
   }
 });
 
@@ -100,7 +104,10 @@ async function learnerOwn(request) {
     }
     throw offline;
   }
-  const loggedOut = response.status === 401 || (response.redirected && new URL(response.url).pathname === '/login');
+  // A navigation is answered its redirect as it is (to the login page, when the session is
+  // over); a picture's fetch follows it.
+  const loggedOut = response.status === 401 || response.type === 'opaqueredirect' ||
+    (response.redirected && new URL(response.url).pathname === '/login');
   if (loggedOut) {
     await forgetLearner();
   } else if (response.ok && !response.redirected) {

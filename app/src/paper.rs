@@ -122,7 +122,7 @@ pub fn portfolio(
     };
     Document {
         kind: Kind::Portfolio,
-        lang: lang_code(locale).to_owned(),
+        lang: crate::public::lang_code(locale).to_owned(),
         title: cover.title.to_owned(),
         owner: cover.owner.to_owned(),
         description: cover.description.to_owned(),
@@ -145,7 +145,7 @@ pub fn certificate(
     let (shown, _, _) = badge(locale, known, sheet);
     Document {
         kind: Kind::Certificate,
-        lang: lang_code(locale).to_owned(),
+        lang: crate::public::lang_code(locale).to_owned(),
         title: shown.name.clone(),
         owner: owner.to_owned(),
         description: String::new(),
@@ -153,12 +153,5 @@ pub fn certificate(
         made,
         labels: labels(locale, Kind::Certificate, owner, String::new(), made),
         badges: vec![shown],
-    }
-}
-
-fn lang_code(locale: Locale) -> &'static str {
-    match locale {
-        Locale::fr => "fr",
-        _ => "en",
     }
 }

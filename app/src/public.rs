@@ -96,7 +96,8 @@ struct Head {
     alternates: Vec<(&'static str, String)>,
 }
 
-fn lang_code(locale: Locale) -> &'static str {
+/// The page's `lang`: `fr` or `en`.
+pub(crate) fn lang_code(locale: Locale) -> &'static str {
     match locale {
         Locale::fr => "fr",
         _ => "en",

@@ -18,7 +18,7 @@ pub fn manifest(locale: Locale) -> Value {
         "name": td_string!(locale, web_app.name).to_string(),
         "short_name": td_string!(locale, web_app.short_name).to_string(),
         "description": td_string!(locale, web_app.description).to_string(),
-        "lang": lang(locale),
+        "lang": crate::public::lang_code(locale),
         "dir": "ltr",
         "start_url": "/backpack",
         "scope": "/",
@@ -50,13 +50,6 @@ pub fn manifest(locale: Locale) -> Value {
             },
         },
     })
-}
-
-fn lang(locale: Locale) -> &'static str {
-    match locale {
-        Locale::fr => "fr",
-        _ => "en",
-    }
 }
 
 /// The offline notices in both languages, by `<html lang>`; `{when}` is the time the page

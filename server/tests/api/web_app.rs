@@ -189,8 +189,8 @@ on_both_databases!(
         app.learner_with_verified(LEARNER).await;
 
         // A mail app shares a link as text, with words around it: it is fetched as a link
-        // (here a host that cannot be reached), once even when also given as `url`.
-        let link = "https://badges.invalid/assertions/1";
+        // (here an address a server must not fetch), once even when also given as `url`.
+        let link = "http://127.0.0.1:1/assertions/1";
         let parts = Form::new()
             .text("title", "Votre badge")
             .text("text", format!("Bonjour, voici votre badge : {link}."))

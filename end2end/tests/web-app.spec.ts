@@ -183,3 +183,19 @@ test('a badge file shared from the phone lands in the backpack through the impor
   await expect(page.locator('.import-summary')).toHaveText('Déjà dans votre besace\u00a0: 1');
   await done();
 });
+
+test('where the phone has a share sheet, the sharing panel opens it with the public link', async ({ page }) => {
+  // Chromium on Linux has no share sheet: this one records what it is given, as a phone's
+  // would show it.
+  await page.addInitScript(() => {
+    (navigator as any).share = async (data: ShareData) => { (window as any).shared = data; };
+  });
+  await logIn(page, demoEmail, demoPassword);
+  await page.goto('/collections');
+  await page.locator('.collection-card', { hasText: 'Publique depuis' }).first().getByRole('link').click();
+  const link = await page.getByLabel('Lien public').inputValue();
+  const share = page.getByRole('button', { name: 'Partager…' });
+  await expect(share).toBeVisible();
+  await share.click();
+  expect(await page.evaluate(() => (window as any).shared)).toEqual({ title: expect.any(String), url: link });
+});

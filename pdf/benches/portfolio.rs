@@ -5,7 +5,8 @@
 //! change (another title: what a learner's edit costs, the unchanged badges' layout coming
 //! from the cache), the PDF's size, and the process's memory before and at its peak.
 //!
-//! `cargo bench -p besace-pdf` (BESACE_BENCH_RENDERS=10 renders after the first by default).
+//! `cargo bench -p besace-pdf` (BESACE_BENCH_RENDERS=10 renders of each kind by default;
+//! BESACE_BENCH_PDF=path writes the PDF there).
 use besace_pdf::{render, Badge, Document, Kind, Labels, Picture, Status};
 use std::path::Path;
 use std::time::Instant;
@@ -134,6 +135,10 @@ fn main() {
     let started = Instant::now();
     let pdf = render(&document).expect("the portfolio renders");
     let first = started.elapsed();
+    // To look at it: BESACE_BENCH_PDF=/tmp/portfolio.pdf.
+    if let Ok(path) = std::env::var("BESACE_BENCH_PDF") {
+        std::fs::write(path, &pdf).expect("the PDF is written");
+    }
     let mut scratch = Vec::with_capacity(renders);
     for _ in 0..renders {
         comemo::evict(0);

@@ -48,6 +48,11 @@ fn CopyText(id: String, name: String, english: bool, text: String) -> impl IntoV
     let copied = RwSignal::new(false);
     let to_copy = text.clone();
     let rows = text.lines().count().max(2);
+    // "Copier : …" in French, "Copy: …" in English.
+    let colon = move || match i18n.get_locale() {
+        Locale::fr => "\u{a0}: ",
+        _ => ": ",
+    };
     let language = move || match english {
         true => t_string!(i18n, paper.europass_in_english),
         false => t_string!(i18n, paper.europass_in_french),
@@ -63,7 +68,7 @@ fn CopyText(id: String, name: String, english: bool, text: String) -> impl IntoV
                 copied.set(true);
             }>
                 {t!(i18n, paper.europass_copy)}
-                <span class="visually-hidden">" : "{name}" ("{language}")"</span>
+                <span class="visually-hidden">{colon}{name}" ("{language}")"</span>
             </button>
             <p role="status" class="hint">{move || copied.get().then_some(t!(i18n, paper.europass_copied))}</p>
         </div>

@@ -86,7 +86,7 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
   // The first badge's English text: its second button, named for the badge and language.
   const copyEnglish = europass.locator('.europass-list > li').first().getByRole('button').last();
   const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  await expect(copyEnglish).toHaveAccessibleName(new RegExp(`^Copier\\s:\\s${literal(second)} \\(En anglais\\)$`));
+  await expect(copyEnglish).toHaveAccessibleName(new RegExp(`^Copier\\s+:\\s${literal(second)} \\(En anglais\\)$`));
   await copyEnglish.click();
   await expect(europass.getByText('Texte copié.')).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());

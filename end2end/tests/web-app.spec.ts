@@ -105,6 +105,10 @@ test('Besace installs, opens the backpack offline, and forgets it at logout', as
   const email = `autre.${Date.now()}@example.org`;
   await page.goto('/signup');
   await hydrated(page);
+  // This one reads English: the first learner's French stays with the first learner.
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect(page.getByRole('button', { name: 'Create my account' })).toBeVisible();
+  await hydrated(page);
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Your name').fill('Léa Martin');
   await page.getByLabel('Password').fill('un mot de passe assez long');
@@ -167,9 +171,10 @@ test('a badge file shared from the phone lands in the backpack through the impor
   await share();
   await expect(page).toHaveURL(/\/login\?next=%2Fshare-target$/);
   await hydrated(page);
-  await page.getByLabel('E-mail address').fill(demoEmail);
-  await page.getByLabel('Password').fill(demoPassword);
-  await page.getByRole('button', { name: 'Log in' }).last().click();
+  // In French: the learner's language stays on this browser after she logged out.
+  await page.getByLabel('Adresse e-mail').fill(demoEmail);
+  await page.getByLabel('Mot de passe').fill(demoPassword);
+  await page.getByRole('button', { name: 'Se connecter' }).last().click();
   await expect(page).toHaveURL(/\/import\?done=\w+#results$/);
   await expect(page.locator('.import-summary')).toHaveText('Ajoutés\u00a0: 1');
   await expect(page.locator('#results').getByText(name).first()).toBeVisible();

@@ -268,7 +268,7 @@ pub fn render_gallery(locale: Locale, gallery: Gallery) -> String {
             {summary.map(|line| view! { <p class="gallery-summary">{line}</p> })}
             {(!empty).then(|| print::pdf_link(locale, gallery.pdf, PaperKind::Portfolio))}
         </section>
-        {print::check_on_paper(locale, url, &gallery.qr_svg)}
+        {print::check_on_paper(locale, PaperKind::Portfolio, url, &gallery.qr_svg)}
         {if empty {
             view! { <p class="panel">{td_string!(locale, gallery.empty)}</p> }.into_any()
         } else {
@@ -403,6 +403,7 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
         {page.gallery.map(|(title, href)| view! {
             <p class="breadcrumb"><a href=href>{td_string!(locale, gallery.back)}</a>" · "{title}</p>
         })}
+        {print::check_on_paper(locale, PaperKind::Certificate, url, &page.qr_svg)}
         <article class="panel badge-detail">
             <div class="badge-hero">
                 {picture(page.image, 160, false)}
@@ -438,7 +439,6 @@ pub fn render_badge(locale: Locale, page: PublicBadge) -> String {
                 <ul class="tags">{detail.tags.iter().cloned().map(|tag| view! { <li>{tag}</li> }).collect_view()}</ul>
             })}
         </article>
-        {print::check_on_paper(locale, url, &page.qr_svg)}
         {check_yourself}
     };
     document(locale, head, body)

@@ -96,6 +96,9 @@ for (const [width, javaScript] of [[360, true], [1280, true]] as [number, boolea
       await page.goto('/collections');
       await page.locator('.collection-card', { hasText: 'Publique depuis' }).first().getByRole('link').click();
       await accessible(page, 'a published collection', checked);
+      await page.locator('.europass summary').click();
+      await expect(page.locator('.europass-list')).toBeVisible();
+      await accessible(page, 'a published collection, its Europass panel open', checked);
       const gallery = await page.getByRole('link', { name: 'Ouvrir la page publique' }).getAttribute('href');
 
       // The recruiter, in English, without an account: the gallery and one of its badges.
@@ -112,7 +115,7 @@ for (const [width, javaScript] of [[360, true], [1280, true]] as [number, boolea
       await accessible(visitor, 'one badge shared on its own', checked);
       await recruiter.close();
       await context.close();
-      expect(checked).toHaveLength(21);
+      expect(checked).toHaveLength(22);
     });
   }
 }

@@ -82,6 +82,7 @@ test('a learner fills a collection, orders it, publishes it, and a recruiter ope
   await expect(page.getByRole('link', { name: 'Télécharger en PDF' })).toHaveAttribute('href', `${link}/portfolio.pdf`);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   const europass = page.locator('.europass');
+  await europass.locator('summary').click();
   await expect(europass.locator('.europass-list > li')).toHaveCount(3);
   // The first badge's English text: its second button, named for the badge and language.
   const copyEnglish = europass.locator('.europass-list > li').first().getByRole('button').last();

@@ -27,15 +27,18 @@ pub(super) fn Europass(texts: Option<Vec<EuropassText>>) -> impl IntoView {
         }.into_any(),
     };
     view! {
+        // Folded: only the learners who use Europass need it, and it runs long.
         <section class="panel europass" aria-labelledby="europass">
-            <h2 id="europass">{t!(i18n, paper.europass_title)}</h2>
-            <p>{t!(i18n, paper.europass_intro)}</p>
-            <ol class="steps">
-                <li>{t!(i18n, paper.europass_step1)}</li>
-                <li>{t!(i18n, paper.europass_step2)}</li>
-                <li>{t!(i18n, paper.europass_step3)}</li>
-            </ol>
-            {list}
+            <details>
+                <summary><h2 id="europass">{t!(i18n, paper.europass_title)}</h2></summary>
+                <p>{t!(i18n, paper.europass_intro)}</p>
+                <ol class="steps">
+                    <li>{t!(i18n, paper.europass_step1)}</li>
+                    <li>{t!(i18n, paper.europass_step2)}</li>
+                    <li>{t!(i18n, paper.europass_step3)}</li>
+                </ol>
+                {list}
+            </details>
         </section>
     }
 }

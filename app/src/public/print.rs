@@ -28,16 +28,20 @@ pub(super) fn pdf_link(locale: Locale, href: String, kind: PaperKind) -> impl In
 
 /// The page's address and its QR code, on paper only. `qr_svg` is the server's own
 /// drawing of `url` (no outside text in it).
-pub(super) fn check_on_paper(locale: Locale, url: String, qr_svg: &str) -> impl IntoView {
+pub(super) fn check_on_paper(locale: Locale, kind: PaperKind, url: String, qr_svg: &str) -> impl IntoView {
     // The drawing is a standalone SVG document: inline, its XML prolog is noise.
     let drawing = qr_svg
         .find("<svg")
         .map(|start| qr_svg[start..].to_owned())
         .unwrap_or_default();
+    let check = match kind {
+        PaperKind::Portfolio => td_string!(locale, paper.print_check),
+        PaperKind::Certificate => td_string!(locale, paper.print_check_badge),
+    };
     view! {
         <aside class="print-only print-check">
             <div class="print-qr" role="img" aria-label=td_string!(locale, paper.qr_alt) inner_html=drawing></div>
-            <p>{td_string!(locale, paper.print_check)}<br /><strong class="print-url">{url}</strong></p>
+            <p>{check}<br /><strong class="print-url">{url}</strong></p>
         </aside>
     }
 }

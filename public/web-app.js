@@ -3,7 +3,15 @@
 // (`data-share-url`), which open it.
 (function () {
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/sw.js').catch(function () { /* private browsing: no offline copy */ });
+    // Once the page is in: the worker's own downloads never hold up the page's.
+    var start = function () {
+      navigator.serviceWorker.register('/sw.js').catch(function () { /* private browsing: no offline copy */ });
+    };
+    if (document.readyState === 'complete') {
+      start();
+    } else {
+      window.addEventListener('load', start);
+    }
   }
   if (!navigator.share) {
     return;

@@ -6,9 +6,10 @@
 //   kept, and served only when the network fails, under a notice saying since when.
 // - Public pages (/g/, /u/, /s/) and everything else are never kept; offline, a page that
 //   was not kept says so.
-// - Everything kept is forgotten when anyone logs in, logs out, signs up or deletes the
-//   account, and when the server says the session is over (401, or the login page instead
-//   of a private page): another learner on this browser never sees the first one's badges.
+// - Everything kept is forgotten when anyone logs in (a mailed sign-up link too), logs out,
+//   signs up or deletes the account, and when the server says the session is over (401, or
+//   a redirect instead of a private page): another learner on this browser never sees the
+//   first one's badges.
 // - The site's own files (/pkg/, icons) are kept for the build they belong to.
 const BUILD = "__BESACE_BUILD__";
 const WORDS = __BESACE_WORDS__;
@@ -18,7 +19,7 @@ const KEPT_AT = 'x-besace-kept-at';
 const PRIVATE_PAGE = /^\/(backpack|badges\/\d+|collections(\/\d+)?|inbox)$/;
 const PICTURE = /^\/api\/badges\/\d+\/image\/[0-9a-f]+$/;
 const SITE_FILE = /^\/(pkg\/|favicon\.svg$|badge-placeholder\.svg$|empty-backpack\.svg$|icon-[\w-]+\.png$|time-zone\.js$|web-app\.js$)/;
-const ENDS_SESSION = /^\/api\/(login|logout|logout_everywhere|signup|delete_account|reset_password)$/;
+const ENDS_SESSION = /^\/api\/(login|logout|logout_everywhere|signup|confirm_email|delete_account|reset_password)$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

@@ -248,16 +248,10 @@ pub(crate) async fn badge_view(
         let Some(showcase) = showcase.await? else {
             return Ok(None);
         };
-        // Without an id, the badge the showcase is the link of.
-        let Some(id) = id.or(match showcase.shows {
-            Shows::Badge(id) => Some(id),
-            _ => None,
-        }) else {
+        let Some((badge, url)) = shown(state, &showcase, id).await? else {
             return Ok(None);
         };
-        let Some(badge) = member(state, &showcase, id).await? else {
-            return Ok(None);
-        };
+        let id = badge.id;
         let summary = BadgeSummary::from(&badge);
         recheck_stale(state, showcase.user_id, std::slice::from_ref(&summary));
         let lang = match locale {
@@ -265,14 +259,9 @@ pub(crate) async fn badge_view(
             _ => Lang::En,
         };
         let image = image_path(&showcase.base, &summary);
-        let (url, gallery, certificate) = match showcase.shows {
-            Shows::Badge(_) => (
-                format!("{}{}", state.public_url, showcase.base),
-                None,
-                format!("{}/certificate.pdf", showcase.base),
-            ),
+        let (gallery, certificate) = match showcase.shows {
+            Shows::Badge(_) => (None, format!("{}/certificate.pdf", showcase.base)),
             _ => (
-                format!("{}{}/badges/{id}", state.public_url, showcase.base),
                 Some((showcase.title, showcase.base.clone())),
                 format!("{}/badges/{id}/certificate.pdf", showcase.base),
             ),
@@ -412,7 +401,30 @@ async fn cached_or(
 }
 
 /// Badge `id`, if the showcase shows it.
-pub(crate) async fn member(state: &AppState, showcase: &Showcase, id: i64) -> Found<badges::Badge> {
+/// The badge a public badge page shows, with that page's absolute URL: badge `id` of the
+/// showcase or, without an id, the badge the showcase is the link of.
+pub(crate) async fn shown(
+    state: &AppState,
+    showcase: &Showcase,
+    id: Option<i64>,
+) -> Found<(badges::Badge, String)> {
+    let Some(id) = id.or(match showcase.shows {
+        Shows::Badge(id) => Some(id),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    let Some(badge) = member(state, showcase, id).await? else {
+        return Ok(None);
+    };
+    let url = match showcase.shows {
+        Shows::Badge(_) => format!("{}{}", state.public_url, showcase.base),
+        _ => format!("{}{}/badges/{id}", state.public_url, showcase.base),
+    };
+    Ok(Some((badge, url)))
+}
+
+async fn member(state: &AppState, showcase: &Showcase, id: i64) -> Found<badges::Badge> {
     match showcase.shows {
         Shows::Collection(collection_id) if !collections::holds(&state.db, collection_id, id).await? => {
             return Ok(None)

@@ -4,8 +4,7 @@
 //! reader's language and served from the public-page cache with its `ETag`, gone with the
 //! link (404).
 use crate::gallery::{
-    cached_or_build, collection_showcase, lang_key, locale_of, member, profile_showcase, Found, Showcase,
-    Shows,
+    cached_or_build, collection_showcase, lang_key, locale_of, profile_showcase, shown, Found, Showcase,
 };
 use crate::startup::ServerState;
 use app::paper::{self, Cover, Sheet};
@@ -133,20 +132,10 @@ async fn certificate(
         let Some(showcase) = showcase.await? else {
             return Ok(None);
         };
-        let Some(id) = id.or(match showcase.shows {
-            Shows::Badge(id) => Some(id),
-            _ => None,
-        }) else {
-            return Ok(None);
-        };
-        let Some(badge) = member(state, &showcase, id).await? else {
+        let Some((badge, url)) = shown(state, &showcase, id).await? else {
             return Ok(None);
         };
         let picture = badges::image(&state.db, &badge).await?;
-        let url = match showcase.shows {
-            Shows::Badge(_) => format!("{}{}", state.public_url, showcase.base),
-            _ => format!("{}{}/badges/{id}", state.public_url, showcase.base),
-        };
         let record = badges::BadgeRecord::from(&badge);
         let sheet = Sheet {
             record: &record,

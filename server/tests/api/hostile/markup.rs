@@ -50,8 +50,9 @@ async fn page(client: &TestClient, path: &str) -> String {
         + html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
         // leptos_i18n writes one empty script, which no policy runs or blocks.
         + html.matches("<script></script>").count()
-        // Our own file (script-src 'self'), not inline.
-        + html.matches(r#"<script src="/time-zone.js" defer></script>"#).count();
+        // Our own files (script-src 'self'), not inline.
+        + html.matches(r#"<script src="/time-zone.js" defer></script>"#).count()
+        + html.matches(r#"<script src="/web-app.js" defer></script>"#).count();
     assert_eq!(scripts, with_nonce, "{path}: a script without the nonce:\n{html}");
     html
 }

@@ -62,8 +62,9 @@ test('Besace installs, opens the backpack offline, and forgets it at logout', as
 
   // Online: the backpack, from the network, kept on the way; then one badge's page.
   await page.goto('/backpack');
+  // The demo's 14 badges, and whatever the earlier tests imported.
   const cards = await page.locator('.badge-card').count();
-  expect(cards).toBe(14);
+  expect(cards).toBeGreaterThanOrEqual(14);
   const badge = page.locator('.badge-card .badge-name a').first();
   const name = (await badge.textContent())!;
   const href = (await badge.getAttribute('href'))!;
@@ -77,7 +78,7 @@ test('Besace installs, opens the backpack offline, and forgets it at logout', as
   await page.reload();
   await expect(page.locator('.offline-notice')).toContainText('Hors ligne');
   await expect(page.locator('.offline-notice')).toContainText(/\d{4}/);
-  await expect(page.locator('.badge-card')).toHaveCount(14);
+  await expect(page.locator('.badge-card')).toHaveCount(cards);
   await page.screenshot({ path: 'screenshots/app-offline-phone.png', fullPage: false });
   await page.goto(href);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
@@ -86,7 +87,7 @@ test('Besace installs, opens the backpack offline, and forgets it at logout', as
   await page.goto('/settings');
   await expect(page.locator('.offline-notice')).toContainText(/not been opened|pas encore été ouverte/);
   await page.getByRole('link', { name: /backpack|sac à badges/ }).click();
-  await expect(page.locator('.badge-card')).toHaveCount(14);
+  await expect(page.locator('.badge-card')).toHaveCount(cards);
   await context.setOffline(false);
 
   // Online again, a private page comes from the network, never from what was kept.
@@ -129,6 +130,7 @@ test('a badge file shared from the phone lands in the backpack through the impor
   // One of the learner's badges as its issuer's file (the original she once imported),
   // taken out of the backpack, as if it had just come by mail.
   await logIn(page, demoEmail, demoPassword);
+  const cards = await page.locator('.badge-card').count();
   const card = page.locator('.badge-card .badge-name a').last();
   const name = (await card.textContent())!;
   const id = (await card.getAttribute('href'))!.split('/').pop()!;
@@ -180,7 +182,7 @@ test('a badge file shared from the phone lands in the backpack through the impor
   await expect(page.locator('#results').getByText(name).first()).toBeVisible();
   await page.screenshot({ path: 'screenshots/app-shared-phone.png', fullPage: false });
   await page.goto('/backpack');
-  await expect(page.locator('.badge-card')).toHaveCount(14);
+  await expect(page.locator('.badge-card')).toHaveCount(cards);
 
   // Logged in, straight to the results: this one is there already.
   await share();

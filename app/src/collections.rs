@@ -31,6 +31,18 @@ pub struct CollectionDetail {
     pub badges: Vec<BadgeCard>,
     /// Ready-made share links, while published.
     pub share: Option<ShareLinks>,
+    /// Each badge as text to paste into a Europass CV, while published (it needs the link).
+    pub europass: Option<Vec<EuropassText>>,
+}
+
+/// One badge as a Europass CV takes it (title, organisation, date, link), in French and in
+/// English: a CV's language need not be the learner's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EuropassText {
+    pub id: i64,
+    pub name: String,
+    pub fr: String,
+    pub en: String,
 }
 
 /// Whether one of the learner's collections holds a given badge.
@@ -108,8 +120,16 @@ mod ssr {
             };
             crate::sharing::ssr::links(&target, user, &badges, locale)
         });
+        let europass = collection.share_token.as_ref().map(|token| {
+            let link = format!("{}/g/{token}", state.public_url);
+            badges
+                .iter()
+                .map(|badge| europass(&format!("{link}/badges/{}", badge.id), badge))
+                .collect()
+        });
         Ok(CollectionDetail {
             id: collection.id,
+            europass,
             share_url: collection
                 .share_token
                 .as_ref()
@@ -121,6 +141,26 @@ mod ssr {
             badges: badges.into_iter().map(|badge| card(badge, &reader)).collect(),
             share,
         })
+    }
+
+    /// One badge in a Europass CV's words, with its public page.
+    fn europass(page: &str, badge: &BadgeSummary) -> EuropassText {
+        let in_words = |locale: Locale, lang: besace_badges::Lang| {
+            let (title, issuer, link) = (badge.name.as_str(), badge.issuer_name.as_str(), page);
+            match badge.issued_on {
+                Some(at) => {
+                    let date = crate::dates::Reader::new(lang, None).day(at);
+                    td_string!(locale, paper.entry, title, issuer, date, link).to_string()
+                }
+                None => td_string!(locale, paper.entry_undated, title, issuer, link).to_string(),
+            }
+        };
+        EuropassText {
+            id: badge.id,
+            name: badge.name.clone(),
+            fr: in_words(Locale::fr, besace_badges::Lang::Fr),
+            en: in_words(Locale::en, besace_badges::Lang::En),
+        }
     }
 
     /// The answer for a write that found nothing of the learner's to change.

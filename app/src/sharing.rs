@@ -28,18 +28,6 @@ pub struct ShareLinks {
     pub linkedin_add: Vec<(i64, String)>,
     /// The page on paper: a collection's portfolio, a badge's certificate.
     pub pdf: String,
-    /// Each badge as text to paste into a Europass CV.
-    pub europass: Vec<EuropassText>,
-}
-
-/// One badge as a Europass CV takes it (title, organisation, date, link), in French and in
-/// English: a CV's language need not be the learner's.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EuropassText {
-    pub id: i64,
-    pub name: String,
-    pub fr: String,
-    pub en: String,
 }
 
 /// A badge's own public link, while the learner shares it.
@@ -133,10 +121,6 @@ pub(crate) mod ssr {
             qr_png: format!("{link}/qr.png"),
             json: target.json.clone(),
             pdf: target.pdf.clone(),
-            europass: badges
-                .iter()
-                .map(|badge| europass(&(target.badge_page)(badge.id), badge))
-                .collect(),
             linkedin_add: badges
                 .iter()
                 .map(|badge| {
@@ -146,25 +130,6 @@ pub(crate) mod ssr {
                     )
                 })
                 .collect(),
-        }
-    }
-
-    fn europass(page: &str, badge: &BadgeSummary) -> EuropassText {
-        let in_words = |locale: Locale, lang: besace_badges::Lang| {
-            let (title, issuer, link) = (badge.name.as_str(), badge.issuer_name.as_str(), page);
-            match badge.issued_on {
-                Some(at) => {
-                    let date = crate::dates::Reader::new(lang, None).day(at);
-                    td_string!(locale, paper.entry, title, issuer, date, link).to_string()
-                }
-                None => td_string!(locale, paper.entry_undated, title, issuer, link).to_string(),
-            }
-        };
-        EuropassText {
-            id: badge.id,
-            name: badge.name.clone(),
-            fr: in_words(Locale::fr, besace_badges::Lang::Fr),
-            en: in_words(Locale::en, besace_badges::Lang::En),
         }
     }
 

@@ -159,7 +159,7 @@ fn CollectionView(
                 }.into_any()
             }}
         </section>
-        <Europass texts=detail.share.as_ref().map(|links| links.europass.clone()) />
+        <Europass texts=detail.europass.clone() />
         <section class="panel" aria-labelledby="add-badges">
             <h2 id="add-badges">{t!(i18n, collections.add_title)}</h2>
             <form method="GET" role="search" class="inline-search">

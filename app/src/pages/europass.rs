@@ -3,8 +3,8 @@
 //! CV. The panel says how, in plain words, and gives each badge's text ready to paste, in
 //! French and in English (a CV's language need not be the page's).
 use super::sharing::{copy_text, select_all};
+use crate::collections::EuropassText;
 use crate::i18n::*;
-use crate::sharing::EuropassText;
 use leptos::prelude::*;
 
 /// `texts` is `None` while the collection is private: no PDF and no links to give yet.
